@@ -1,0 +1,3 @@
+"""zhibiao: source-grounded facts from Chinese regional economic documents."""
+
+__version__ = "0.1.0"

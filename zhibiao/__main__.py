@@ -1,0 +1,5 @@
+"""`python -m zhibiao` runs the command-line interface."""
+
+from zhibiao.cli import main
+
+main()
