@@ -1,0 +1,217 @@
+"""Document context: articles, their places and dates, and review/plan sections.
+
+A file may hold several articles (a newspaper page, a news digest); each gets its own place
+and date. Inside an article, headings split review parts (actual results of a past period)
+from plan parts (targets for the coming period). `facts` reads these to give every fact its
+region, period and kind.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from zhibiao.periods import document_date
+from zhibiao.places import Place, gazetteer
+from zhibiao.text import Line, is_heading, lines
+
+#: A news dateline or byline opening an article's body.
+_DATELINE = re.compile(r"^(?:■|◆)?(?:\S{0,8}(?:报讯|电讯|网讯)|记者|文[/／、]图|本报|通讯员|据\S{1,10}报道)")
+_SEPARATOR = re.compile(r"^[-—=*_·•]{1,}$")
+_SELF = {"county": re.compile(r"我区|全区|本区|我县|全县|我旗|全旗"),
+         "prefecture": re.compile(r"我市|全市|本市|我州|全州|我盟|全盟"),
+         "province": re.compile(r"我省|全省|本省|全自治区")}
+_REVIEW = re.compile(r"执行情况|工作回顾|回顾|过去一年|过去的一年|过去五年|取得.{0,6}(?:进展|成绩|成效)|成绩|完成情况")
+_PLAN = re.compile(r"计划|安排|预期目标|主要目标|工作任务|总体要求|今年|明年|下一步|今后|重点工作|要这样做|将|展望")
+_HEADING_MARK = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十]+[）)])")
+_YEAR = re.compile(r"((?:19|20)\d{2})年")
+_COMMUNIQUE = re.compile(r"统计公报")
+
+
+@dataclass
+class Section:
+    """A part of an article: review (actual) or plan (target), with its year when known."""
+
+    start: int
+    end: int
+    kind: str  # 'actual' | 'target'
+    year: int | None
+
+
+@dataclass
+class Article:
+    """One article of a document with the context its facts inherit."""
+
+    start: int
+    end: int
+    title: str
+    place: Place | None
+    year: int | None  # the article's current year (今年)
+    genre: str  # 'communique' | 'report' | 'news'
+    sections: list[Section] = field(default_factory=list)
+
+    def section_at(self, pos: int) -> Section | None:
+        """The review/plan section holding ``pos``, if any."""
+        found = None
+        for s in self.sections:
+            if s.start <= pos:
+                found = s
+        return found
+
+
+def _article_starts(all_lines: list[Line]) -> list[int]:
+    """Line indexes where a new article begins: a headline followed by a dateline, or a separator."""
+    starts = []
+    for i, line in enumerate(all_lines):
+        if _SEPARATOR.match(line.text) and i + 1 < len(all_lines):
+            starts.append(i + 1)
+            continue
+        if not is_heading(line.text) or _HEADING_MARK.match(line.text):
+            continue
+        following = [x.text for x in all_lines[i + 1:i + 3]]
+        if any(_DATELINE.match(t) for t in following) and (not starts or starts[-1] < i - 1):
+            # the headline may have a subtitle line above it
+            j = i - 1 if i > 0 and is_heading(all_lines[i - 1].text) and (not starts or starts[-1] < i - 1) else i
+            starts.append(j)
+    return starts
+
+
+def split_articles(text: str, meta: dict[str, str] | None = None) -> list[Article]:
+    """The articles of a document with their places, dates, genres and sections."""
+    meta = meta or {}
+    all_lines = lines(text)
+    if not all_lines:
+        return []
+    starts = _article_starts(all_lines)
+    if len(starts) < 2:
+        starts = [0]
+    elif starts[0] != 0:
+        starts = [0, *starts]
+    doc_date = document_date(text, meta.get("date"))
+    doc_place = place_of(text, 0, len(text), None, meta.get("place"))
+    articles = []
+    for k, first in enumerate(starts):
+        last = starts[k + 1] - 1 if k + 1 < len(starts) else len(all_lines) - 1
+        a_start, a_end = all_lines[first].start, all_lines[last].end
+        if k == 0 and len(starts) > 1 and a_start > 0:
+            a_start = 0
+        title = _title(all_lines[first:last + 1], meta.get("title") if k == 0 else None)
+        if len(starts) > 1:
+            place = place_of(text, a_start, a_end, doc_place) or doc_place
+            date = document_date(text[a_start:a_end]) or (doc_date if k == 0 else None)
+        else:
+            place, date = doc_place, doc_date
+        year = _current_year(text, a_start, a_end, title, date)
+        genre = "communique" if _COMMUNIQUE.search(title) else ("report" if _is_report(text, a_start, a_end) else "news")
+        art = Article(a_start, a_end, title, place, year, genre)
+        art.sections = _sections(all_lines[first:last + 1], art)
+        articles.append(art)
+    return articles
+
+
+def _title(article_lines: list[Line], meta_title: str | None) -> str:
+    if meta_title:
+        return meta_title
+    for line in article_lines[:6]:
+        if len(line.text) >= 6 and not _SEPARATOR.match(line.text) and "位置" not in line.text:
+            return line.text
+    return article_lines[0].text if article_lines else ""
+
+
+def _is_report(text: str, start: int, end: int) -> bool:
+    head = text[start:min(end, start + 1500)]
+    return bool(re.search(r"各位代表|在.{2,40}会议上|工作报告|计划执行情况|计划草案", head))
+
+
+def _current_year(text: str, start: int, end: int, title: str, date: tuple[int, int, int] | None) -> int | None:
+    """The year 今年 refers to: the document date's year, else one a careful reader can infer."""
+    if date:
+        return date[0]
+    if _COMMUNIQUE.search(title):
+        m = _YEAR.search(title)
+        if m:
+            return int(m.group(1)) + 1
+    # "去年…在2023年…考核中": a sentence tying 去年 to a written year
+    for m in re.finditer(r"[^。；\n]*去年[^。；\n]*", text[start:end]):
+        years = {int(y) for y in _YEAR.findall(m.group())}
+        if len(years) == 1:
+            return years.pop() + 1
+    return None
+
+
+def _sections(article_lines: list[Line], art: Article) -> list[Section]:
+    """Review and plan sections from the article's headings."""
+    if art.genre == "communique":
+        m = _YEAR.search(art.title)
+        year = int(m.group(1)) if m else (art.year - 1 if art.year else None)
+        return [Section(art.start, art.end, "actual", year)]
+    sections: list[Section] = []
+    default_review_year = art.year - 1 if art.year and art.genre == "report" else art.year
+    for line in article_lines:
+        t = line.text
+        if not (is_heading(t) or _HEADING_MARK.match(t)) or len(t) > 60:
+            continue
+        m = _YEAR.search(t)
+        heading_year = int(m.group(1)) if m else None
+        if _REVIEW.search(t):
+            sections.append(Section(line.start, line.end, "actual", heading_year or default_review_year))
+        elif _PLAN.search(t) and (heading_year or _HEADING_MARK.match(t) or "今年" in t or "今后" in t
+                                  or "要" in t or "将" in t):
+            if heading_year and art.year and heading_year < art.year and "计划" not in t:
+                continue
+            sections.append(Section(line.start, line.end, "target", heading_year or art.year))
+    return sections
+
+
+def place_of(text: str, start: int, end: int, context: Place | None, hint: str | None = None) -> Place | None:
+    """The place a stretch of text is about: its headline's most specific place, else its most named one."""
+    gaz = gazetteer()
+    if hint:
+        found = gaz.resolve(hint, context)
+        if found:
+            return found
+    body = text[start:end]
+    mentions = [(s, e, t) for s, e, t in gaz.mentions(body)]
+    if not mentions:
+        return None
+    counts = Counter(t for _, _, t in mentions)
+    # context from unambiguous full names in the text: the prefecture or province most named
+    ctx = context
+    resolved: dict[str, Place] = {}
+    for surface, _ in counts.most_common():
+        p = gaz.resolve(surface, ctx)
+        if p:
+            resolved[surface] = p
+    if ctx is None:
+        tops = Counter()
+        for surface, p in resolved.items():
+            for anc in [p, *gaz.ancestors(p)]:
+                if anc.level in ("prefecture", "province"):
+                    tops[anc.code] += counts[surface]
+        if tops:
+            ctx = gaz.by_code(tops.most_common(1)[0][0])
+            resolved = {s: p for s in counts if (p := gaz.resolve(s, ctx))}
+    head_end = min(len(body), 400)
+    level_rank = {"country": 0, "province": 1, "prefecture": 2, "county": 3}
+    self_level = max(_SELF, key=lambda lv: len(_SELF[lv].findall(body)))
+    self_count = len(_SELF[self_level].findall(body))
+    in_head = [resolved[t] for s, _, t in mentions if s < head_end and t in resolved]
+    if in_head:
+        if self_count:
+            at_level = [p for p in in_head if p.level == self_level]
+            if at_level:
+                return Counter(at_level).most_common(1)[0][0]
+        deepest = max(level_rank[p.level] for p in in_head)
+        heads = list(dict.fromkeys(p for p in in_head if level_rank[p.level] == deepest))
+        if len(heads) == 1:
+            return heads[0]
+        parents = {gaz.parent(p) for p in heads}
+        if len(parents) == 1 and None not in parents:
+            return parents.pop()
+        return heads[0]
+    ranked = Counter()
+    for surface, p in resolved.items():
+        if not self_count or p.level == self_level:
+            ranked[p] += counts[surface]
+    return ranked.most_common(1)[0][0] if ranked else None

@@ -1,0 +1,240 @@
+"""Facts: quantities, projects and policy rules with subject, indicator, place, period and kind.
+
+``extract(text, name, meta)`` is the pure core every interface and engine calls: it takes a
+document's text and returns fact records in the schema of ``shared/spec/facts.md`` plus
+``start``/``end`` (``text[start:end] == evidence``) and ``region_code``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from zhibiao.context import Article, split_articles
+from zhibiao.indicators import taxonomy
+from zhibiao.periods import UNKNOWN, TimeRef, time_refs
+from zhibiao.places import Place, gazetteer
+from zhibiao.policies import find_policies, policy_title
+from zhibiao.projects import find_projects
+from zhibiao.quantities import Quantity, find_quantities
+from zhibiao.text import Line, Span, lines, sentences
+
+#: Words that make a statement a target (plan, goal, expectation).
+_TARGET = re.compile(
+    r"力争|确保|预计|预期|目标|计划|争取|拟|努力|(?:将|要)(?=[^，,。；]{0,6}(?:达到|达|突破|超过|实现|完成|新增|增长|建成|形成|提升|提高|控制|保持|引进|培育|新建|推动|打造|建设|开工|投产|竣工))"
+    r"|(?:^|[，,。；])(?:将|要)"
+)
+_NOT_TARGET = re.compile(r"计划执行|完成年度(?:投资)?计划|目标任务|超额完成|完成了?.{0,8}目标")
+#: Clause breaks for subjects.
+_CLAUSE_BREAK = "，,；;：:、（(）)。！？!?\n"
+#: Filler words at the start of a subject.
+_LEAD = re.compile(
+    r"^(?:其中|同时|并且|并|而且|另外|此外|全年|今年|去年|上半年|全区|全市|全省|全县|我区|我市|我省|累计|共|"
+    r"实现|完成|新增加|截至[^，,]{1,8}(?:底|末)|(?:19|20)\d{2}年(?:度)?|[0-9]{1,2}[-—至][0-9]{1,2}月|年末|年底|首季|"
+    r"一季度|前三季度|已|还|又|再|均|分别|合计|总计|共计|力争|确保|预计|推动|带动|在|对|为|以|了|和|与|及|是|有|"
+    r"将|要|拟|争取|努力|全力|加快|持续|积极|进一步|着力|完成了|实现了|达到)+"
+)
+#: Verbs and particles between a subject and its number.
+_TRAIL = re.compile(
+    r"(?:同比|比上年|较上年|比去年|较去年|与上年相比|年均|累计|分别|均|总计|合计|共计|共有|共|达到|达|为|是|"
+    r"实现|完成|增长|增加|提高|提升|下降|降低|减少|突破|超过|超|约|近|逾|有|至|到|了|已|新增|净增|跃升至|升至|"
+    r"位居|居|列|排名|排|保持|占|比重|以上|的|再|又|仅|用时|仅用时|控制在|稳定在|在|增速|增幅)+$"
+)
+_PAREN = re.compile(r"[（(][^（()）]*[)）]$")
+
+
+@dataclass
+class _Subject:
+    text: str
+    start: int
+
+
+def extract(text: str, name: str, meta: dict[str, str] | None = None) -> list[dict]:
+    """All fact records of one document, in text order (the pure core of `extract`)."""
+    return list(iter_facts(text, name, meta))
+
+
+def iter_facts(text: str, name: str, meta: dict[str, str] | None = None) -> Iterator[dict]:
+    """Fact records of one document, article by article."""
+    for article in split_articles(text, meta):
+        title = policy_title(text[article.start:article.end]) or None
+        yield from _article_facts(text, name, article, title)
+
+
+def _article_facts(text: str, name: str, art: Article, policy_name: str | None) -> Iterator[dict]:
+    gaz = gazetteer()
+    for line in _lines_in(text, art):
+        section = art.section_at(line.start)
+        default_kind = section.kind if section else "actual"
+        section_year = section.year if section else art.year
+        para_refs = time_refs(text, line.start, min(line.end, line.start + 12), art.year, section_year)
+        para_year = para_refs[0].period if para_refs and para_refs[0].start - line.start <= 2 else None
+        for sent in sentences(text, line.start, line.end):
+            refs = time_refs(text, sent.start, sent.end, art.year, section_year)
+            place = _sentence_place(text, sent, art.place, gaz)
+            quantities = find_quantities(text, sent.start, sent.end)
+            subjects = _subjects(text, sent, quantities)
+            for q, subj in zip(quantities, subjects, strict=True):
+                period = _period(q.start, refs, sent, para_year, section_year, art)
+                kind = _kind(text, sent, q.start, default_kind, art)
+                yield _quantity_record(text, name, q, subj, place, period, kind)
+            for p in find_projects(text, sent.start, sent.end):
+                period = _period(p.start, refs, sent, para_year, section_year, art)
+                kind = "target" if p.target else ("actual" if p.target is False else
+                                                  _kind(text, sent, p.start, default_kind, art))
+                yield _record(
+                    "project", name, place, text, p.start, p.end,
+                    name=p.name, status=p.status, period=period, kind=kind, investment=p.investment,
+                )
+            for rule in find_policies(text, sent.start, sent.end):
+                yield _record(
+                    "policy", name, place, text, rule.start, rule.end,
+                    policy=policy_name or art.title, beneficiary=rule.beneficiary,
+                    condition=rule.condition, rate=rule.rate, cap=rule.cap,
+                )
+
+
+def _lines_in(text: str, art: Article) -> list[Line]:
+    return [ln for ln in lines(text[:art.end]) if ln.start >= art.start]
+
+
+def _record(rtype: str, doc: str, place: Place | None, text: str, start: int, end: int, **fields) -> dict:
+    rec = {"type": rtype, "doc": doc, "region": place.full_name if place else "unknown"}
+    rec.update(fields)
+    rec.update(evidence=text[start:end], start=start, end=end, region_code=place.code if place else None)
+    return rec
+
+
+def _quantity_record(text: str, doc: str, q: Quantity, subj: _Subject, place: Place | None,
+                     period: str, kind: str) -> dict:
+    indicator = taxonomy().match(subj.text, q.unit, q.measure) if subj.text else None
+    start = min(subj.start, q.start)
+    return _record(
+        "quantity", doc, place, text, start, q.end,
+        subject=subj.text, indicator=indicator, period=period, kind=kind, measure=q.measure,
+        value=_round(q.value), unit=q.unit, qualifier=q.qualifier,
+    )
+
+
+def _round(value: float) -> float | int:
+    rounded = float(f"{value:.12g}")
+    return int(rounded) if rounded.is_integer() and abs(rounded) < 1e18 else rounded
+
+
+def _clause_start(text: str, floor: int, pos: int) -> int:
+    i = pos
+    while i > floor and text[i - 1] not in _CLAUSE_BREAK:
+        i -= 1
+    return i
+
+
+def _clean_subject(text: str, start: int, end: int) -> _Subject:
+    raw = text[start:end]
+    lead = _LEAD.match(raw)
+    if lead:
+        start += lead.end()
+        raw = raw[lead.end():]
+    raw = _TRAIL.sub("", raw)
+    return _Subject(raw.strip(" “”\"'‘’"), start)
+
+
+def _subjects(text: str, sent: Span, quantities: list[Quantity]) -> list[_Subject]:
+    """The subject of each quantity: its clause's words, a shared list (分别), or carried over."""
+    out: list[_Subject] = []
+    listed: list[_Subject] = []
+    previous: _Subject | None = None
+    for i, q in enumerate(quantities):
+        c_start = _clause_start(text, sent.start, q.start)
+        subj = _clean_subject(text, c_start, q.start)
+        between = text[quantities[i - 1].end:q.start] if i else ""
+        if listed and i and re.fullmatch(r"[、和及与]|,?以及", between.strip()):
+            subj = listed.pop(0)
+        elif "分别" in text[c_start:q.start] or "分别" in text[max(sent.start, c_start - 3):c_start]:
+            listed = _list_subjects(text, sent.start, c_start, q.start)
+            if listed:
+                subj = listed.pop(0)
+        elif not _meaningful(subj.text):
+            # the subject carries over from the previous clause ("…3862.52亿元,增长2.9%")
+            if previous is not None:
+                subj = previous
+            else:
+                back = _clause_start(text, sent.start, max(sent.start, c_start - 1))
+                subj = _clean_subject(text, back, max(back, c_start - 1))
+        if _meaningful(subj.text):
+            previous = subj
+        out.append(subj)
+    return out
+
+
+def _meaningful(subject: str) -> bool:
+    return len(subject) >= 2 and not re.fullmatch(r"[\W\d]*", subject)
+
+
+def _list_subjects(text: str, floor: int, c_start: int, q_start: int) -> list[_Subject]:
+    """Subjects listed before 分别: "工业投资、制造业投资、工业技改投资分别增长…"."""
+    head_end = text.rfind("分别", max(floor, c_start - 3), q_start)
+    if head_end < 0:
+        return []
+    begin = head_end
+    while begin > floor and text[begin - 1] not in "，,；;：:。\n":
+        begin -= 1
+    items = []
+    pos = begin
+    for part in re.split(r"([、和及与])", text[begin:head_end]):
+        if part and part not in "、和及与":
+            subj = _clean_subject(text, pos, pos + len(part))
+            items.append(subj)
+        pos += len(part)
+    return [s for s in items if s.text]
+
+
+def _period(pos: int, refs: list[TimeRef], sent: Span, para_year: str | None, section_year: int | None,
+            art: Article) -> str:
+    """Period of a fact at ``pos``: the nearest time expression in its clause, else before it in its
+    sentence, else the paragraph's leading year, else the section's year."""
+    before = [r for r in refs if r.end <= pos]
+    if before:
+        return before[-1].period
+    after = [r for r in refs if r.start >= pos and r.explicit_year]
+    if after and after[0].start - pos < 15:
+        return after[0].period
+    if para_year:
+        return para_year
+    if section_year:
+        return str(section_year)
+    return UNKNOWN
+
+
+def _kind(text: str, sent: Span, pos: int, default: str, art: Article) -> str:
+    before = text[sent.start:pos]
+    if art.genre == "communique":
+        return "actual"
+    if _TARGET.search(before) and not _NOT_TARGET.search(before):
+        return "target"
+    return default
+
+
+_PLACE_AT_START = re.compile(r"^(?:(?:19|20)\d{2}年[，,]?|近日[，,]?|今年|去年|同时[，,]?|其中[，,]?)?")
+
+
+def _sentence_place(text: str, sent: Span, default: Place | None, gaz) -> Place | None:
+    """A place named as the sentence's subject ("番禺区完成…"), else the article's place."""
+    head = text[sent.start:sent.start + 30]
+    lead = _PLACE_AT_START.match(head)
+    offset = lead.end() if lead else 0
+    for s, e, surface in gaz.mentions(head):
+        if s != offset:
+            continue
+        if e < len(head) and head[e] in "与和及、":
+            return default  # several places: the sentence is about their relation
+        place = gaz.resolve(surface, default)
+        if place is None or default is None:
+            return place or default
+        if place.code == default.code or default.code == "000000":
+            return place
+        # a place below the article's place, or a sibling inside the same parent
+        if default in gaz.ancestors(place) or gaz.parent(place) == gaz.parent(default):
+            return place
+        return default
+    return default

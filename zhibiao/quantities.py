@@ -1,0 +1,288 @@
+"""Quantities: numbers with their unit, scale, qualifier and measure, found in one sentence.
+
+``find_quantities(text, start, end)`` scans ``text[start:end]`` with one compiled regular
+expression and returns `Quantity` mentions with document offsets. It knows nothing of places,
+periods or subjects; `zhibiao.facts` adds those.
+
+Extraction cascade for one match:
+1. the number (Arabic, full-width, Chinese, mixed, bare scale words after a qualifier);
+2. an optional range end (``2—3个``, ``10%-15%``);
+3. scale (万/亿/千) and unit, converted to the spec's base unit;
+4. qualifier words before and after (约, 超, 以上, 最高 …);
+5. measure, from the words just before the number (增长 → growth, 占 … 比重 → share …).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from zhibiao.numbers import ARABIC, CHINESE, parse_number
+
+#: surface unit → (base unit, factor to the base unit)
+UNITS: dict[str, tuple[str, float]] = {
+    "元": ("元", 1), "美元": ("美元", 1), "港元": ("港元", 1), "欧元": ("欧元", 1), "日元": ("日元", 1),
+    "%": ("%", 1), "％": ("%", 1), "‰": ("‰", 1), "个百分点": ("百分点", 1), "百分点": ("百分点", 1),
+    "倍": ("倍", 1),
+    "平方米": ("平方米", 1), "平米": ("平方米", 1), "平方公里": ("平方米", 1e6), "平方千米": ("平方米", 1e6),
+    "亩": ("平方米", 666.67), "公顷": ("平方米", 1e4),
+    "公里": ("公里", 1), "千米": ("公里", 1), "米": ("米", 1), "毫米": ("毫米", 1),
+    "吨标准煤": ("吨标准煤", 1), "吨公里": ("吨公里", 1), "吨": ("吨", 1), "公斤": ("公斤", 1), "斤": ("斤", 1),
+    "千瓦时": ("千瓦时", 1), "度": ("千瓦时", 1), "千瓦": ("千瓦", 1), "兆瓦": ("千瓦", 1e3),
+    "标箱": ("标箱", 1), "TEU": ("标箱", 1),
+    "人次": ("人次", 1), "家次": ("家次", 1), "场次": ("场次", 1), "批次": ("批次", 1), "架次": ("架次", 1),
+    "人公里": ("人公里", 1),
+    "个": ("个", 1), "家": ("家", 1), "户": ("户", 1), "项": ("项", 1), "场": ("场", 1), "人": ("人", 1),
+    "名": ("人", 1), "位": ("人", 1), "套": ("套", 1), "辆": ("辆", 1), "件": ("件", 1), "条": ("条", 1),
+    "宗": ("宗", 1), "所": ("所", 1), "间": ("间", 1), "座": ("座", 1), "批": ("批", 1), "台": ("台", 1),
+    "艘": ("艘", 1), "架": ("架", 1), "株": ("株", 1), "棵": ("棵", 1), "头": ("头", 1), "只": ("只", 1),
+    "张": ("张", 1), "份": ("份", 1), "篇": ("篇", 1), "部": ("部", 1), "款": ("款", 1), "处": ("处", 1),
+    "栋": ("栋", 1), "幢": ("幢", 1), "床": ("床", 1), "种": ("种", 1), "片": ("片", 1), "起": ("起", 1),
+    "枚": ("枚", 1), "块": ("块", 1), "支": ("支", 1), "颗": ("颗", 1), "次": ("次", 1), "笔": ("笔", 1),
+    "单": ("单", 1), "册": ("册", 1), "盏": ("盏", 1), "口": ("口", 1), "眼": ("眼", 1), "粒": ("粒", 1),
+    "小时": ("小时", 1), "分钟": ("分钟", 1), "天": ("天", 1), "个月": ("个月", 1), "周": ("周", 1),
+    "P": ("P", 1), "PFlops": ("P", 1), "PFLOPS": ("P", 1), "EFLOPS": ("P", 1e3),
+    "微克/立方米": ("微克/立方米", 1), "毫克/立方米": ("毫克/立方米", 1), "℃": ("℃", 1),
+}
+#: Units that only count when written after a Chinese numeral ("六大景区" → 6 个).
+CHINESE_ONLY_UNITS = {"大": ("个", 1)}
+#: Units that need an Arabic numeral: after a Chinese numeral they are ordinary words
+#: (一次 "once", 一度 "for a while", 一口 …, 一天).
+ARABIC_ONLY_UNITS = {"次", "度", "口", "眼", "天", "周", "米", "P", "起", "单", "只", "片", "部", "份", "支"}
+
+SCALES = {"万亿": 1e12, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3, "百": 1e2}
+
+QUALIFIER_BEFORE = {
+    "约": "approx", "大约": "approx", "近": "approx", "将近": "approx", "接近": "approx",
+    "超过": "over", "超": "over", "逾": "over", "突破": "over", "多于": "over", "高于": "over",
+    "不足": "under", "不到": "under", "低于": "under", "少于": "under",
+    "不低于": "at_least", "不少于": "at_least", "至少": "at_least",
+    "最高": "at_most", "不高于": "at_most", "不超过": "at_most", "最多": "at_most", "最长": "at_most",
+}
+QUALIFIER_AFTER = {"以上": "over", "多": "over", "余": "over", "以下": "under", "以内": "at_most",
+                   "左右": "approx", "上下": "approx"}
+
+_QUAL_BEFORE = "|".join(sorted(QUALIFIER_BEFORE, key=len, reverse=True))
+_UNIT = "|".join(re.escape(u) for u in sorted([*UNITS, *CHINESE_ONLY_UNITS], key=len, reverse=True))
+_SCALE = "万亿|千万|百万|亿|万|千"
+_BARE = "万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|百"
+
+QUANTITY = re.compile(
+    rf"(?P<qual>{_QUAL_BEFORE})?"
+    rf"(?P<num>(?P<ar>{ARABIC})|(?P<cn>{CHINESE})|(?P<bare>{_BARE})(?=[余多]?(?:{_SCALE})?[余多]?(?:{_UNIT})))"
+    rf"(?P<more>[余多])?(?P<scale>{_SCALE})?(?P<more2>[余多])?"
+    rf"(?P<unit1>%|％)?"
+    rf"(?:(?P<dash>[-—–~～－]{{1,2}}|至|到)(?P<num2>{ARABIC}|{CHINESE})(?P<scale2>{_SCALE})?)?"
+    rf"(?P<unit>{_UNIT})"
+    rf"(?P<post>以上|以下|以内|左右|上下|多)?"
+)
+
+RANK = re.compile(
+    r"(?P<ctx>排名|排|居|位居|位列|列|跃升至|跃居|升至|名列|保持|位于|跻身|稳居|居于|均居)?"
+    r"(?P<scope>全国|全省|全市|全区|全州|全盟|全县|全球|全国同类城市|同类城市|全省县市区)?"
+    rf"第(?P<num>{ARABIC}|[一二三四五六七八九十]+)(?P<unit>位|名|大)?"
+)
+
+GROWTH_WORDS = ("增长", "增速", "同比", "增幅", "涨幅", "上涨", "上升", "提高", "提升", "增加", "扩大",
+                "下降", "降低", "减少", "回落", "下滑", "下跌", "压缩", "缩减", "缩小", "降幅", "增", "降", "减")
+NEGATIVE_WORDS = ("下降", "降低", "减少", "回落", "下滑", "下跌", "压缩", "缩减", "缩小", "降幅", "降", "减")
+SHARE_WORDS = ("比重", "占比", "占", "比例", "率", "达标", "覆盖", "的", "为")
+_MEASURE_WORD = re.compile("|".join(sorted({*GROWTH_WORDS, *SHARE_WORDS}, key=len, reverse=True)))
+#: Absolute changes: a growth verb right before an amount that is not a percentage.
+_CHANGE_BEFORE = re.compile(r"(?:净增|净增加|增加|减少|多|少|提高|增长了?|下降|降低)(?:了)?$")
+_NOT_CHANGE = re.compile(r"(?:新增|增加值)$")
+
+
+@dataclass(slots=True)
+class Quantity:
+    """One number in the text with everything the number itself tells.
+
+    ``start``/``end`` cover qualifier, number and unit; ``text[start:end]`` is the mention.
+    ``measure`` is decided from the words just before the number.
+    """
+
+    start: int
+    end: int
+    value: float
+    unit: str
+    qualifier: str
+    measure: str
+    surface: str
+    chinese: bool = False
+
+
+def _clause_before(text: str, start: int, floor: int) -> str:
+    """Text of the current clause before ``start`` (back to a comma or the sentence start)."""
+    i = start
+    while i > floor and text[i - 1] not in "，,；;。：:":
+        i -= 1
+    return text[i:start]
+
+
+def _measure(text: str, start: int, floor: int, unit: str) -> tuple[str, int]:
+    """(measure, sign) for a percentage or point change from the words before it."""
+    before = text[max(floor, start - 24):start]
+    clause = _clause_before(text, start, floor)
+    if unit == "百分点":
+        sign = -1 if any(w in clause for w in NEGATIVE_WORDS) else 1
+        return "change", sign
+    words = list(_MEASURE_WORD.finditer(before))
+    if unit in ("%", "‰"):
+        # a bare "(25.1%)" after an industry's name lists its growth
+        if start > floor and text[start - 1] in "(（" and not words:
+            return "growth", 1
+        for m in reversed(words):
+            w = m.group()
+            if w in ("的", "为") and m.end() != len(before):
+                continue
+            if w in SHARE_WORDS and (w != "率" or m.start() >= len(before) - len(clause)):
+                if w in ("的", "为") and any(g in clause for g in GROWTH_WORDS):
+                    continue
+                return "share", 1
+            if w in GROWTH_WORDS and m.start() >= len(before) - len(clause) - 1:
+                return "growth", -1 if w in NEGATIVE_WORDS else 1
+        if any(g in clause for g in GROWTH_WORDS):
+            return "growth", -1 if any(n in clause for n in NEGATIVE_WORDS) else 1
+        return "share", 1
+    return "level", 1
+
+
+def _number(m: re.Match[str], group: str) -> float:
+    raw = m.group(group)
+    if group == "num" and m.group("bare"):
+        return SCALES.get(raw, 0) or parse_number("一" + raw)
+    return parse_number(raw)
+
+
+def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Quantity]:
+    """Every quantity mention in ``text[start:end]``, in text order, with document offsets."""
+    end = len(text) if end is None else end
+    found: list[Quantity] = []
+    for m in QUANTITY.finditer(text, start, end):
+        q = _from_match(text, m, start)
+        if q:
+            found.extend(q)
+    found.extend(_ranks(text, start, end, found))
+    found.extend(_fractions(text, start, end, found))
+    found.sort(key=lambda q: q.start)
+    return found
+
+
+def _skip(text: str, m: re.Match[str], floor: int) -> bool:
+    """Numbers that are not quantities: ordinals, codes, dates, names, size classes."""
+    s, e = m.start("num"), m.end()
+    prev = text[s - 1] if s > floor else ""
+    nxt = text[e:e + 1]
+    unit = m.group("unit")
+    if m.group("qual") is None and prev == "第":
+        return True
+    if prev and (prev.isascii() and prev.isalnum() or prev in "+＋.·"):
+        return True  # part of a code or a name such as 5G, 1+1, G15
+    if (nxt and nxt in "级型+＋") or text[e:e + 2] in ("号线", "周年", "年度"):
+        return True  # size classes (千亿级) and names
+    if m.group("cn"):
+        if unit in ARABIC_ONLY_UNITS:
+            return True
+        raw = m.group("cn")
+        if raw == "一" and unit in ("个", "项", "批", "种", "大", "家", "件", "条", "支", "块", "张", "处"):
+            return True  # 一个, 一批: an article, not a count worth recording
+        if unit == "大" and nxt in "类行":
+            return True
+        if (s > floor and text[s - 1] in "十百千万") or (nxt and nxt in "是"):
+            return True
+    if unit == "大" and not m.group("cn"):
+        return True
+    # a size class with no count of its own: "亿元以上项目", "5000万元以上企业"
+    return bool(
+        m.group("post") == "以上" and unit in ("元", "美元") and re.match(r"[的]?(?:项目|企业|工业|重点|产业)", text[e:e + 4])
+        and not re.search(r"(?:投资|达|实现|完成|规模)$", text[max(floor, s - 4):s])
+    )
+
+
+def _from_match(text: str, m: re.Match[str], floor: int) -> list[Quantity]:
+    if _skip(text, m, floor):
+        return []
+    unit_surface = m.group("unit")
+    base, factor = UNITS.get(unit_surface) or CHINESE_ONLY_UNITS[unit_surface]
+    if m.group("unit1") and unit_surface not in ("%", "％"):
+        return []
+    scale = SCALES.get(m.group("scale") or "", 1)
+    try:
+        low = _number(m, "num") * scale * factor
+        high = None
+        if m.group("num2"):
+            high = parse_number(m.group("num2")) * SCALES.get(m.group("scale2") or "", scale) * factor
+    except ValueError:
+        return []
+    qualifier = QUALIFIER_BEFORE.get(m.group("qual") or "", "exact")
+    if m.group("more") or m.group("more2"):
+        qualifier = "over"
+    if m.group("post"):
+        qualifier = QUALIFIER_AFTER[m.group("post")]
+    q_start = m.start() if m.group("qual") else m.start("num")
+    measure, sign = _measure(text, q_start, floor, "%" if base == "倍" else base)
+    value_unit = base
+    if base == "倍":
+        if measure == "growth":
+            low, high, value_unit = low * 100, high * 100 if high else None, "%"
+        else:
+            measure = "rate"
+    elif base in ("%", "‰", "百分点"):
+        pass
+    else:
+        before = text[max(floor, q_start - 6):q_start]
+        measure = "change" if _CHANGE_BEFORE.search(before) and not _NOT_CHANGE.search(before) else "level"
+        if measure == "change" and re.search(r"(?:减少|少|下降|降低)了?$", before):
+            sign = -1
+    chinese = bool(m.group("cn") or m.group("bare"))
+    surface = m.group()
+    if high is None:
+        return [Quantity(q_start, m.end(), sign * low, value_unit, qualifier, measure, surface, chinese)]
+    return [
+        Quantity(q_start, m.end(), sign * low, value_unit, "at_least", measure, surface, chinese),
+        Quantity(q_start, m.end(), sign * high, value_unit, "at_most", measure, surface, chinese),
+    ]
+
+
+def _ranks(text: str, start: int, end: int, taken: list[Quantity]) -> list[Quantity]:
+    """Ranks such as 跃升至第7位, 排名全市第二, 居全市第一."""
+    out = []
+    for m in RANK.finditer(text, start, end):
+        if not (m.group("ctx") or m.group("scope")) or any(q.start < m.end() and m.start() < q.end for q in taken):
+            continue
+        if not m.group("ctx") and not m.group("unit") and not re.search(
+                r"(?:排名|排|居|位居|位列|列|名列|保持|稳居|均居)$", text[max(start, m.start() - 6):m.start()]):
+            nxt = text[m.end():m.end() + 2]
+            if not m.group("scope") or nxt[:1] in "批次届个":
+                continue
+        try:
+            value = parse_number(m.group("num"))
+        except ValueError:
+            continue
+        s = m.start("ctx") if m.group("ctx") else m.start()
+        out.append(Quantity(s, m.end(), value, "位", "exact", "rank", m.group(), not m.group("num").isdigit()))
+    return out
+
+
+FRACTION = re.compile(
+    rf"(?P<qual>{_QUAL_BEFORE})?(?:(?P<den>[一二两三四五六七八九十百]+)分之(?P<numer>[一二两三四五六七八九十]+)"
+    r"|(?P<tenths>[一二两三四五六七八九]|[0-9](?:\.[0-9])?)成)(?P<post>以上|左右|多)?"
+)
+
+
+def _fractions(text: str, start: int, end: int, taken: list[Quantity]) -> list[Quantity]:
+    """Shares written as fractions or tenths: 三分之一, 两成, 五成以上 (values in percent)."""
+    out = []
+    for m in FRACTION.finditer(text, start, end):
+        if any(q.start < m.end() and m.start() < q.end for q in taken):
+            continue
+        if m.group("tenths"):
+            value = parse_number(m.group("tenths")) * 10
+        else:
+            value = parse_number(m.group("numer")) / parse_number(m.group("den")) * 100
+        qualifier = QUALIFIER_BEFORE.get(m.group("qual") or "", "exact")
+        if m.group("post"):
+            qualifier = QUALIFIER_AFTER[m.group("post")]
+        measure, sign = _measure(text, m.start(), start, "%")
+        out.append(Quantity(m.start(), m.end(), sign * value, "%", qualifier, measure, m.group(), True))
+    return out

@@ -1,0 +1,66 @@
+"""Text: a document's text cut into paragraphs, sentences and clauses, as offset views.
+
+Like spaCy's ``Doc``, the text is owned once; every span here is a pair of character
+offsets into it, so that ``text[span.start:span.end]`` is always the span's text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: Sentence ends: Chinese and ASCII full stops, question/exclamation marks, semicolons,
+#: bullet marks and line breaks (reports put one item per line).
+_SENTENCE = re.compile(r"[^。！？!?；;\n◆★●■▲※]+[。！？!?；;]*")
+#: Clause separators inside a sentence.
+CLAUSE_BREAK = "，,：:（）()"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A span of the document text: ``text[start:end]``."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of the document (a paragraph in most Chinese reports)."""
+
+    start: int
+    end: int
+    text: str
+
+
+def lines(text: str) -> list[Line]:
+    """Every non-blank line of ``text`` with its offsets, surrounding white space trimmed."""
+    out = []
+    for m in re.finditer(r"[^\n]+", text):
+        raw = m.group()
+        stripped = raw.strip(" \t\u3000\r\xa0")
+        if not stripped:
+            continue
+        start = m.start() + raw.index(stripped)
+        out.append(Line(start, start + len(stripped), stripped))
+    return out
+
+
+def sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
+    """Sentences of ``text[start:end]`` as document spans, white space trimmed."""
+    end = len(text) if end is None else end
+    out = []
+    for m in _SENTENCE.finditer(text, start, end):
+        s, e = m.start(), m.end()
+        while s < e and text[s] in " \t\u3000\r\xa0":
+            s += 1
+        while e > s and text[e - 1] in " \t\u3000\r\xa0":
+            e -= 1
+        if e > s:
+            out.append(Span(s, e))
+    return out
+
+
+def is_heading(line: str) -> bool:
+    """Whether a line reads as a heading or headline: short and without a sentence end."""
+    return len(line) <= 40 and not re.search(r"[。；;！？!?]$", line) and not line.endswith("：")
