@@ -13,6 +13,7 @@ import typer
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    pretty_exceptions_enable=False,
     help="zhibiao: source-grounded facts from Chinese regional economic documents.",
 )
 

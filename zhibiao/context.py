@@ -89,6 +89,7 @@ def split_articles(text: str, meta: dict[str, str] | None = None) -> list[Articl
     elif starts[0] != 0:
         starts = [0, *starts]
     doc_date = document_date(text, meta.get("date"))
+    doc_year = doc_date[0] if doc_date else _current_year(text, 0, len(text), _title(all_lines, meta.get("title")), None)
     doc_place = place_of(text, 0, len(text), None, meta.get("place"))
     articles = []
     for k, first in enumerate(starts):
@@ -99,10 +100,10 @@ def split_articles(text: str, meta: dict[str, str] | None = None) -> list[Articl
         title = _title(all_lines[first:last + 1], meta.get("title") if k == 0 else None)
         if len(starts) > 1:
             place = place_of(text, a_start, a_end, doc_place) or doc_place
-            date = document_date(text[a_start:a_end]) or (doc_date if k == 0 else None)
+            date = document_date(text[a_start:a_end])
         else:
             place, date = doc_place, doc_date
-        year = _current_year(text, a_start, a_end, title, date)
+        year = _current_year(text, a_start, a_end, title, date) or doc_year
         genre = "communique" if _COMMUNIQUE.search(title) else ("report" if _is_report(text, a_start, a_end) else "news")
         art = Article(a_start, a_end, title, place, year, genre)
         art.sections = _sections(all_lines[first:last + 1], art)
@@ -133,7 +134,7 @@ def _current_year(text: str, start: int, end: int, title: str, date: tuple[int, 
         if m:
             return int(m.group(1)) + 1
     # "去年…在2023年…考核中": a sentence tying 去年 to a written year
-    for m in re.finditer(r"[^。；\n]*去年[^。；\n]*", text[start:end]):
+    for m in re.finditer(r"[^\n]*去年[^\n]*", text[start:end]):
         years = {int(y) for y in _YEAR.findall(m.group())}
         if len(years) == 1:
             return years.pop() + 1
@@ -198,10 +199,6 @@ def place_of(text: str, start: int, end: int, context: Place | None, hint: str |
     self_count = len(_SELF[self_level].findall(body))
     in_head = [resolved[t] for s, _, t in mentions if s < head_end and t in resolved]
     if in_head:
-        if self_count:
-            at_level = [p for p in in_head if p.level == self_level]
-            if at_level:
-                return Counter(at_level).most_common(1)[0][0]
         deepest = max(level_rank[p.level] for p in in_head)
         heads = list(dict.fromkeys(p for p in in_head if level_rank[p.level] == deepest))
         if len(heads) == 1:

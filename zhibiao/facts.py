@@ -18,12 +18,12 @@ from zhibiao.places import Place, gazetteer
 from zhibiao.policies import find_policies, policy_title
 from zhibiao.projects import find_projects
 from zhibiao.quantities import Quantity, find_quantities
-from zhibiao.text import Line, Span, lines, sentences
+from zhibiao.text import Line, Span, is_heading, lines, sentences
 
 #: Words that make a statement a target (plan, goal, expectation).
 _TARGET = re.compile(
-    r"力争|确保|预计|预期|目标|计划|争取|拟|努力|(?:将|要)(?=[^，,。；]{0,6}(?:达到|达|突破|超过|实现|完成|新增|增长|建成|形成|提升|提高|控制|保持|引进|培育|新建|推动|打造|建设|开工|投产|竣工))"
-    r"|(?:^|[，,。；])(?:将|要)"
+    r"力争|确保|预计|预期|目标|计划|争取|拟|努力"
+    r"|将(?=[达突超实完新增建形带提降压缩扩引培推打开投竣可力全加])|要(?=[达突超实完新增建形带提扩引培推打开投加全确力努着抓])"
 )
 _NOT_TARGET = re.compile(r"计划执行|完成年度(?:投资)?计划|目标任务|超额完成|完成了?.{0,8}目标")
 #: Clause breaks for subjects.
@@ -48,6 +48,16 @@ _PAREN = re.compile(r"[（(][^（()）]*[)）]$")
 class _Subject:
     text: str
     start: int
+    end: int = -1  # where the subject's words end when they follow the number
+
+
+#: Units of counted things whose noun follows the number: "59个区重点建设项目".
+_COUNT_UNITS = {"个", "家", "项", "户", "所", "座", "条", "宗", "件", "套", "批"}
+#: Where a counted noun ends: a stage verb or other predicate.
+_NOUN_END = re.compile(
+    r"(?:集中)?(?:动工|开工|签约|落户|入选|建成|竣工|投产|封顶|落地|入驻|获|通过|完成|实现|累计|正式|顺利|加快|全面|"
+    r"成功|已|均|共|总投资|计划|达到|达|为|在|被|和|与|及)|[，,；;：:、。！？（(]"
+)
 
 
 def extract(text: str, name: str, meta: dict[str, str] | None = None) -> list[dict]:
@@ -64,15 +74,25 @@ def iter_facts(text: str, name: str, meta: dict[str, str] | None = None) -> Iter
 
 def _article_facts(text: str, name: str, art: Article, policy_name: str | None) -> Iterator[dict]:
     gaz = gazetteer()
+    in_headline = True
     for line in _lines_in(text, art):
+        # headlines repeat what the body says: facts are taken from the body
+        in_headline = in_headline and is_heading(line.text)
+        if in_headline:
+            continue
         section = art.section_at(line.start)
         default_kind = section.kind if section else "actual"
         section_year = section.year if section else art.year
-        para_refs = time_refs(text, line.start, min(line.end, line.start + 12), art.year, section_year)
-        para_year = para_refs[0].period if para_refs and para_refs[0].start - line.start <= 2 else None
-        for sent in sentences(text, line.start, line.end):
+        para_year: str | None = None
+        para_place = art.place
+        for n, sent in enumerate(sentences(text, line.start, line.end)):
+            if n == 0 and art.genre != "communique" and _TARGET.search(text, sent.start, sent.end):
+                default_kind = "target"
             refs = time_refs(text, sent.start, sent.end, art.year, section_year)
-            place = _sentence_place(text, sent, art.place, gaz)
+            # a time or place that opens a sentence carries on through its paragraph
+            if refs and refs[0].start - sent.start <= 12 and "/" not in refs[0].period:
+                para_year = refs[0].period
+            para_place = place = _sentence_place(text, sent, para_place, art.place, gaz)
             quantities = find_quantities(text, sent.start, sent.end)
             subjects = _subjects(text, sent, quantities)
             for q, subj in zip(quantities, subjects, strict=True):
@@ -111,7 +131,7 @@ def _quantity_record(text: str, doc: str, q: Quantity, subj: _Subject, place: Pl
     indicator = taxonomy().match(subj.text, q.unit, q.measure) if subj.text else None
     start = min(subj.start, q.start)
     return _record(
-        "quantity", doc, place, text, start, q.end,
+        "quantity", doc, place, text, start, max(q.end, subj.end),
         subject=subj.text, indicator=indicator, period=period, kind=kind, measure=q.measure,
         value=_round(q.value), unit=q.unit, qualifier=q.qualifier,
     )
@@ -161,10 +181,22 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity]) -> list[_Subjec
             else:
                 back = _clause_start(text, sent.start, max(sent.start, c_start - 1))
                 subj = _clean_subject(text, back, max(back, c_start - 1))
+        if q.unit in _COUNT_UNITS and q.measure == "level" and len(subj.text) <= 4:
+            subj = _noun_after(text, q, sent, subj)
         if _meaningful(subj.text):
             previous = subj
         out.append(subj)
     return out
+
+
+def _noun_after(text: str, q: Quantity, sent: Span, before: _Subject) -> _Subject:
+    """The counted noun after "N个": "新引进11个世界500强企业投资项目" → 新引进世界500强企业投资项目."""
+    m = _NOUN_END.search(text, q.end, sent.end)
+    end = m.start() if m else sent.end
+    noun = text[q.end:end].strip(" “”\"")
+    if len(noun) < 2 or len(noun) > 20:
+        return before
+    return _Subject(before.text + noun, before.start if before.text else q.start, end)
 
 
 def _meaningful(subject: str) -> bool:
@@ -218,8 +250,8 @@ def _kind(text: str, sent: Span, pos: int, default: str, art: Article) -> str:
 _PLACE_AT_START = re.compile(r"^(?:(?:19|20)\d{2}年[，,]?|近日[，,]?|今年|去年|同时[，,]?|其中[，,]?)?")
 
 
-def _sentence_place(text: str, sent: Span, default: Place | None, gaz) -> Place | None:
-    """A place named as the sentence's subject ("番禺区完成…"), else the article's place."""
+def _sentence_place(text: str, sent: Span, current: Place | None, article: Place | None, gaz) -> Place | None:
+    """A place named as the sentence's subject ("番禺区完成…", "广东省中小企业…"), else ``current``."""
     head = text[sent.start:sent.start + 30]
     lead = _PLACE_AT_START.match(head)
     offset = lead.end() if lead else 0
@@ -227,14 +259,6 @@ def _sentence_place(text: str, sent: Span, default: Place | None, gaz) -> Place 
         if s != offset:
             continue
         if e < len(head) and head[e] in "与和及、":
-            return default  # several places: the sentence is about their relation
-        place = gaz.resolve(surface, default)
-        if place is None or default is None:
-            return place or default
-        if place.code == default.code or default.code == "000000":
-            return place
-        # a place below the article's place, or a sibling inside the same parent
-        if default in gaz.ancestors(place) or gaz.parent(place) == gaz.parent(default):
-            return place
-        return default
-    return default
+            return current  # several places: the sentence is about their relation
+        return gaz.resolve(surface, article) or current
+    return current

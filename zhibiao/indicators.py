@@ -18,7 +18,8 @@ _QUOTES = re.compile(r"[“”\"‘’'《》「」\s]")
 _PREFIX = re.compile(
     r"^(?:(?:全区|全市|全省|全县|全旗|全州|全盟|全国|我区|我市|我省|我县|本区|本市|区本级|市本级|全年|当年|年末|年底"
     r"|其中|同时|并|共|累计|实现|完成|全面|主要|地方|今年|去年|上年|当年|上半年|前三季度|一季度|全部|总体|"
-    r"我国|全口径|口径|同比|分别|预计|力争|确保|目标|要|将|达到|达|为|实现了|完成了)+)"
+    r"我国|全口径|口径|同比|分别|预计|力争|确保|目标|要|将|达到|达|为|实现了|完成了|推动|拉动|带动|新引进|引进|"
+    r"(?:区|市|省|县)(?=重点|属)|[0-9]+(?:个|家|项))+)"
 )
 #: Words after the name that still denote the same quantity.
 _SUFFIX = re.compile(r"(?:总额|总量|总值|规模|完成额|完成|实现|额|增速|增幅|增长|同比增长|比上年增长|达到|达|为|的)+$")
@@ -52,7 +53,7 @@ class Taxonomy:
         With ``unit`` and ``measure``, a level whose unit cannot be the indicator's
         (an amount of money for a count indicator) gets no id.
         """
-        core = _normalise(subject)
+        core = _normalise(subject).replace("累计", "")
         core = _PREFIX.sub("", core)
         found = self._by_name.get(core) or self._by_name.get(_SUFFIX.sub("", core))
         if not found or measure != "level" or unit is None:

@@ -48,7 +48,11 @@ def _chinese_section(s: str) -> int:
 def _chinese_integer(s: str) -> float:
     """Value of a Chinese integer numeral, including 万 and 亿 sections."""
     if s and not any(ch in SMALL_UNITS or ch in "万亿" for ch in s):
-        # a digit-by-digit numeral such as 二〇二四
+        # a digit-by-digit numeral such as 二〇二四 (two digits, 一一, are not a number)
+        if len(s) < 3:
+            if len(s) == 1:
+                return float(DIGITS[s])
+            raise ValueError(f"not a numeral: {s!r}")
         return float("".join(str(DIGITS[ch]) for ch in s))
     total = 0.0
     for big, factor in (("亿", 1e8), ("万", 1e4)):

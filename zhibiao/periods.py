@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from email.utils import parsedate_tuple
+from email.utils import parsedate
 
 UNKNOWN = "unknown"
 
@@ -19,7 +19,7 @@ _M = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 
 #: A time expression: an optional year (absolute or relative) and an optional part of it.
 TIME = re.compile(
-    r"(?:(?P<year>(?:19|20)\d{2})\s*年(?!代)|(?P<rel>去年|上年|上一年|前年|今年|本年|当年|明年|过去一年|过去的一年))?"
+    r"(?:(?P<year>(?:19|20)\d{2})\s*年(?!代)|(?P<rel>(?<![比较同于])(?:去年|上年)|上一年|前年|今年|本年|当年|明年|过去一年|过去的一年|全年|年内))?"
     r"(?P<part>上半年|下半年|前三季度|[一二三四]季度|第[一二三四]季度|首季|(?:前|头)(?:两|三|四|五)个月"
     rf"|(?P<m1>{_M})\s*[-—–~～至到]\s*(?P<m2>{_M})\s*月(?:份)?(?:底|末)?|(?P<mend>{_M})月(?:底|末))?"
 )
@@ -84,11 +84,14 @@ def time_refs(text: str, start: int, end: int, year: int | None, section_year: i
             first = _PLANS.get(m.group("plan"))
             period = f"{first}/{first + 4}" if first else UNKNOWN
         out.append(TimeRef(m.start(), m.end(), period, bool(m.group("y1"))))
+    last_year: int | None = None
     for m in TIME.finditer(text, start, end):
         if m.end() == m.start() or any(r.start <= m.start() < r.end for r in out):
             continue
         if m.group("year"):
             y: int | None = int(m.group("year"))
+        elif m.group("rel") in ("全年", "年内"):
+            y = last_year or section_year or year
         elif m.group("rel"):
             y = year + _REL[m.group("rel")] if year else None
         else:
@@ -102,6 +105,7 @@ def time_refs(text: str, start: int, end: int, year: int | None, section_year: i
             period = UNKNOWN
         else:
             period = _part(part, y, m) if part else str(y)
+        last_year = y or last_year
         out.append(TimeRef(m.start(), m.end(), period, bool(m.group("year"))))
     out.sort(key=lambda r: r.start)
     return out
@@ -131,7 +135,7 @@ def document_date(text: str, meta_date: str | None = None) -> tuple[int, int, in
             return int(m.group("y")), int(m.group("m")), int(m.group("d"))
     m = _HEADER_RFC.search(head)
     if m:
-        parsed = parsedate_tuple(m.group("raw"))
+        parsed = parsedate(m.group("raw"))
         if parsed:
             return parsed[0], parsed[1], parsed[2]
         iso = _ISO.match(m.group("raw").strip())

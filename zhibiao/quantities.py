@@ -45,10 +45,14 @@ UNITS: dict[str, tuple[str, float]] = {
     "微克/立方米": ("微克/立方米", 1), "毫克/立方米": ("毫克/立方米", 1), "℃": ("℃", 1),
 }
 #: Units that only count when written after a Chinese numeral ("六大景区" → 6 个).
-CHINESE_ONLY_UNITS = {"大": ("个", 1)}
+CHINESE_ONLY_UNITS: dict[str, tuple[str, float]] = {}
+#: Units written after an Arabic numeral only: "8大特色平台" counts 8 platforms.
+ARABIC_CLASSIFIERS = {"大": ("个", 1)}
+#: A unit character that starts a longer word is not a unit: 633项目, 2024人工智能.
+_WORD_AFTER_UNIT = {"项": "目", "人": "工", "个": "体", "家": "居", "户": "外", "名": "单", "位": "于", "大": "学"}
 #: Units that need an Arabic numeral: after a Chinese numeral they are ordinary words
 #: (一次 "once", 一度 "for a while", 一口 …, 一天).
-ARABIC_ONLY_UNITS = {"次", "度", "口", "眼", "天", "周", "米", "P", "起", "单", "只", "片", "部", "份", "支"}
+ARABIC_ONLY_UNITS = {"次", "度", "口", "眼", "天", "周", "米", "P", "起", "单", "只", "片", "部", "份", "支", "场"}
 
 SCALES = {"万亿": 1e12, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3, "百": 1e2}
 
@@ -63,7 +67,7 @@ QUALIFIER_AFTER = {"以上": "over", "多": "over", "余": "over", "以下": "un
                    "左右": "approx", "上下": "approx"}
 
 _QUAL_BEFORE = "|".join(sorted(QUALIFIER_BEFORE, key=len, reverse=True))
-_UNIT = "|".join(re.escape(u) for u in sorted([*UNITS, *CHINESE_ONLY_UNITS], key=len, reverse=True))
+_UNIT = "|".join(re.escape(u) for u in sorted([*UNITS, *ARABIC_CLASSIFIERS], key=len, reverse=True))
 _SCALE = "万亿|千万|百万|亿|万|千"
 _BARE = "万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|百"
 
@@ -74,6 +78,7 @@ QUANTITY = re.compile(
     rf"(?P<unit1>%|％)?"
     rf"(?:(?P<dash>[-—–~～－]{{1,2}}|至|到)(?P<num2>{ARABIC}|{CHINESE})(?P<scale2>{_SCALE})?)?"
     rf"(?P<unit>{_UNIT})"
+    r"(?P<per>/(?:千人|万人|百人|人月|人|户|年|月|天|亿元|万元|平方公里|千米|公里))?"
     rf"(?P<post>以上|以下|以内|左右|上下|多)?"
 )
 
@@ -91,6 +96,12 @@ _MEASURE_WORD = re.compile("|".join(sorted({*GROWTH_WORDS, *SHARE_WORDS}, key=le
 #: Absolute changes: a growth verb right before an amount that is not a percentage.
 _CHANGE_BEFORE = re.compile(r"(?:净增|净增加|增加|减少|多|少|提高|增长了?|下降|降低)(?:了)?$")
 _NOT_CHANGE = re.compile(r"(?:新增|增加值)$")
+#: Per-capita ratios: 每万人发明专利拥有量, 每千常住人口托位数.
+_RATE_SUBJECT = re.compile(r"每(?:十万|万|千|百)?(?:人|常住人口|户籍人口|户|平方公里)")
+#: An increment named as such: 营收增量超30亿元.
+_CHANGE_SUBJECT = re.compile(r"(?:增量|增加额|净增额?|增收|净增加)\S{0,3}$")
+#: Growth named after the number: 实现10%以上增长.
+_GROWTH_AFTER = re.compile(r"(?:以上|左右)?的?(?:增长|增速|增幅)")
 
 
 @dataclass(slots=True)
@@ -176,6 +187,20 @@ def _skip(text: str, m: re.Match[str], floor: int) -> bool:
     unit = m.group("unit")
     if m.group("qual") is None and prev == "第":
         return True
+    if prev and prev in "数几多若":
+        return True  # vague amounts: 数十项, 几百人
+    if unit == "周" and nxt == "年":
+        return True
+    if m.group("bare") and not (m.group("qual") or m.group("more") or m.group("more2")):
+        return True  # 亿元以上项目, 百度, 每万人: a scale word alone is not an amount
+    if _WORD_AFTER_UNIT.get(unit) == text[m.end("unit"):m.end("unit") + 1]:
+        return True
+    if unit in ARABIC_CLASSIFIERS and not m.group("ar"):
+        return True
+    if m.group("ar") and re.fullmatch(r"(?:19|20)\d\d", m.group("ar")) and prev in "“《":
+        return True  # a year opening a name: “2024人工智能…”
+    if _in_quoted_name(text, s, e, floor, bool(m.group("cn") or m.group("bare"))):
+        return True
     if prev and (prev.isascii() and prev.isalnum() or prev in "+＋.·"):
         return True  # part of a code or a name such as 5G, 1+1, G15
     if (nxt and nxt in "级型+＋") or text[e:e + 2] in ("号线", "周年", "年度"):
@@ -184,14 +209,10 @@ def _skip(text: str, m: re.Match[str], floor: int) -> bool:
         if unit in ARABIC_ONLY_UNITS:
             return True
         raw = m.group("cn")
-        if raw == "一" and unit in ("个", "项", "批", "种", "大", "家", "件", "条", "支", "块", "张", "处"):
+        if raw == "一" and unit in ("个", "项", "批", "种", "家", "件", "条", "块", "张", "处", "名", "位"):
             return True  # 一个, 一批: an article, not a count worth recording
-        if unit == "大" and nxt in "类行":
-            return True
         if (s > floor and text[s - 1] in "十百千万") or (nxt and nxt in "是"):
             return True
-    if unit == "大" and not m.group("cn"):
-        return True
     # a size class with no count of its own: "亿元以上项目", "5000万元以上企业"
     return bool(
         m.group("post") == "以上" and unit in ("元", "美元") and re.match(r"[的]?(?:项目|企业|工业|重点|产业)", text[e:e + 4])
@@ -199,11 +220,19 @@ def _skip(text: str, m: re.Match[str], floor: int) -> bool:
     )
 
 
+def _in_quoted_name(text: str, s: int, e: int, floor: int, chinese: bool) -> bool:
+    """Numbers inside a quoted slogan or name: “四个坚持”, “民营经济22条”."""
+    opened = text.rfind("“", max(floor, s - 12), s)
+    if opened < 0 or "”" in text[opened:s]:
+        return False
+    return chinese or text[e:e + 1] == "”"
+
+
 def _from_match(text: str, m: re.Match[str], floor: int) -> list[Quantity]:
     if _skip(text, m, floor):
         return []
     unit_surface = m.group("unit")
-    base, factor = UNITS.get(unit_surface) or CHINESE_ONLY_UNITS[unit_surface]
+    base, factor = UNITS.get(unit_surface) or ARABIC_CLASSIFIERS[unit_surface]
     if m.group("unit1") and unit_surface not in ("%", "％"):
         return []
     scale = SCALES.get(m.group("scale") or "", 1)
@@ -234,6 +263,14 @@ def _from_match(text: str, m: re.Match[str], floor: int) -> list[Quantity]:
         measure = "change" if _CHANGE_BEFORE.search(before) and not _NOT_CHANGE.search(before) else "level"
         if measure == "change" and re.search(r"(?:减少|少|下降|降低)了?$", before):
             sign = -1
+    if m.group("per"):
+        measure, value_unit = "rate", value_unit + m.group("per")
+    elif measure == "level" and _RATE_SUBJECT.search(_clause_before(text, q_start, floor)):
+        measure = "rate"
+    elif measure == "level" and _CHANGE_SUBJECT.search(_clause_before(text, q_start, floor)):
+        measure = "change"
+    elif measure == "share" and _GROWTH_AFTER.match(text, m.end()):
+        measure = "growth"
     chinese = bool(m.group("cn") or m.group("bare"))
     surface = m.group()
     if high is None:
@@ -275,6 +312,8 @@ def _fractions(text: str, start: int, end: int, taken: list[Quantity]) -> list[Q
     out = []
     for m in FRACTION.finditer(text, start, end):
         if any(q.start < m.end() and m.start() < q.end for q in taken):
+            continue
+        if m.start() > start and text[m.start() - 1] in "这那每一":
             continue
         if m.group("tenths"):
             value = parse_number(m.group("tenths")) * 10

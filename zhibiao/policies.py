@@ -1,0 +1,207 @@
+"""Quantitative rules of subsidy and support policies.
+
+`find_policies(text, start, end)` reads one sentence ``text[start:end]`` and returns a `PolicyRule`
+for every support rule it states with a number: a rate of a base ("按不高于固定资产投资总额的10%
+给予一次性扶持" -> rate 10) and/or a cap in yuan ("同一项目最高1亿元" -> cap 1e8). A rate and a
+cap in the same clause group (up to a semicolon) form one rule. Totals paid out ("发放租赁补贴
+70.5万元") are not rules, nor are summary headlines ("同一项目最高扶持1亿元" on its own line).
+
+`policy_title(text)` finds the policy's title: a 《…措施/办法/政策…》 title that is issued
+(印发, 出台, 以下简称), a "关于印发…的通知", or a headline naming 措施/办法/政策.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from zhibiao.numbers import NUMBER, parse_number
+
+__all__ = ["PolicyRule", "find_policies", "policy_title"]
+
+
+@dataclass
+class PolicyRule:
+    """One quantitative rule of a support policy."""
+
+    beneficiary: str  # who qualifies: '新型储能制造业项目'
+    condition: str | None  # the threshold as written: '固定资产投资5000万元以上'
+    rate: float | None  # percent of a base (10 for "不高于…10%")
+    cap: float | None  # maximum in yuan (1e8 for "最高1亿元")
+    start: int  # text[start:end] is the evidence
+    end: int
+
+
+#: words that make a clause a support rule
+SUPPORT = re.compile(
+    r"给予|予以|扶持|补贴|补助|资助|奖励|奖补|贴息|支持|减免|返还|担保贷款|贷款|购房支持|租房补贴"
+)
+#: words that make an amount a total paid out, not a rule
+TOTAL = re.compile(r"发放|兑现|兑付|下达|投放|拨付|累计|共计|合计|总额|总计|安排资金|筹集|拟资助资金|资金达")
+MONEY = rf"({NUMBER})(元|美元)"
+CAP = re.compile(
+    rf"(?:最高|最多|上限|封顶|不超过|不高于)"
+    rf"(?:不超过|不高于|可达|可获|达到|达|为|给予|予以|奖励|补贴|资助|扶持|支持|补助|一次性|每年|每家)*"
+    rf"{MONEY}"
+)
+#: a fixed amount granted per beneficiary: 给予一次性10万元奖励, 每家奖励50万元
+FIXED = re.compile(
+    rf"(?:给予|予以|奖励|补贴|补助|资助|扶持)(?:一次性|每家|每户|每人|每个|每年)*{MONEY}"
+    rf"(?:的)?(?:一次性)?(?:奖励|补贴|补助|资助|扶持|支持|奖补)?"
+)
+RATE = re.compile(
+    rf"(?:按(?:照)?(?:不高于|不超过|最高)?[^，,。；;%]{{0,30}}?|(?:给予|予以|补贴|资助|补助|奖励|扶持|奖补)"
+    rf"(?:比例)?(?:为|按|不高于|不超过|最高|的)?)(?<![达到超过])({NUMBER})[%％]"
+)
+SCOPE = re.compile(r"(?:单个|同一|每个|每家|每户|每人|单家|单项|单户|每项)([^，,。；;、\d]{1,8}?)(?=每年|最高|最多|资助|奖励|补贴|累计|可|给予|不超过|$)")
+SUBJECT = re.compile(r"(?:^|[，,；;])[^，,；;]{0,12}?对(?:于)?([^；;。]{2,120}?)(?:的|者)?(?:[，,]|给予|予以|按|可|，)")
+CONDITION = re.compile(rf"[^、，,的]{{0,16}}?{NUMBER}(?:万元|亿元|元|人|%|平方米|家)?(?:以上|及以上|以下|及以下|起)")
+CLAUSE = re.compile(r"[^；;。！？!?]+")
+LINE_END = re.compile(r"[。！？；.!?;:：]\s*$")
+
+
+def _num(s: str) -> float | None:
+    try:
+        return parse_number(s)
+    except ValueError:
+        return None
+
+
+def _yuan(number: str, unit: str) -> float | None:
+    v = _num(number)
+    if v is None or unit != "元":
+        return None
+    return v
+
+
+def _is_headline(text: str, start: int, end: int) -> bool:
+    """Is the span a summary line (a headline or sub-title) rather than body text?"""
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", end)
+    le = len(text) if le < 0 else le
+    line = text[ls:le].strip()
+    return len(line) < 60 and not LINE_END.search(line) and "对" not in line
+
+
+def _beneficiary(seg: str) -> tuple[str, str | None, int]:
+    """Who a rule is for, its threshold, and where the subject starts in the segment."""
+    m = SUBJECT.search(seg)
+    condition = None
+    if m:
+        subj = m.group(1)
+        start = m.start(1)
+        cm = CONDITION.search(subj)
+        if cm:
+            condition = cm.group().lstrip("、的")
+        # the beneficiary is the head after the last 的 (新引进的、…以上的优质新型储能制造业项目)
+        parts = [p for p in re.split(r"的", subj) if p]
+        ben = parts[-1] if parts else subj
+        ben = re.sub(r"^(?:优质|符合条件|新引进|新认定|新落户)+", "", ben)
+        # 高层次人才在白云区购买新建商品房 -> 高层次人才; condition = the rest
+        cut = re.search(r"在|购买|取得|获得|开展|符合|达到|实现|年度|首次|新招用|自主", ben)
+        if cut and cut.start() >= 2:
+            if condition is None:
+                condition = ben[cut.start() :]
+            ben = ben[: cut.start()]
+        elif cut and cut.start() < 2 and condition is None:
+            condition = ben
+        ben = re.split(r"、|等", ben)[-1] if "等" in ben else ben
+        return ben.strip() or subj, condition, start
+    s = SCOPE.search(seg)
+    if s:
+        return s.group(1), None, s.start()
+    return "", None, 0
+
+
+def find_policies(text: str, start: int, end: int) -> list[PolicyRule]:
+    """Quantitative support-policy rules in the sentence ``text[start:end]`` (document offsets)."""
+    sentence = text[start:end]
+    if not SUPPORT.search(sentence) or _is_headline(text, start, end):
+        return []
+    out: list[PolicyRule] = []
+    for seg_m in CLAUSE.finditer(sentence):
+        seg = seg_m.group()
+        if not SUPPORT.search(seg):
+            continue
+        base = start + seg_m.start()
+        caps: list[tuple[float, int, int]] = []
+        for m in CAP.finditer(seg):
+            v = _yuan(m.group(1), m.group(2))
+            if v is not None:
+                caps.append((v, m.start(), m.end()))
+        if not caps:
+            for m in FIXED.finditer(seg):
+                before = seg[max(0, m.start() - 12) : m.start()]
+                if TOTAL.search(before) or TOTAL.search(m.group()):
+                    continue
+                v = _yuan(m.group(1), m.group(2))
+                if v is not None and ("对" in seg[: m.start()] or re.search(r"每|单个|一次性", m.group())):
+                    caps.append((v, m.start(), m.end()))
+        rates: list[tuple[float, int, int]] = []
+        for m in RATE.finditer(seg):
+            v = _num(m.group(1))
+            window = seg[m.start() : min(len(seg), m.end() + 12)]
+            if v is None or not 0 < v <= 100 or not SUPPORT.search(window + seg[m.end() : m.end() + 12]):
+                continue
+            if re.search(r"费率|利率|税率|增长|提高|占比|比重|达到", seg[max(0, m.start() - 8) : m.end()]):
+                continue
+            rates.append((v, m.start(), m.end()))
+        if not caps and not rates:
+            continue
+        ben, cond, subj_start = _beneficiary(seg)
+        pairs: list[tuple[float | None, float | None, int, int]] = []
+        for i, (cap, cs, ce) in enumerate(caps):
+            if i < len(rates):
+                r, rs, re_ = rates[i]
+                pairs.append((r, cap, min(rs, cs), max(re_, ce)))
+            else:
+                pairs.append((None, cap, cs, ce))
+        for r, rs, re_ in rates[len(caps) :]:
+            pairs.append((r, None, rs, re_))
+        for rate, cap, s, e in pairs:
+            s0 = min(subj_start, s)
+            lead = len(seg[s0:]) - len(seg[s0:].lstrip("，, "))
+            out.append(PolicyRule(ben, cond, rate, cap, base + s0 + lead, base + e))
+    return out
+
+
+TITLE = re.compile(
+    r"《([^《》\n]{4,80}?(?:措施|办法|政策|意见|细则|方案|规定|条例|指引|规划|计划|目录|通知|决定|条款|十条|"
+    r"若干|实施方案|行动方案|工作方案)(?:[(（][^()（）]{1,10}[)）])?)》"
+)
+ISSUE_AFTER = re.compile(r"^(?:[(（]以下简称|印发|出台|发布|实施|施行|正式|提出|明确)")
+ISSUE_BEFORE = re.compile(r"(?:印发|出台|发布|制定|根据|按照|依据|落实|实施)了?$")
+NOTICE = re.compile(r"关于印发(.{4,60}?)的通知")
+HEADLINE = re.compile(r"^[^\n。，,]{4,40}(?:措施|办法|政策|新政|细则|条例)[^\n。]{0,20}$", re.M)
+
+
+def policy_title(text: str) -> str | None:
+    """The title of the policy a document (or the text before a rule) is about, or None.
+
+    Prefers a 《…》 title that the text says is issued (印发/出台/发布, 以下简称) and that names a
+    support instrument (措施, 办法, 政策, 细则, 资助); ties go to the last one, so a caller may pass the
+    text up to a rule. Falls back to "关于印发…的通知" and to a headline naming 措施/办法/政策.
+    """
+    best: tuple[int, int, str] | None = None
+    for m in TITLE.finditer(text):
+        title = m.group(1)
+        score = 0
+        if ISSUE_AFTER.match(text[m.end() : m.end() + 8]):
+            score += 2
+        if ISSUE_BEFORE.search(text[max(0, m.start() - 6) : m.start()]):
+            score += 1
+        if re.search(r"措施|办法|政策|细则|资助|扶持|补贴|奖励|若干", title):
+            score += 1
+        if score == 0:
+            continue
+        if best is None or (score, m.start()) >= (best[0], best[1]):
+            best = (score, m.start(), title)
+    if best is not None:
+        return best[2]
+    m = NOTICE.search(text)
+    if m:
+        return m.group(1).strip("《》")
+    m = HEADLINE.search(text)
+    if m:
+        return m.group().strip()
+    return None
