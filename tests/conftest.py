@@ -1,0 +1,19 @@
+"""Shared test fixtures: where the real corpus and gold live."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(__import__("os").environ.get("ZHIBIAO_SHARED", ROOT.parent / "shared"))
+SEEDS = SHARED / "corpus" / "seeds"
+REAL = SHARED / "corpus" / "real"
+GOLD = SHARED / "gold"
+
+
+def need_shared() -> None:
+    """Skip a test that needs the shared corpus when it is not beside the checkout."""
+    if not SEEDS.is_dir():
+        pytest.skip(f"shared corpus not found at {SHARED} (set ZHIBIAO_SHARED)")
