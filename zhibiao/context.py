@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
 
+from zhibiao.numbers import parse_number
 from zhibiao.periods import document_date
 from zhibiao.places import Place, gazetteer
 from zhibiao.text import Line, is_heading, lines
@@ -133,11 +136,46 @@ def _current_year(text: str, start: int, end: int, title: str, date: tuple[int, 
         m = _YEAR.search(title)
         if m:
             return int(m.group(1)) + 1
-    # "去年…在2023年…考核中": a sentence tying 去年 to a written year
-    for m in re.finditer(r"[^\n]*去年[^\n]*", text[start:end]):
+    # "去年…在2023年…考核中": a paragraph tying 去年 to a written year
+    body = text[start:end]
+    for m in re.finditer(r"[^\n]*去年[^\n]*", body):
         years = {int(y) for y in _YEAR.findall(m.group())}
         if len(years) == 1:
             return years.pop() + 1
+    return _year_from_events(body)
+
+
+_LAST_YEAR = re.compile(r"去年|过去一年|过去的一年|上年")
+_ANNIVERSARY = re.compile(r"(迎接|庆祝|喜迎)?(建党|新中国成立|改革开放)(\d{2,3}|[一二三四五六七八九十百]+)周年")
+_ANNIVERSARY_BASE = {"建党": 1921, "新中国成立": 1949, "改革开放": 1978}
+
+
+@cache
+def _events() -> list[tuple[re.Pattern[str], int]]:
+    rows = files("zhibiao.data").joinpath("events.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    return [(re.compile(r.split("\t")[0]), int(r.split("\t")[1])) for r in rows if r.strip()]
+
+
+def _year_from_events(body: str) -> int | None:
+    """The current year from dated events a paragraph places in the past year or this year.
+
+    "过去一年，…广州白云站开通运营" → 2024 (the station opened in 2023); "迎接建党100周年" → 2020.
+    A short, documented table of events (data/events.tsv) is the reader's world knowledge.
+    """
+    for line in body.split("\n"):
+        for pattern, year in _events():
+            if pattern.search(line):
+                if _LAST_YEAR.search(line):
+                    return year + 1
+                if "今年" in line:
+                    return year
+        m = _ANNIVERSARY.search(line)
+        if m and m.group(1):
+            try:
+                n = int(parse_number(m.group(3)))
+            except ValueError:
+                continue
+            return _ANNIVERSARY_BASE[m.group(2)] + n - (1 if m.group(1) == "迎接" else 0)
     return None
 
 
