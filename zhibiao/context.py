@@ -30,6 +30,8 @@ _PLAN = re.compile(r"计划|安排|预期目标|主要目标|工作任务|总体
 _HEADING_MARK = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十]+[）)])")
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 _COMMUNIQUE = re.compile(r"统计公报")
+_OPENER = re.compile(r"^(?:(?P<past>过去一年|过去的一年|去年)|今年)[，,]")
+_OPENER_TARGET = re.compile(r"要|力争|确保|将|计划|目标|预期")
 
 
 @dataclass
@@ -187,19 +189,30 @@ def _sections(article_lines: list[Line], art: Article) -> list[Section]:
         return [Section(art.start, art.end, "actual", year)]
     sections: list[Section] = []
     default_review_year = art.year - 1 if art.year and art.genre == "report" else art.year
+    from_headings = False
     for line in article_lines:
         t = line.text
+        opener = _OPENER.match(t)
+        if opener and art.year and not from_headings:
+            # a paragraph opening "过去一年，…" or "今年，…要/力争…" starts a review or plan part
+            if opener.group("past"):
+                sections.append(Section(line.start, line.end, "actual", art.year - 1))
+            elif _OPENER_TARGET.search(t.split("。")[0]):
+                sections.append(Section(line.start, line.end, "target", art.year))
+            continue
         if not (is_heading(t) or _HEADING_MARK.match(t)) or len(t) > 60:
             continue
         m = _YEAR.search(t)
         heading_year = int(m.group(1)) if m else None
         if _REVIEW.search(t):
             sections.append(Section(line.start, line.end, "actual", heading_year or default_review_year))
+            from_headings = True
         elif _PLAN.search(t) and (heading_year or _HEADING_MARK.match(t) or "今年" in t or "今后" in t
                                   or "要" in t or "将" in t):
             if heading_year and art.year and heading_year < art.year and "计划" not in t:
                 continue
             sections.append(Section(line.start, line.end, "target", heading_year or art.year))
+            from_headings = True
     return sections
 
 

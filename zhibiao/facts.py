@@ -22,9 +22,11 @@ from zhibiao.text import Line, Span, is_heading, lines, sentences
 
 #: Words that make a statement a target (plan, goal, expectation).
 _TARGET = re.compile(
-    r"力争|确保|预计|预期|目标|计划|争取|拟|努力"
+    r"力争|确保|预计|预期|目标|计划|争取|拟|努力|全力"
     r"|将(?=[达突超实完新增建形带提降压缩扩引培推打开投竣可力全加])|要(?=[达突超实完新增建形带提扩引培推打开投加全确力努着抓])"
 )
+#: Words that mark a target only outside a review of results (争取 also means "obtained").
+_WEAK_TARGET = re.compile(r"争取|拟|努力|全力")
 _NOT_TARGET = re.compile(r"计划执行|完成年度(?:投资)?计划|目标任务|超额完成|完成了?.{0,8}目标")
 #: Clause breaks for subjects.
 _CLAUSE_BREAK = "，,；;：:、（(）)。！？!?\n"
@@ -86,11 +88,12 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None) 
         para_year: str | None = None
         para_place = art.place
         for n, sent in enumerate(sentences(text, line.start, line.end)):
-            if n == 0 and art.genre != "communique" and _TARGET.search(text, sent.start, sent.end):
+            if n == 0 and section is None and art.genre != "communique" and _TARGET.search(
+                    text, sent.start, sent.end):
                 default_kind = "target"
             refs = time_refs(text, sent.start, sent.end, art.year, section_year)
             # a time or place that opens a sentence carries on through its paragraph
-            if refs and refs[0].start - sent.start <= 12 and "/" not in refs[0].period:
+            if section is None and refs and refs[0].start - sent.start <= 12 and "/" not in refs[0].period:
                 para_year = refs[0].period
             para_place = place = _sentence_place(text, sent, para_place, art.place, gaz)
             quantities = find_quantities(text, sent.start, sent.end)
@@ -126,9 +129,30 @@ def _record(rtype: str, doc: str, place: Place | None, text: str, start: int, en
     return rec
 
 
+def _indicator(text: str, q: Quantity, subj: _Subject) -> str | None:
+    """The indicator id of a quantity's subject, tried as cleaned and as written before the number."""
+    if text.startswith("的", q.end) or re.match(r"(?:以上|以下)?的", text[q.end:q.end + 3]):
+        return None  # a condition ("投资5000万元以上的项目"), not a measurement
+    tax = taxonomy()
+    for candidate in (subj.text, _strip_place(subj.text), text[subj.start:q.start]):
+        found = tax.match(_strip_place(candidate), q.unit, q.measure) if candidate else None
+        if found:
+            return found
+    return None
+
+
+def _strip_place(subject: str) -> str:
+    """A subject without the place it opens with: 白云区经济总量 → 经济总量."""
+    for s, e, _ in gazetteer().mentions(subject[:12]):
+        if s == 0 and e < len(subject):
+            return subject[e:]
+        break
+    return subject
+
+
 def _quantity_record(text: str, doc: str, q: Quantity, subj: _Subject, place: Place | None,
                      period: str, kind: str) -> dict:
-    indicator = taxonomy().match(subj.text, q.unit, q.measure) if subj.text else None
+    indicator = _indicator(text, q, subj)
     start = min(subj.start, q.start)
     return _record(
         "quantity", doc, place, text, start, max(q.end, subj.end),
@@ -174,6 +198,8 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity]) -> list[_Subjec
             listed = _list_subjects(text, sent.start, c_start, q.start)
             if listed:
                 subj = listed.pop(0)
+        elif previous is not None and re.fullmatch(r"总量|规模|总额|总值", subj.text):
+            subj = _Subject(_TRAIL.sub("", previous.text) + subj.text, subj.start)
         elif not _meaningful(subj.text):
             # the subject carries over from the previous clause ("…3862.52亿元,增长2.9%")
             if previous is not None:
@@ -242,7 +268,10 @@ def _kind(text: str, sent: Span, pos: int, default: str, art: Article) -> str:
     before = text[sent.start:pos]
     if art.genre == "communique":
         return "actual"
-    if _TARGET.search(before) and not _NOT_TARGET.search(before):
+    found = [m.group() for m in _TARGET.finditer(before)]
+    if default == "actual":
+        found = [w for w in found if not _WEAK_TARGET.fullmatch(w)]
+    if found and not _NOT_TARGET.search(before):
         return "target"
     return default
 

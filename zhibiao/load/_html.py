@@ -1,0 +1,368 @@
+"""HTML loader: trafilatura for the main content, our own rendering of its XML tree.
+
+trafilatura (`bare_extraction`, tables on, comments off) finds the main content and drops
+menus, breadcrumbs, share widgets and footers. We render its XML tree ourselves so that tables
+come out one row per line with tab-separated cells and exact cell offsets. Metadata come from
+the page: the Chinese government-site meta tags (ArticleTitle, PubDate, ContentSource, SiteName),
+Open Graph / canonical links, labelled lines ("发布日期：", "来源："), then trafilatura's own.
+Attachment links (pdf/doc/docx/xls/xlsx/wps/ofd), which trafilatura drops, go to
+meta['attachments'] as a JSON list.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urljoin
+
+from zhibiao.load._model import Document, LoadError, TextBuilder, clean_cell
+from zhibiao.load._text import decode_for_load, labelled_date, labelled_meta, parse_date
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]{2,40})""", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9_\-.]+)""")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
+_BAD_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+_SKIP = {"script", "style", "noscript", "template", "select", "option", "button", "input",
+         "textarea", "iframe", "svg", "object", "embed", "canvas", "map", "title",
+         "meta", "link", "graphic", "img"}
+_CHROME = {"nav", "header", "footer", "aside", "form", "menu"}
+_CHROME_CLASS = re.compile(r"(?:^|[\s_-])(?:nav|menu|footer|foot|header|breadcrumb|crumb|share|"
+                           r"sidebar|copyright|banner|topbar|toolbar|related)(?:$|[\s_\d-])", re.I)
+_BLOCK = {"p", "div", "head", "item", "list", "quote", "code", "section", "article", "main",
+          "body", "doc", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
+          "blockquote", "pre", "center", "address", "figure", "figcaption", "caption", "hr",
+          "note", "fieldset", "legend", "details", "summary", "html", "font-block"}
+_BREAK = {"lb", "br"}
+_TABLE = {"table"}
+_ROW = {"row", "tr"}
+_CELL = {"cell", "td", "th"}
+
+_BOILER = re.compile(
+    r"ICP备|ICP证|公网安备|网站标识码|版权所有|Copyright|©|技术支持\s*[:：]|主办单位\s*[:：]|"
+    r"承办单位\s*[:：]|您当前所在的?位置|您现在的位置|您的位置|当前位置\s*[:：]|分享到|扫一扫|"
+    r"打印本页|关闭窗口|【\s*字体|字号\s*[:：]|【\s*打印\s*】|【\s*关闭\s*】|上一篇|下一篇|"
+    r"浏览次数|访问量|阅读次数|网站地图|联系我们|无障碍|适老化", re.IGNORECASE)
+_RELATED = re.compile(r"^(?:相关(?:文章|新闻|链接|阅读|信息|文件|稿件|政策|解读|推荐)|延伸阅读|推荐阅读|"
+                      r"热点推荐|热门文章|猜你喜欢)\s*[:：]?$")
+_ATTACH = re.compile(r"\.(pdf|docx?|xlsx?|wps|ofd|et)(?:$|[?#])", re.IGNORECASE)
+_TITLE_CLASS = re.compile(r"(?:^|[\s_-])(?:title|tit|bt|biaoti|newst|headline|article[-_]?title|"
+                          r"news[-_]?title|content[-_]?title|detail[-_]?title)(?:$|[\s_\d-])", re.I)
+_TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜| - | — |——|--)\s*")
+
+log = logging.getLogger(__name__)
+
+Block = tuple[str, Any]  # ("line", str) | ("table", list[list[str]])
+
+
+def sniff_charset(data: bytes) -> str | None:
+    """The charset an HTML page declares (<meta charset>, http-equiv or XML declaration)."""
+    head = data[:8192]
+    m = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
+    return m[1].decode("ascii", "replace") if m else None
+
+
+def _tag(el: Any) -> str | None:
+    tag = el.tag
+    if not isinstance(tag, str):
+        return None  # comment / processing instruction / entity
+    if "}" in tag:
+        tag = tag.rsplit("}", 1)[1]
+    return tag.lower()
+
+
+def _flatten(el: Any) -> str:
+    """Text of an element on one line: blocks and breaks become spaces, inline text is joined."""
+    parts: list[str] = []
+
+    def walk(e: Any) -> None:
+        tag = _tag(e)
+        if tag is not None and tag not in _SKIP:
+            sep = tag in _BLOCK or tag in _BREAK or tag in _CELL or tag in _ROW
+            if sep:
+                parts.append(" ")
+            parts.append(e.text or "")
+            for child in e:
+                walk(child)
+            if sep:
+                parts.append(" ")
+        parts.append(e.tail or "")
+
+    parts.append(el.text or "")
+    for child in el:
+        walk(child)
+    return re.sub(r"\s+", " ", "".join(parts)).strip()
+
+
+def _table_rows(table: Any) -> list[list[str]]:
+    """Rows of a table element (trafilatura's row/cell or HTML tr/td), nested tables flattened."""
+    rows: list[list[str]] = []
+
+    def find_rows(e: Any) -> Iterator[Any]:
+        for child in e:
+            tag = _tag(child)
+            if tag in _ROW:
+                yield child
+            elif tag in ("thead", "tbody", "tfoot"):
+                yield from find_rows(child)
+
+    for row in find_rows(table):
+        rows.append([_flatten(c) for c in row if _tag(c) in _CELL])
+    return rows
+
+
+class _Renderer:
+    """Walks an element tree into blocks: lines of text and tables."""
+
+    def __init__(self, skip_chrome: bool = False) -> None:
+        self.blocks: list[Block] = []
+        self._buf: list[str] = []
+        self.skip_chrome = skip_chrome
+
+    def flush(self) -> None:
+        text = "".join(self._buf)
+        self._buf = []
+        for piece in text.split("\n"):
+            line = piece.replace("\xa0", " ").strip()
+            if line:
+                self.blocks.append(("line", line))
+
+    def walk(self, el: Any) -> None:
+        tag = _tag(el)
+        if tag is None or tag in _SKIP:
+            pass
+        elif self.skip_chrome and (tag in _CHROME or _CHROME_CLASS.search(
+                f"{el.get('class', '')} {el.get('id', '')}")):
+            pass
+        elif tag in _TABLE:
+            self.flush()
+            rows = _table_rows(el)
+            if any(any(c for c in r) for r in rows):
+                self.blocks.append(("table", rows))
+        elif tag in _BREAK:
+            self._buf.append("\n")
+        else:
+            block = tag in _BLOCK or tag in _ROW or tag in _CELL
+            if block:
+                self.flush()
+            self._buf.append(el.text or "")
+            for child in el:
+                self.walk(child)
+            if block:
+                self.flush()
+        self._buf.append(el.tail or "")
+
+    def render(self, root: Any) -> list[Block]:
+        self._buf.append(root.text or "")
+        for child in root:
+            self.walk(child)
+        self.flush()
+        return self.blocks
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"[\s\u3000·•　]+", "", s)
+
+
+def _clean_blocks(blocks: list[Block]) -> list[Block]:
+    """Drop boilerplate lines (ICP/备案, breadcrumbs, share bars) and trailing related lists."""
+    out: list[Block] = []
+    skipping_related = False
+    for kind, value in blocks:
+        if kind == "line":
+            line: str = value
+            if _RELATED.match(line):
+                skipping_related = True
+                continue
+            if skipping_related and len(line) < 60:
+                continue
+            skipping_related = False
+            if len(line) < 150 and _BOILER.search(line):
+                continue
+        else:
+            skipping_related = False
+        out.append((kind, value))
+    return out
+
+
+def _meta_content(tree: Any, *names: str) -> str | None:
+    for name in names:
+        low = name.lower()
+        for el in tree.iter("meta"):
+            key = (el.get("name") or el.get("property") or el.get("itemprop") or "").lower()
+            if key == low:
+                value = (el.get("content") or "").strip()
+                if value:
+                    return value
+    return None
+
+
+def _clean_title(title: str) -> str:
+    title = re.sub(r"\s+", " ", title).strip()
+    parts = [p for p in _TITLE_SPLIT.split(title) if p.strip()]
+    if len(parts) > 1:
+        title = max(parts[:-1], key=len) if len(parts) > 2 else parts[0]
+    return title.strip()[:300]
+
+
+def _page_title(tree: Any, traf_title: str | None) -> str | None:
+    for cand in (_meta_content(tree, "ArticleTitle", "og:title", "title", "dc.title"), traf_title):
+        if cand and len(_norm(cand)) >= 4:
+            return _clean_title(cand)
+    for el in tree.iter("h1"):
+        text = _flatten(el)
+        if 4 <= len(text) <= 200:
+            return text
+    for el in tree.iter():
+        if _tag(el) in ("div", "h2", "h3", "p", "td", "span", "strong"):
+            key = f"{el.get('class', '')} {el.get('id', '')}"
+            if key.strip() and _TITLE_CLASS.search(key):
+                text = _flatten(el)
+                if 6 <= len(text) <= 200 and not _BOILER.search(text):
+                    return text
+    for el in tree.iter("title"):
+        text = _clean_title(_flatten(el) or (el.text or ""))
+        if len(_norm(text)) >= 4:
+            return text
+    return None
+
+
+def _attachments(tree: Any, base: str | None) -> list[dict[str, str]]:
+    seen: set[str] = set()
+    out: list[dict[str, str]] = []
+    for a in tree.iter("a"):
+        href = (a.get("href") or "").strip()
+        text = _flatten(a)
+        if not href or href.lower().startswith(("javascript:", "mailto:")):
+            continue
+        if not (_ATTACH.search(href) or _ATTACH.search(text + "#")):
+            continue
+        url = urljoin(base, href) if base else href
+        if url in seen:
+            continue
+        seen.add(url)
+        out.append({"title": text or href.rsplit("/", 1)[-1], "url": url})
+    return out
+
+
+def _parse(html: str) -> Any:
+    import lxml.html
+
+    try:
+        return lxml.html.document_fromstring(html)
+    except Exception:  # lxml refuses some inputs (empty, odd) outright
+        return lxml.html.document_fromstring("<html><body>" + re.sub(r"<[^>]*>", " ", html) + "</body></html>")
+
+
+def _trafilatura(html: str) -> tuple[Any | None, dict[str, str | None]]:
+    """trafilatura's main-content tree and metadata; (None, {}) when it finds nothing."""
+    import trafilatura
+
+    try:
+        doc = trafilatura.bare_extraction(
+            html, include_tables=True, include_comments=False, with_metadata=True,
+            include_images=False, include_links=False, deduplicate=False,
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+    except Exception as e:  # malformed input can trip the extractor; fall back to lxml
+        log.debug("trafilatura failed: %r", e)
+        return None, {}
+    if doc is None:
+        return None, {}
+    meta = {k: getattr(doc, k, None) for k in ("title", "date", "sitename", "author", "url")}
+    return getattr(doc, "body", None), meta
+
+
+def load_html(data: bytes, name: str, label: str, encoding: str | None) -> Document:
+    """Load an HTML page: main content as text, tables with offsets, page metadata."""
+    dec = decode_for_load(data, label, sniff_charset(data), encoding)
+    html = _BAD_XML_CHARS.sub(" ", _XML_DECL.sub("", dec.text, count=1))
+    if not html.strip():
+        raise LoadError(label, "empty file (only whitespace)")
+    tree = _parse(html)
+    body, tmeta = _trafilatura(html)
+
+    blocks: list[Block] = []
+    extraction = "trafilatura"
+    if body is not None:
+        blocks = _clean_blocks(_Renderer().render(body))
+    if not blocks:
+        extraction = "lxml-fallback"
+        root = tree.find("body")
+        root = root if root is not None else tree
+        blocks = _clean_blocks(_Renderer(skip_chrome=True).render(root))
+        if not blocks:
+            blocks = _clean_blocks(_Renderer().render(root))
+    if not blocks:
+        raise LoadError(label, "no main content")
+
+    meta: dict[str, str] = {"encoding_method": dec.method, "extraction": extraction}
+    if dec.replaced:
+        meta["decode_errors"] = str(dec.replaced)
+    title = _page_title(tree, tmeta.get("title"))
+    if title:
+        meta["title"] = title
+
+    page_root = tree.find("body")
+    page_root = page_root if page_root is not None else tree
+    page_lines = [v for k, v in _Renderer().render(page_root) if k == "line"]
+    near = page_lines[:120]
+    if title:
+        tn = _norm(title)
+        for i, line in enumerate(page_lines):
+            if tn and tn in _norm(line):
+                near = page_lines[i: i + 15]
+                break
+    date = None
+    for cand, source in (
+        (labelled_date(near), "page-label"),
+        (_meta_content(tree, "PubDate", "pubdate", "publishdate", "publish_date", "article:published_time",
+                       "og:release_date", "dc.date", "dc.date.issued", "date", "firstpublishedtime",
+                       "publishtime"), "html-meta"),
+        (labelled_date(page_lines[:120]) if near is not page_lines[:120] else None, "page-label"),
+        (tmeta.get("date"), "trafilatura"),
+    ):
+        if cand and (date := parse_date(cand)):
+            meta["date"], meta["date_source"] = date, source
+            break
+    labelled = labelled_meta(near)
+    publisher = (_meta_content(tree, "ContentSource") or labelled.get("publisher") or tmeta.get("author")
+                 or _meta_content(tree, "SiteName") or tmeta.get("sitename"))
+    if publisher:
+        meta["publisher"] = publisher.strip()
+    site = _meta_content(tree, "SiteName", "og:site_name") or tmeta.get("sitename")
+    if site:
+        meta["site"] = site.strip()
+    url = None
+    for link in tree.iter("link"):
+        if (link.get("rel") or "").lower() == "canonical" and link.get("href"):
+            url = link.get("href").strip()
+            break
+    url = url or _meta_content(tree, "og:url", "Url", "url") or tmeta.get("url")
+    if url:
+        meta["url"] = url
+    attachments = _attachments(tree, url if url and url.startswith("http") else None)
+    if attachments:
+        meta["attachments"] = json.dumps(attachments, ensure_ascii=False)
+
+    if title and len(_norm(title)) >= 4:
+        head = "".join(_norm(v) for k, v in blocks[:3] if k == "line")
+        if not head.startswith(_norm(title)):
+            blocks.insert(0, ("line", title))
+            meta["title_inserted"] = "true"
+
+    builder = TextBuilder()
+    for kind, value in blocks:
+        if kind == "line":
+            builder.line(value)
+        else:
+            builder.table([[clean_cell(c) for c in row] for row in value])
+    text = builder.text()
+    if not text.strip():
+        raise LoadError(label, "no main content")
+    return Document(name=name, text=text, format="html", encoding=dec.encoding, meta=meta,
+                    tables=builder.tables)
