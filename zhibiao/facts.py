@@ -35,6 +35,7 @@ _LEAD = re.compile(
     r"^(?:其中|同时|并且|并|而且|另外|此外|全年|今年|去年|上半年|全区|全市|全省|全县|我区|我市|我省|累计|共|"
     r"实现|完成|新增加|截至[^，,]{1,8}(?:底|末)|(?:19|20)\d{2}年(?:度)?|[0-9]{1,2}[-—至][0-9]{1,2}月|年末|年底|首季|"
     r"一季度|前三季度|已|还|又|再|均|分别|合计|总计|共计|力争|确保|预计|推动|带动|在|对|为|以|了|和|与|及|是|有|"
+    r"按可比口径|按同口径|同口径|按可比价格计算|可比口径|"
     r"将|要|拟|争取|努力|全力|加快|持续|积极|进一步|着力|完成了|实现了|达到)+"
 )
 #: Verbs and particles between a subject and its number.
@@ -167,8 +168,17 @@ def _round(value: float) -> float | int:
 
 
 def _clause_start(text: str, floor: int, pos: int) -> int:
+    """Start of the clause ending at ``pos``; a bracketed aside "（市级、袁州区）" belongs to it."""
     i = pos
-    while i > floor and text[i - 1] not in _CLAUSE_BREAK:
+    while i > floor:
+        ch = text[i - 1]
+        if ch in "）)" and i < pos:
+            opening = max(text.rfind("（", floor, i - 1), text.rfind("(", floor, i - 1))
+            if opening >= 0 and i - opening <= 20:
+                i = opening
+                continue
+        if ch in _CLAUSE_BREAK:
+            break
         i -= 1
     return i
 

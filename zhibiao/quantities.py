@@ -94,7 +94,7 @@ NEGATIVE_WORDS = ("下降", "降低", "减少", "回落", "下滑", "下跌", "�
 SHARE_WORDS = ("比重", "占比", "占", "比例", "率", "达标", "覆盖", "的", "为")
 _MEASURE_WORD = re.compile("|".join(sorted({*GROWTH_WORDS, *SHARE_WORDS}, key=len, reverse=True)))
 #: Absolute changes: a growth verb right before an amount that is not a percentage.
-_CHANGE_BEFORE = re.compile(r"(?:净增|净增加|增加|减少|多|少|提高|增长了?|下降|降低)(?:了)?$")
+_CHANGE_BEFORE = re.compile(r"(?:净增|净增加|增加|减少|多|少|提高|增长了?|下降|降低|增收|减收|增支|减支)(?:了)?$")
 _NOT_CHANGE = re.compile(r"(?:新增|增加值)$")
 #: Per-capita ratios: 每万人发明专利拥有量, 每千常住人口托位数.
 _RATE_SUBJECT = re.compile(r"每(?:十万|万|千|百)?(?:人|常住人口|户籍人口|户|平方公里)")
@@ -261,7 +261,7 @@ def _from_match(text: str, m: re.Match[str], floor: int) -> list[Quantity]:
     else:
         before = text[max(floor, q_start - 6):q_start]
         measure = "change" if _CHANGE_BEFORE.search(before) and not _NOT_CHANGE.search(before) else "level"
-        if measure == "change" and re.search(r"(?:减少|少|下降|降低)了?$", before):
+        if measure == "change" and re.search(r"(?:减少|少|下降|降低|减收|减支)了?$", before):
             sign = -1
     if m.group("per"):
         measure, value_unit = "rate", value_unit + m.group("per")

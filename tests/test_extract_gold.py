@@ -1,0 +1,93 @@
+"""End to end: extract the seed documents and score them against the hand-made dev gold.
+
+The floors are a regression gate (trafilatura-style): they sit just under what the extractor
+measures today and must only ever go up. The issue's goals are asserted separately; those not
+reached yet are marked xfail so that the gap stays visible in every test run.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import GOLD, REAL, SEEDS, SHARED, need_shared
+from zhibiao.evaluate import load_records, score
+from zhibiao.facts import extract
+from zhibiao.load import load_path
+
+#: Regression floors (F1), measured on the dev gold.
+FLOORS = {"quantity": 0.78, "indicator": 0.88, "project": 0.60, "policy": 0.95}
+FLOORS_REAL = {"quantity": 0.85, "indicator": 0.70}
+#: The issue's goals.
+GOALS = {"quantity": 0.85, "indicator": 0.95, "project": 0.80, "policy": 0.80}
+
+
+def _predict(folder, names):
+    records = []
+    for name in names:
+        doc = load_path(folder / name)
+        records.extend(extract(doc.text, doc.name, doc.meta))
+    return records
+
+
+@pytest.fixture(scope="module")
+def dev_scores():
+    need_shared()
+    gold = load_records(GOLD / "dev")
+    names = sorted({g["doc"] for g in gold})
+    return score(gold, _predict(SEEDS, names), SEEDS)["scores"]
+
+
+@pytest.fixture(scope="module")
+def real_scores():
+    need_shared()
+    gold = load_records(GOLD / "dev-real")
+    names = sorted({g["doc"] for g in gold})
+    return score(gold, _predict(REAL, names), REAL)["scores"]
+
+
+@pytest.mark.parametrize("kind", sorted(FLOORS))
+def test_dev_gold_floor(dev_scores, kind):
+    assert dev_scores[kind]["f1"] >= FLOORS[kind], dev_scores[kind]
+
+
+@pytest.mark.parametrize("kind", sorted(FLOORS_REAL))
+def test_other_genres_floor(real_scores, kind):
+    assert real_scores[kind]["f1"] >= FLOORS_REAL[kind], real_scores[kind]
+
+
+@pytest.mark.parametrize("kind", sorted(GOALS))
+def test_dev_gold_goal(dev_scores, kind, request):
+    if dev_scores[kind]["f1"] < GOALS[kind]:
+        request.applymarker(pytest.mark.xfail(reason=f"goal {GOALS[kind]} not reached yet", strict=False))
+    assert dev_scores[kind]["f1"] >= GOALS[kind], dev_scores[kind]
+
+
+def test_every_record_is_grounded():
+    """text[start:end] == evidence, and the evidence holds the record's number."""
+    need_shared()
+    for path in sorted(SEEDS.glob("*.txt")):
+        doc = load_path(path)
+        for r in extract(doc.text, doc.name, doc.meta):
+            assert doc.text[r["start"]:r["end"]] == r["evidence"], r
+            if r["type"] == "quantity":
+                assert any(ch.isdigit() or ch in "一二两三四五六七八九十百千万亿成" for ch in r["evidence"]), r
+
+
+def test_scorer_agrees_with_shared_score_py(tmp_path):
+    """Our `eval` implements the same matching rules as the shared scorer."""
+    need_shared()
+    gold = load_records(GOLD / "dev")
+    pred = _predict(SEEDS, sorted({g["doc"] for g in gold}))
+    out = tmp_path / "pred.jsonl"
+    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in pred), encoding="utf-8")
+    shared = subprocess.run(
+        [sys.executable, str(SHARED / "tools" / "score.py"), "--gold", str(GOLD / "dev"), "--pred", str(out),
+         "--docs", str(SEEDS), "--json"], capture_output=True, text=True, check=True)
+    theirs = json.loads(shared.stdout)
+    ours = score(gold, pred, SEEDS)["scores"]
+    for kind in ("quantity", "indicator", "project", "project+status", "policy"):
+        assert ours[kind]["hits"] == theirs[kind]["hits"], kind
