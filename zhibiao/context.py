@@ -244,7 +244,9 @@ def place_of(text: str, start: int, end: int, context: Place | None, hint: str |
         if tops:
             ctx = gaz.by_code(tops.most_common(1)[0][0])
             resolved = {s: p for s in counts if (p := gaz.resolve(s, ctx))}
-    head_end = min(len(body), 400)
+    # the headline (first line) decides when it names a place, else the opening paragraph
+    first_break = body.find("\n", body.find(next((c for c in body if not c.isspace()), "")) + 1)
+    head_end = first_break if 0 < first_break <= 80 and any(s < first_break for s, _, _ in mentions) else 400
     level_rank = {"country": 0, "province": 1, "prefecture": 2, "county": 3}
     self_level = max(_SELF, key=lambda lv: len(_SELF[lv].findall(body)))
     self_count = len(_SELF[self_level].findall(body))

@@ -290,7 +290,11 @@ _PLACE_AT_START = re.compile(r"^(?:(?:19|20)\d{2}年[，,]?|近日[，,]?|今年
 
 
 def _sentence_place(text: str, sent: Span, current: Place | None, article: Place | None, gaz) -> Place | None:
-    """A place named as the sentence's subject ("番禺区完成…", "广东省中小企业…"), else ``current``."""
+    """A place named as the sentence's subject ("番禺区完成…", "广东省中小企业…"), else ``current``.
+
+    A place above the article's own counts only when written in full (广东省, not the 广州 of
+    "广州地铁"): short forms of a parent are mostly parts of names.
+    """
     head = text[sent.start:sent.start + 30]
     lead = _PLACE_AT_START.match(head)
     offset = lead.end() if lead else 0
@@ -299,5 +303,10 @@ def _sentence_place(text: str, sent: Span, current: Place | None, article: Place
             continue
         if e < len(head) and head[e] in "与和及、":
             return current  # several places: the sentence is about their relation
-        return gaz.resolve(surface, article) or current
+        place = gaz.resolve(surface, article)
+        if place is None:
+            return current
+        if article is not None and place in gaz.ancestors(article) and surface != place.name:
+            return current
+        return place
     return current
