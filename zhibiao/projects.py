@@ -7,25 +7,28 @@ a `ProjectMention` for every named project, park or facility whose stage the sen
     加快建设人工智能价值创新园、国家级自动驾驶测试基地          -> two mentions, 在建
     总投资7亿元的时代广场商业项目开工建设                      -> 动工, investment 7e8
 
-The sentence is cut into clauses at commas and semicolons. In each clause a stage phrase
-(动工, 封顶, 投入使用, 加快建设 ...) either follows the names ("subject" reading: 区青少年宫、
-图书馆新馆建成) or a verb precedes them ("object" reading: 建成新中轴绿轴示范段, optionally closed
-by a stage phrase: 推动名创优品国际总部等5个项目封顶, 加快 X 建设). The words between are split
-into list items at 、/和/及 and each item is kept only when it reads as a name: it ends with a
-head noun (大厦, 中心, 号线, 医院 ...), or it stands in a list marked as projects or companies
-("A、B等N个项目", "等一批低空企业"), and it is not a generic phrase (重点项目, 产业园区,
-基础设施). The word lists live in ``data/project_lexicon.tsv``.
+The sentence is cut into clauses at commas and semicolons. In a clause a stage phrase
+(动工, 封顶, 投入使用, 加快建设 ...) either follows the names (the "subject" reading: 区青少年宫、
+图书馆新馆建成) or a verb precedes them (the "object" reading: 建成新中轴绿轴示范段), and the
+object may be closed by a stage phrase (推动名创优品国际总部等5个项目封顶; 加快 X 建设). The
+words between are split into list items at 、/和/及 and an item is kept only when it reads as a
+name: it ends with a head noun (大厦, 中心, 号线, 医院 ...) or stands in a list marked as projects or
+companies ("A、B等N个项目", "等一批低空企业"), and it is not generic (重点项目, 产业园区, 基础设施)
+nor a designation (示范区, 高地, 枢纽). An unmarked list is kept only when every item reads as a
+name. The word lists live in ``data/project_lexicon.tsv``.
 
 Region, period and kind are left to the caller; `ProjectMention.target` only reports what the
-clause itself says (将/力争/确保/推动 -> True, 已/了/累计/正式/顺利 -> False).
+clause itself says (将/力争/确保/推动 -> True, 已/了/累计/正式/顺利 -> False, else None).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 
 from zhibiao.numbers import NUMBER, parse_number
 
@@ -52,17 +55,20 @@ class ProjectMention:
 
 
 @dataclass(frozen=True)
-class _Lexicon:
-    stages: dict[str, str]
-    verbs: dict[str, str]
+class Lexicon:
+    """Word lists from ``data/project_lexicon.tsv``."""
+
+    stages: dict[str, str]  # stage phrase after the names -> status ('*': from the verb)
+    verbs: dict[str, str]  # verb before the names -> status ('*': needs a closing stage phrase)
     heads: tuple[str, ...]
+    nonheads: tuple[str, ...]
     companies: tuple[str, ...]
     generic: tuple[str, ...]
     leads: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
-def lexicon() -> _Lexicon:
+def lexicon() -> Lexicon:
     """The stage words, verbs, head nouns and stop lists read from ``data/project_lexicon.tsv``."""
     sections: dict[str, list[tuple[str, str]]] = {}
     raw = resources.files("zhibiao").joinpath("data/project_lexicon.tsv").read_text(encoding="utf-8")
@@ -70,112 +76,156 @@ def lexicon() -> _Lexicon:
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")
-        section, word = parts[0].strip(), parts[1].strip()
         value = parts[2].strip() if len(parts) > 2 else ""
-        sections.setdefault(section, []).append((word, value))
-    return _Lexicon(
+        sections.setdefault(parts[0].strip(), []).append((parts[1].strip(), value))
+
+    def words(name: str) -> tuple[str, ...]:
+        return tuple(w for w, _ in sections.get(name, []))
+
+    return Lexicon(
         stages=dict(sections.get("stage", [])),
         verbs=dict(sections.get("verb", [])),
-        heads=tuple(w for w, _ in sections.get("head", [])),
-        companies=tuple(w for w, _ in sections.get("company", [])),
-        generic=tuple(w for w, _ in sections.get("generic", [])),
-        leads=tuple(w for w, _ in sections.get("lead", [])),
+        heads=words("head"),
+        nonheads=words("nonhead"),
+        companies=words("company"),
+        generic=words("generic"),
+        leads=words("lead"),
     )
 
 
-def _alt(words) -> str:
+def _alt(words: Iterable[str]) -> str:
     """Regex alternation of literal words, longest first."""
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
-CJK = r"\u4e00-\u9fff"
+# ---------------------------------------------------------------------------------------------
+# fixed patterns
+
 CN_NUM = "零〇○一二两三四五六七八九十百千万亿几数"
+#: a Chinese count numeral starts with a digit, never with 万/千 (万家惠 is a name)
+CN_COUNT = "[一二两三四五六七八九十几数][零〇一二两三四五六七八九十百千万亿]*"
 #: a count with a classifier: "10个", "四所", "三大", "一批" (plural, so never part of one name)
-COUNT = rf"(?:超过?|近|约|逾)?(?:{NUMBER}|[{CN_NUM}]+)(?:个|家|项|所|条|座|大|块|批|宗|栋|处|栋|台|类|只|支|场)"
-#: a measure with a unit: "5000平方米", "1.5万亩" (a size before the name: 建成5000平方米新招工广场)
-MEASURE = rf"(?:{NUMBER})(?:平方米|平方公里|公顷|万亩|亩|公里|千米|米|吨|千瓦|兆瓦|万千瓦|个床位|张床位)"
+COUNT = (
+    rf"(?:超过?|近|约|逾|共)?(?:{NUMBER}|{CN_COUNT})余?"
+    r"(?:个|家|项(?!目)|所|条|座|大|块|批|宗|栋|处|台|类|只|支|场|间|套|户|片)"
+)
+#: a size before a name: 建成5000平方米新招工广场, 启动1.5万亩“菜篮子”工程项目
+MEASURE = rf"(?:{NUMBER})(?:平方米|平方公里|公顷|万亩|亩|公里|千米|米|吨|千瓦|兆瓦|万千瓦|床位|张床位|个床位)"
 #: a project's own investment: "总投资7亿元", "投资4800万元", "首期投资47亿元"
-INVEST = rf"(?:计划总投资|总投资|首期投资|计划投资|投资)(?:额)?(?:约|达|超过?|近|逾)?({NUMBER})元"
-
-
-class _Patterns:
-    """All compiled regexes, built once from the lexicon."""
-
-    def __init__(self, lex: _Lexicon) -> None:
-        stage_alt = _alt(lex.stages)
-        verb_alt = _alt(lex.verbs)
-        # a trigger: any stage phrase or verb; a stage word is not a trigger when it runs on into a
-        # name (运营中心, 建设银行, 开工率) or when a count follows (已入驻35家企业, 签约33个项目)
-        self.trigger = re.compile(
-            rf"(?:{_alt(set(lex.stages) | set(lex.verbs))})"
-            rf"(?!中心|区|率|面积|规模|总量|进度(?!$)|项目数|金额|额|仪式|活动|大会|成本|资金|主体|单位|者|方|后|时|前|期间|以来|"
-            rf"银行|局|部|办|委|体系|机制|水平|标准|模式|能力|工作(?!$)|任务|计划|要求|指标|目标|"
-            rf"{NUMBER}(?!年)|超|近|逾)"
-        )
-        self.stage_at_end = re.compile(
-            rf"(?P<fill>(?:{FILLER})*)(?P<stage>{stage_alt})(?P<after>{END_FILL})$"
-        )
-        self.prefix = re.compile(rf"^(?:{PREFIX}|{verb_alt}|{INVEST}(?:的)?|{MEASURE}的?)*")
-        self.filler_end = re.compile(rf"(?:{FILLER})+$")
-        self.heads = re.compile(rf"(?:{_alt(lex.heads)})$")
-        self.company = re.compile(rf"(?:{_alt(lex.companies)})$")
-        self.generic = re.compile(_alt(lex.generic))
-        self.leads = re.compile(rf"^(?:{_alt(lex.leads)})")
-        self.invest = re.compile(INVEST)
-        self.invest_clause = re.compile(rf"^(?:累计|共|全年)?{INVEST}$")
-        self.invest_next = re.compile(rf"^(?:该|此)(?:项目|线路|工程|基地|园区)?{INVEST}")
-
+INVEST = rf"(?:计划总投资|总投资|首期投资|计划投资|投资)(?:额)?(?:约|达|超过?|近|逾|为)?({NUMBER})元"
 
 #: time words, adverbs and control verbs that may open a clause before the names
 PREFIX = (
-    r"\s|[“”]|(?:\d{4}年)?(?:\d{1,2}月(?:底|末|份)?)?(?:\d{1,2}日)?(?:[起以来前后]+)?(?=\S)"
-    r"|(?:今年|明年|全年|年内|当年|去年|上半年|下半年|年底前?|年初|近年来|五年来|目前|截至目前|当前|"
-    r"同时|此外|另外|其中|还|并|也|已经?|均|都|先后|相继|陆续|共|累计|再|又|正式|顺利|成功|率先|"
-    r"全面|有序|积极|全力以赴|全力|大力|着力|重点|扎实|持续|继续|进一步|深入|稳步|高标准|高质量|"
-    r"高水平|集中|努力|尽快|尽早|加速|加紧|抓紧|协调|配合市里|配合|支持|帮助|引导|推动|促进|确保|"
-    r"力争|争取|实现|将|要|拟|计划|预计|在此基础上|与此同时|此外|一是|二是|三是|四是|五是|"
-    r"第[一二三四五六七八九十]+|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.．、]|"
-    r"[◆★●■▲•·\-—]+)"
+    r"[\s\u3000]+|\d{4}年(?:以来|起|底|初)?|\d{1,2}月(?:\d{1,2}日)?(?:底|末|份|起)?|\d{1,2}日"
+    r"|今年|明年|全年|年内|当年|去年|上半年|下半年|年底前?|年初|近年来|五年来|目前|截至目前|当前"
+    r"|同时|此外|另外|其中|还|并|也|已经|已|均|都|先后|相继|陆续|共|累计|再|又|正式|顺利|成功|率先"
+    r"|全面|有序|积极|全力以赴|全力|大力|着力|重点|扎实|持续|继续|进一步|深入|稳步|高标准|高质量"
+    r"|高水平|集中|努力|尽快|尽早|加速|加紧|抓紧|协调|配合市里|配合|支持|帮助|引导|推动|促进|确保"
+    r"|力争|争取|实现|将|要|拟|计划|预计|在此基础上|与此同时|一是|二是|三是|四是|五是|六是"
+    r"|第[一二三四五六七八九十]+(?=[，,])|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.．、]"
+    r"|[◆★●■▲•·\-—]+"
 )
 #: words between the names and a stage phrase: 中科院明珠科学园加快建设, 地铁18号线建设顺利推进
 FILLER = (
     r"正式|顺利|全面|如期|基本|相继|先后|陆续|已经|已|均|都|全部|有序|成功|率先|集中|同步|将|要|"
-    r"尽快|尽早|年内|年底前?|按时|按期|加快|加速|全力|力争|确保|实现|完成|相继|于\d{4}年(?:底|内)?|"
-    r"\d{4}年(?:底|内|前)?|\d{1,2}月(?:底)?|预计于?|计划于?|永久|全新|成功|项目|工程|建设|整体|主体"
+    r"尽快|尽早|年内|年底前?|按时|按期|加快|加速|全力|力争|确保|实现|完成|整体|主体|永久|全新|"
+    r"于?\d{4}年(?:底|内|前)?|\d{1,2}月(?:底)?|预计于?|计划于?|建设|在[^、，,]{2,8}?(?=率先|正式|顺利|$)"
 )
 #: words after a closing stage phrase: 开工建设了, 投入使用工作
 END_FILL = r"(?:了|工作|运营|使用|验收)?"
-
 #: verbs inside a candidate that show it is a clause, not a name
 CLAUSE_VERBS = re.compile(
-    r"实现|达到|增长|下降|获得|获评|获批|入选|成为|举办|开展|完成|加快|推进|推动|带动|促进|围绕|通过|"
+    r"实现|达到|增长|下降|获得|获评|获批|入选|成为|举办|开展|完成|加快|推进|推动|带动|围绕|通过|"
     r"坚持|持续|不断|进一步|日益|得到|已经|提供|吸引|支持|鼓励|引导|依托|发挥|形成|提高|扩大|"
     r"深化|强化|优化|做好|抓好|落实|争取|力争|确保|打造|建成|开工|竣工|投产|签约|落户|引进|"
-    r"从|到|为|把|将|对|在(?!线)|是|有|了|等|及其|以及|通过|着力|全面|全力|积极|要|让"
+    r"搭建|孵化|融入|打通|探索|谋划|聚焦|瞄准|对接|服务于|用于|位于|随着|迎来|从|到|把|将|"
+    r"在(?!线)|是|了|等|及其|让|仅|培育|承担|招大引强|引小培优|增资扩产|见证|举行|召开|参加|组织|解决|妥善|筹集|用好|管好|护好|运营好|办好|保障(?!性|房)"
 )
-#: classes of a marked list that say its items are projects or companies
+#: classes of a marked list ("等N个项目") that say its items are projects or companies
 LIST_CLASS = re.compile(
-    r"(?:项目|企业|公司|工程|平台|载体|设施|学校|医院|场馆|片区|功能区|园区|基地|综合体|酒店|"
-    r"商场|小镇|科创中心|中心|总部|大楼|地块|线路|道路|公路|高速|铁路|机构|银行|芯片企业|"
-    r"产业集群|文化设施|星级酒店|水电站|互联互通工程|大国重器|装置|设施项目|场所|市场)$"
+    r"项目|企业|公司|工程|平台|载体|设施|学校|医院|场馆|片区|功能区|园区|基地|综合体|酒店|商场|"
+    r"小镇|科创中心|中心|总部|大楼|地块|线路|道路|公路|高速|铁路|轨道交通|机构|银行|产业集群|"
+    r"水电站|大国重器|装置|场所|市场|工厂|产线|生产线|景区|公园|馆|站|快速路|路|桥|隧道"
 )
-SPLIT_AND = re.compile(r"和|及|与|以及")
-QUOTED_ONLY = re.compile(r"^[“\"][^“”\"]+[”\"]$")
-HAS_NUMERAL = re.compile(r"[0-9一二两三四五六七八九十百千]")
+#: a list class that admits items without a head noun: 等8个项目, 等一批低空企业, 等12家芯片企业
+LOOSE_CLASS = re.compile(rf"^(?:{COUNT})?[^、]{{0,4}}(?:项目|企业|公司|集团|机构|银行|装置)(?:{COUNT})?$")
+SPLIT_AND = re.compile(r"以及|和|及|与")
+NOT_SPLIT_AFTER_AND = re.compile(r"周边|配套|相关|附属|其他|其它|周围|沿线|设备|运营|管理|营销|服务")
+QUOTED = re.compile(r"“[^”]*”")
+HAS_NUMERAL = re.compile(r"[0-9一二两三四五六七八九十百千万]")
 STRIP_PHASE = re.compile(
     r"(?:[（(][^（()）]{1,12}[)）]|第?[一二三四五六七八九十\d]+(?:期|标段)(?:工程|项目)?|[A-Z]区)+$"
 )
 LEAD_FIRST = re.compile(r"^.{0,8}?(?:首个|首家|首座|首条|首批|第一个)")
-LEAD_SCALE = re.compile(r"^(?:新的|全新的?)?(?:[千百十]亿级|[千百]亿元级|世界级|国家级(?=.{6}))")
-CLAUSE_SPLIT = re.compile(r"[^，,；;：:。！？!?\n\r]+")
-COUNT_RE = re.compile(rf"^{COUNT}")
-COUNT_END = re.compile(rf"{COUNT}$|{MEASURE}$|{NUMBER}$")
-MEASURE_LEAD = re.compile(rf"^{MEASURE}的?")
-INVEST_LEAD = re.compile(rf"^(?:总投资|投资|首期投资)(?:约|达)?{NUMBER}元的?")
-FUTURE = re.compile(r"将|计划|力争|争取|确保|拟|预计|推动|推进|要|尽快|尽早|加快|启动|年内|年底")
-DONE = re.compile(r"已|了|累计|正式|顺利|成功|先后|相继|陆续|均已|实现了")
-#: the head noun of a list's last item, distributed to short items: 地铁18号、22号线; F37、F57地块
-NEEDS_HEAD = re.compile(r"^(?:[A-Za-z0-9]+|.{0,6}\d+号|.{0,6}[一二三四五六七八九十]+期)$")
+LEAD_SCALE = re.compile(
+    rf"^(?:新的|全新的?)?(?:[千百十]亿级|[千百]亿元级|万亿级|世界级|{NUMBER}(?:万吨|吨|万千瓦)级)"
+)
+SEP = re.compile(r"[，,；;：:。！？!?\n\r]|(?<=[\u4e00-\u9fff”）)])[ \u3000]+(?=[\u4e00-\u9fff“（(])")
+COUNT_START = re.compile(rf"^{COUNT}")
+TRAILING_BRACKET = re.compile(r"[（(][^()（）]*[)）]$")
+BAD_CHAR = re.compile(r"[，,。；;：:！？]")
+COUNT_AT = re.compile(COUNT)
+COUNT_INSIDE = re.compile(rf"(?<![第\d.]){COUNT}(?!号|期|代|路|线|届|楼|栋)")
+COUNT_END = re.compile(rf"(?:{COUNT}|{MEASURE}|{NUMBER}(?:万元|亿元|元)?)$")
+MEASURE_LEAD = re.compile(rf"^{MEASURE}(?:的)?")
+INVEST_LEAD = re.compile(rf"^{INVEST}(?:的)?")
+SIZE_CLASS = re.compile(r"以上|以下|及以上|规模以上|亿元级|级以上")
+#: a programme: 医疗卫生强基工程, 康复护理扩容提升工程, 新时代立德树人工程 (kept when a facility is named
+#: inside it: 成吉思汗广场改造提升工程)
+PROGRAMME = re.compile(
+    r"(?:强基|振兴|培育|激活|焕新|提质|扩优|畅通|创作|攻坚|惠民|铸魂|育人|守护|保护|修复|提升|升级|建设|"
+    r"治理|整治|改造|扩容|发展|保障|研究|稳价|保供|行动|立德树人|引领|示范|创建|服务|融合)工程$"
+)
+#: a category, not a name: 广州南沙番禺重大项目, 重大工业项目
+CATEGORY_END = re.compile(
+    r"(?:重点|重大|优质|大型|产业|工业|招商|外资|民生|基建|续建|新建|新开工|投资|预算内|公益|服务|社会|政府)"
+    r"(?:产业|工业|投资)?项目$"
+)
+#: an activity, not a facility: 基础设施完善, 景观提升 (kept when a facility is named before it:
+#: 市博物馆功能完善, 金色大厅改造)
+ACTIVITY_END = re.compile(
+    r"(?:完善|提升|整治|治理|改造|保护|修复|绿化|硬化|亮化|美化|管理|整理|升级|建设|工作|安全|提质|扩容|"
+    r"调整|改善|扶贫|发展|改革)$"
+)
+FUTURE = re.compile(r"将|计划|力争|争取|确保|拟|预计|推动|要|尽快|尽早|年内|年底前|启动|谋划")
+DONE = re.compile(r"已|了|累计|正式|顺利|成功|先后|相继|陆续")
+#: a short item that takes the head of the list's last item: 地铁18号、22号线; F37、F57地块
+NEEDS_HEAD = re.compile(r"^(?:[A-Za-z0-9]+|.{0,6}\d+号)$")
+#: 等 that closes a list (not 高等, 中等, 平等, 等级)
+LIST_DENG = re.compile(r"(?<![高中初平同对相均])等(?![级同于待])")
+
+
+class _Patterns:
+    """The regexes that depend on the lexicon, compiled once."""
+
+    def __init__(self, lex: Lexicon) -> None:
+        stage_alt = _alt(lex.stages)
+        verb_alt = _alt(lex.verbs)
+        # a trigger is any stage phrase or verb, unless it runs on into a longer word (建设银行,
+        # 开工率, 运营中心, 建成区) or a count follows it (已入驻35家企业, 签约33个项目)
+        self.trigger = re.compile(
+            rf"(?:{_alt(set(lex.stages) | set(lex.verbs))})"
+            r"(?!(?<=建成|建设)区(?!级)|率|面积|规模|总量|项目数|金额|额度?|仪式|活动|大会|成本|资金|单位|者|方(?!案)|"
+            r"后|时|前|期间|以来|银行|局|部|办|委|体系|机制|水平|标准|模式|能力|任务|计划|要求|指标|目标|用地)"
+            r"(?!(?<=运营|规划|建设|管理|服务)(?:中心|馆))"
+            r"(?<!新三板挂牌)(?<!上市挂牌)(?<!板挂牌)"
+        )
+        self.stage_at_end = re.compile(rf"(?:{FILLER})*(?P<stage>{stage_alt}){END_FILL}$")
+        self.prefix = re.compile(rf"(?:{PREFIX}|{verb_alt}|{INVEST}(?:的)?|{MEASURE}(?:的)?)+")
+        self.filler_end = re.compile(rf"(?:{FILLER})+$")
+        self.verb = re.compile(verb_alt)
+        self.heads = re.compile(rf"(?:{_alt(lex.heads)})$")
+        self.heads_long = re.compile(rf"(?:{_alt(h for h in lex.heads if len(h) > 1)})$")
+        inside = (h for h in lex.heads if len(h) > 1 or h in "馆厅楼桥站厂库苑宫")
+        self.heads_in = re.compile(rf"(?:{_alt(inside)})")
+        self.nonheads = re.compile(rf"(?:{_alt(lex.nonheads)})$")
+        self.company = re.compile(rf"(?:{_alt(lex.companies)})$")
+        self.generic = re.compile(_alt(lex.generic))
+        self.leads = re.compile(rf"^(?:{_alt(lex.leads)})")
+        self.invest = re.compile(INVEST)
+        self.invest_clause = re.compile(rf"^(?:累计|共|全年|计划)?{INVEST}$")
+        self.invest_next = re.compile(rf"^(?:该|此)(?:项目|线路|工程|基地|园区)?{INVEST}")
+        self.invest_after = re.compile(rf"^(?:项目)?{INVEST}")
 
 
 @lru_cache(maxsize=1)
@@ -184,69 +234,82 @@ def _patterns() -> _Patterns:
 
 
 # ---------------------------------------------------------------------------------------------
-# list parsing
+# names
 
 
 @dataclass
 class _Item:
     text: str
-    start: int  # offset in the clause
+    start: int  # clause offsets
     end: int
 
 
-def _tail_split(np: str) -> tuple[str, str | None]:
-    """Split a noun phrase into its list part and a list tail ("等10个重点项目", "三大平台")."""
-    m = re.search(r"(?<![高中初平同对相均])等(?![级同于])([^、]{0,16})$", np)
-    if m and m.start() > 0:
-        return np[: m.start()], m.group(1)
-    m = re.search(rf"(?<=[^、]){COUNT}[^、]{{0,12}}$", np)
-    if m and m.start() > 0:
-        return np[: m.start()], np[m.start() :]
-    return np, None
-
-
-def _split_items(np: str, base: int, p: _Patterns) -> list[_Item]:
-    """Cut a list "A、B和C" into items, keeping offsets; 和/及/与 split only after a head noun."""
-    items: list[_Item] = []
-    pos = 0
-    for piece in re.split(r"(、|”(?=“)|/)", np):
-        if piece in ("、", "”", "/"):
-            if piece == "”" and items:
-                items[-1].text += "”"
-                items[-1].end += 1
-            pos += len(piece)
-            continue
-        sub_start = pos
-        # A和B: split only when A ends with a head noun and B does not start with a modifier of A
-        while True:
-            cut = None
-            for m in SPLIT_AND.finditer(piece, sub_start - pos):
-                left = piece[sub_start - pos : m.start()]
-                right = piece[m.end() :]
-                if (
-                    len(left) >= 2
-                    and p.heads.search(STRIP_PHASE.sub("", left))
-                    and right
-                    and not re.match(r"周边|配套|相关|附属|其他|其它|周围|沿线|设备|运营", right)
-                ):
-                    cut = m
-                    break
-            if cut is None:
-                break
-            items.append(_Item(piece[sub_start - pos : cut.start()], base + sub_start, base + pos + cut.start()))
-            sub_start = pos + cut.end()
-        items.append(_Item(piece[sub_start - pos :], base + sub_start, base + pos + len(piece)))
-        pos += len(piece)
-    return [it for it in items if it.text]
-
-
 def _head_of(name: str, p: _Patterns) -> str | None:
-    m = p.heads.search(STRIP_PHASE.sub("", name))
+    """The head noun a name ends with (ignoring a phase suffix such as 一期 or (南沙段))."""
+    core = STRIP_PHASE.sub("", name) or name
+    if p.nonheads.search(core):
+        return None
+    m = p.heads.search(core)
     return m.group() if m else None
 
 
+def _is_generic(name: str, p: _Patterns, heads: bool = True) -> bool:
+    """A name with less than two characters left once head nouns and generic words are removed."""
+    core = STRIP_PHASE.sub("", name) or name
+    core = re.sub(r"[“”\"'《》()（）·、\s—-]", "", core)
+    if heads:
+        core = p.heads.sub("", core)
+        core = p.heads_long.sub("", core)  # 城际铁路 -> 城际 -> ''
+    rest = p.generic.sub("", core)
+    if re.search(r"[A-Za-z0-9]", rest):
+        return False
+    return len(rest) < 2
+
+
+def _split_list(np: str, base: int, p: _Patterns) -> list[_Item]:
+    """Cut "A、B和C" into items with clause offsets; quotes and brackets are never cut.
+
+    和/及/与 separate two items only when the left part ends with a head noun and the right part
+    does not start with a word that modifies the left one (琶洲南大街及周边道路项目 stays whole).
+    """
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    depth_q = depth_b = 0
+    for i, ch in enumerate(np):
+        if ch == "“":
+            if depth_q and not depth_b and i > start:  # ”“ between two quoted names
+                pass
+            depth_q += 1
+        elif ch == "”":
+            depth_q = max(0, depth_q - 1)
+            if not depth_q and not depth_b and i + 1 < len(np) and np[i + 1] == "“":
+                pieces.append((start, i + 1))
+                start = i + 1
+        elif ch in "(（":
+            depth_b += 1
+        elif ch in ")）":
+            depth_b = max(0, depth_b - 1)
+        elif ch in "、/" and not depth_q and not depth_b:
+            pieces.append((start, i))
+            start = i + 1
+    pieces.append((start, len(np)))
+    items: list[_Item] = []
+    for s, e in pieces:
+        piece = np[s:e]
+        masked = QUOTED.sub(lambda m: "＊" * len(m.group()), piece)
+        masked = re.sub(r"[（(][^（()）]*[)）]", lambda m: "＊" * len(m.group()), masked)
+        cur = 0
+        for m in SPLIT_AND.finditer(masked):
+            left, right = piece[cur : m.start()], piece[m.end() :]
+            if m.start() > cur and _head_of(left, p) and right and not NOT_SPLIT_AFTER_AND.match(right):
+                items.append(_Item(left, base + s + cur, base + s + m.start()))
+                cur = m.end()
+        items.append(_Item(piece[cur:], base + s + cur, base + e))
+    return [it for it in items if it.text]
+
+
 def _clean(item: _Item) -> _Item:
-    """Drop what precedes a name inside an item: 投资4800万元的, 5000平方米, 一线城市首家, ——."""
+    """Drop what precedes a name inside an item: 投资4800万元的, 5000平方米, 一线城市首家, ——, …的."""
     text, start = item.text, item.start
     while True:
         before = text
@@ -257,105 +320,144 @@ def _clean(item: _Item) -> _Item:
         k = text.rfind("——")
         if k >= 0 and k + 2 < len(text):
             text, start = text[k + 2 :], start + k + 2
-        text2 = text.lstrip("的了 \u3000")
-        start += len(text) - len(text2)
-        text = text2
+        masked = QUOTED.sub(lambda m: "＊" * len(m.group()), text)
+        k = masked.rfind("的")
+        if k > 0 and (_patterns().leads.match(text) or COUNT_START.match(text)):
+            return _Item("", start, start)  # 多个…的汽车生产基地: a plural, whatever follows
+        if k >= 0 and len(text) - k - 1 >= 2:
+            text, start = text[k + 1 :], start + k + 1
+        trimmed = text.lstrip("的了之 \u3000")
+        start += len(text) - len(trimmed)
+        text = trimmed
         if text == before:
             break
-    end = start + len(text)
-    stripped = text.rstrip(" \u3000")
-    return _Item(stripped, start, end - (len(text) - len(stripped)))
+    trimmed = text.rstrip(" \u3000")
+    return _Item(trimmed, start, start + len(trimmed))
 
 
-def _is_generic(name: str, p: _Patterns) -> bool:
-    core = STRIP_PHASE.sub("", name)
-    core = re.sub(r"[“”\"'《》()（）·、\s]", "", core)
-    rest = p.generic.sub("", core)
-    if re.search(r"[A-Za-z0-9]", rest):
-        return False
-    return len(rest) < 2
+def _valid(name: str, marked: bool, status: str, p: _Patterns, loose: bool = False) -> bool:
+    """Does a list item read as the name of one project / facility / company?
 
-
-def _valid(name: str, marked: bool, status: str, p: _Patterns) -> bool:
-    """Does a list item read as the name of one project / facility / company?"""
-    if not 2 <= len(name) <= 40:
+    ``marked``: the list is marked as projects or companies ("等N个项目"); ``loose``: its class is
+    bare (项目, 企业, 一批优质项目), so items without a head noun (三七互娱, 蚂蚁) count too.
+    """
+    if not 2 <= len(name) <= 40 or len(STRIP_PHASE.sub("", name)) < 2:
+        return False  # 二期工程 on its own is no name
+    if p.leads.match(name) or COUNT_START.match(name) or COUNT_END.search(TRAILING_BRACKET.sub("", name)):
         return False
-    if p.leads.match(name) or COUNT_RE.match(name) or COUNT_END.search(name):
+    if BAD_CHAR.search(name) or name[0] in "的和及与等、”)）" or name.count("“") != name.count("”"):
         return False
-    if re.search(r"[，,。；;：:！？]", name) or name[0] in "的和及与等、”)）":
-        return False
-    if QUOTED_ONLY.match(name) and HAS_NUMERAL.search(name):
-        return False  # slogans: “三高三快”, “1+1+9”
-    if name.count("“") != name.count("”"):
-        return False
+    quoted = "".join(QUOTED.findall(name))
+    if quoted and HAS_NUMERAL.search(quoted) and _is_generic(QUOTED.sub("", name) or "项目", p):
+        return False  # slogans: “三高三快”, “百千万工程”, “两重”项目, “1+1+9”
     inner = re.sub(r"“[^”]*”|[(（][^)）]*[)）]", "", name)  # quoted / bracketed parts may hold anything
-    if CLAUSE_VERBS.search(inner):
+    if CLAUSE_VERBS.search(inner) or SIZE_CLASS.search(inner) or COUNT_INSIDE.search(inner):
         return False
-    if _is_generic(name, p):
+    act = ACTIVITY_END.search(inner)
+    if act and not (p.heads_in.search(inner[: act.start()]) and not _is_generic(inner[: act.start()], p)):
+        return False
+    if re.match(r"^“[^”]{1,4}”(?:个|家|项|类)|^[A-Z0-9]+级", name):
+        return False  # “1”个省级成果转移转化中心; A级旅游景区
+    if not marked and PROGRAMME.search(inner) and not p.heads_in.search(PROGRAMME.sub("", inner)):
+        return False  # 医疗卫生强基工程, 企业上市升级工程: programmes, not construction
+    if marked and loose and len(name) <= 3:
+        return not _is_generic(name, p, heads=False)  # 蚂蚁, 同程, 大湾 in "等N个项目"
+    if marked and (loose or _head_of(name, p) or p.company.search(name)):
+        return not (_is_generic(name, p) and len(name) <= 4 and not re.search(r"[“A-Za-z0-9]", name))
+    if _is_generic(name, p) or CATEGORY_END.search(inner):
         return False
     if _head_of(name, p):
-        return True
-    if marked:
         return True
     return status in ("落地", "签约") and bool(p.company.search(name))
 
 
-def _names(np: str, base: int, status: str, p: _Patterns, object_reading: bool) -> list[_Item]:
-    """The names in the noun phrase ``np`` (clause offset ``base``), or [] when it is not a list of names."""
-    np_list, tail = _tail_split(np)
-    marked = tail is not None and bool(LIST_CLASS.search(re.sub(r"[“”]", "", tail).rstrip("等")))
-    if tail is not None and not marked:
-        # the tail may itself end in a head noun ("等重大科学装置") - then only heads count
-        pass
-    items = [_clean(it) for it in _split_items(np_list, base, p)]
+def _tail_split(np: str, subject: bool) -> tuple[str, str | None, str | None, bool]:
+    """Split a noun phrase into its list and its tail.
+
+    Returns (list part, tail, class, plural). ``class`` is set when the tail marks the items as
+    projects or companies: the class words up to the class noun ("一批优质项目" in "等一批优质项目
+    实现…", "三大平台"). ``plural`` when the phrase ends in a bare count or a batch ("大模型备案项目
+    7个", "投建运营一批项目"), so it names a category, not projects.
+    """
+    masked = QUOTED.sub(lambda m: "＊" * len(m.group()), np)
+    cands = [m for m in LIST_DENG.finditer(masked) if m.start() > 0]
+    if cands:
+        m = cands[-1]
+        tail = np[m.end() :]
+        lead = re.match(rf"(?:{COUNT})?", tail)
+        core = tail[lead.end() :] if lead else tail
+        cm = None
+        for found in LIST_CLASS.finditer(core):
+            cm = found
+        if cm is None or CLAUSE_VERBS.search(core[: cm.start()]):
+            return np[: m.start()], tail, None, False
+        gap = core[cm.end() :]
+        ok_gap = (
+            len(gap) <= (10 if subject else 6) and not CLAUSE_VERBS.search(gap if not subject else "")
+        ) or bool(re.fullmatch(rf"{COUNT}|{NUMBER}", gap))
+        cls = tail[: len(tail) - len(gap)]
+        return np[: m.start()], tail, cls if ok_gap else None, False
+    m = re.search(rf"(?<=[^、\d.]){COUNT}([^、]{{0,12}})$", np)
+    if m:
+        if re.match(r"一批|一些|多个|若干|一系列", m.group()) or not m.group(1):
+            return np, None, None, True  # 投建运营一批项目, 备案项目7个: a category, no names
+        several = "、" in np[: m.start()] or bool(SPLIT_AND.search(np[: m.start()]))
+        cls = np[m.start() :] if several and LIST_CLASS.search(m.group(1)) else None
+        return np[: m.start()], np[m.start() :], cls, False
+    if re.search(rf"(?<=[^\d.]){NUMBER}$", np):
+        return np, None, None, True
+    return np, None, None, False
+
+
+def _names(np: str, base: int, status: str, p: _Patterns, subject: bool) -> list[_Item]:
+    """The names in noun phrase ``np`` (at clause offset ``base``), or [] when it is not a list of names."""
+    np_list, tail, cls, plural = _tail_split(np, subject)
+    marked = cls is not None
+    if plural:
+        return []
+    items = [_clean(it) for it in _split_list(np_list, base, p)]
     items = [it for it in items if it.text]
     if not items:
         return []
-    # shared head: 地铁18号、22号线 -> 地铁18号线; F37、F57地块 -> F37地块
+    if p.leads.match(items[0].text):
+        return []  # 一批优质教育医疗、文化体育项目: a plural, not names
     last_head = _head_of(items[-1].text, p)
     if len(items) > 1 and last_head:
-        for it in items[:-1]:
-            if not _head_of(it.text, p) and NEEDS_HEAD.match(it.text):
-                if it.text.endswith("号") and last_head.endswith("号线"):
+        # shared head: 地铁18号、22号线 -> 地铁18号线; F37、F57地块 -> F37地块
+        for it, nxt in pairwise(items):
+            next_head = _head_of(nxt.text, p)
+            if next_head and not _head_of(it.text, p) and NEEDS_HEAD.match(it.text):
+                if it.text.endswith("号") and next_head.endswith("线"):
                     it.text += "线"
                 elif re.fullmatch(r"[A-Za-z0-9]+", it.text):
-                    it.text += last_head
-    # coordinated modifiers: 特警、消防、民兵综合训练馆; 邛窑、宝墩国家考古遗址公园 -> one name
+                    it.text += next_head
+        # coordinated modifiers: 特警、消防、民兵综合训练馆; 智慧旅游服务、管理和营销平台 -> one name
+        whole = np[items[0].start - base : items[-1].end - base]
+        if "的" not in whole and all(
+            len(it.text) <= (3 if marked else 6)
+            and not _head_of(it.text, p)
+            and not re.search("项目|工程", it.text)
+            for it in items[:-1]
+        ):
+            items = [_Item(whole, items[0].start, items[-1].end)]
+    if tail and not tail.startswith("等") and not marked:
+        # distributed class: 伊敏河、六二六小河两条城市景观带 -> 伊敏河城市景观带, 六二六小河城市景观带
+        shared = re.sub(rf"^{COUNT}", "", tail)
+        headless = all(not _head_of(it.text, p) for it in items)
+        if len(items) > 1 and shared and _head_of(shared, p) and headless:
+            for it in items:
+                it.text += shared
+            marked = True
     if (
         len(items) > 1
-        and last_head
-        and not marked
-        and all(len(it.text) <= 3 and not _head_of(it.text, p) for it in items[:-1])
+        and last_head == "项目"
+        and all(len(it.text) >= 4 and not ACTIVITY_END.search(it.text) for it in items[:-1])
     ):
-        first, last = items[0], items[-1]
-        whole = np_list[first.start - base : last.end - base]
-        items = [_Item(whole, first.start, last.end)]
-    # distributed class: 伊敏河、六二六小河两条城市景观带 -> 伊敏河城市景观带 ...
-    if tail and not np[len(np_list) :].startswith("等"):
-        cls = re.sub(rf"^{COUNT}", "", tail)
-        if cls and p.heads.search(cls) and not _is_generic(cls, p) is False:
-            pass
-        if cls and _head_of(cls, p) and all(not _head_of(it.text, p) for it in items):
-            for it in items:
-                it.text += cls
-    # an A、B项目 list: the last item's generic head (项目/工程) covers the others
-    if last_head in ("项目", "工程") and len(items) > 1:
-        marked = True
-    # object reading with no closing stage: trim the last item to its last head noun
-    if object_reading and not marked and not _valid(items[-1].text, marked, status, p):
-        last = items[-1]
-        best = None
-        for m in re.finditer(rf"(?:{_alt(lexicon().heads)})", last.text):
-            if m.end() >= 4:
-                best = m.end()
-        if best is not None and best < len(last.text):
-            items[-1] = _Item(last.text[:best], last.start, last.start + best)
-    out = [it for it in items if _valid(it.text, marked, status, p)]
-    # every item of a list must read as a name, or the list was not a list of names
+        marked = True  # A、B项目: the last item's generic head covers the others
+    loose = marked and (cls is None or bool(LOOSE_CLASS.search(re.sub(r"[“”]", "", cls))))
+    out = [it for it in items if _valid(it.text, marked, status, p, loose)]
     if len(out) < len(items) and not marked:
-        good = [it for it in items if _head_of(it.text, p)]
-        if len(good) < len(items) / 2:
-            return []
+        return []  # an unmarked list counts only when every item is a name
     return out
 
 
@@ -364,7 +466,7 @@ def _names(np: str, base: int, status: str, p: _Patterns, object_reading: bool) 
 
 
 def _resolve(status: str, verb: str | None) -> str | None:
-    """Stage of a generic closing phrase (建设/施工: '*') from the verb before the names."""
+    """Stage of a closing phrase; the generic 建设/施工 ('*') takes it from the verb before the names."""
     if status != "*":
         return status
     if verb is None:
@@ -386,6 +488,28 @@ def _target(words: str) -> bool | None:
     return None
 
 
+def _num(s: str) -> float | None:
+    try:
+        return parse_number(s)
+    except ValueError:
+        return None
+
+
+def _investment(c: str, span_start: int, item: _Item, prev: str, nxt: str, p: _Patterns) -> float | None:
+    """A single project's own investment.
+
+    总投资7亿元的X; X总投资241.6亿元; 投资6.6亿元，实施X (a bare investment clause before); X，该线路总投资….
+    """
+    found = None
+    for m in p.invest.finditer(c, span_start, item.start):
+        found = m
+    if found is None:
+        found = p.invest_after.match(c[item.end :])
+    if found is None:
+        found = p.invest_clause.match(prev) or p.invest_next.match(nxt)
+    return _num(found.group(1)) if found else None
+
+
 def _scan_clause(c: str, off: int, prev: str, nxt: str, p: _Patterns) -> list[ProjectMention]:
     lex = lexicon()
     out: list[ProjectMention] = []
@@ -395,100 +519,50 @@ def _scan_clause(c: str, off: int, prev: str, nxt: str, p: _Patterns) -> list[Pr
             continue
         word = m.group()
         found: list[_Item] = []
-        status = None
-        span_start = span_end = 0
-        # subject reading: names before the stage phrase
-        if word in lex.stages and m.start() > pos:
-            region = c[pos : m.start()]
-            pre = p.prefix.match(region)
-            np_start = pos + (pre.end() if pre else 0)
+        status: str | None = None
+        span = (0, 0)
+        # subject reading: the names stand before the stage phrase
+        counted = COUNT_AT.match(c, m.end())
+        if word in lex.stages and m.start() > pos and not counted:
+            pre = p.prefix.match(c, pos, m.start())
+            np_start = pre.end() if pre else pos
             np = c[np_start : m.start()]
             fm = p.filler_end.search(np)
             if fm and fm.start() > 0:
                 np = np[: fm.start()]
-            verb = None
-            head_words = c[pos:np_start]
-            for vm in re.finditer(_alt(lex.verbs), head_words):
-                verb = vm.group()
-            status = _resolve(lex.stages[word], verb)
+            verbs = p.verb.findall(c, pos, np_start)
+            status = _resolve(lex.stages[word], verbs[-1] if verbs else None)
             if status and np:
-                found = _names(np, np_start, status, p, object_reading=False)
-                span_start, span_end = np_start, m.end()
-                # include the opening verb / investment in the evidence
-                if pre and pre.end() > 0:
-                    span_start = pos + len(region) - len(region.lstrip())
-                    span_start = pos
-        # object reading: names after the verb, maybe closed by a stage phrase
-        if not found and word in lex.verbs:
-            rest = c[m.end() :]
-            se = p.stage_at_end.search(rest)
-            np_end = len(rest)
+                found = _names(np, np_start, status, p, subject=True)
+                span = (pos + len(c[pos:np_start]) - len(c[pos:np_start].lstrip()), m.end())
+        # object reading: the names follow the verb, maybe closed by a stage phrase
+        if not found and word in lex.verbs and not c.startswith("的", m.end()):
+            rest_start = m.end()
             status = None
-            if se and se.start() > 0:
-                st = _resolve(lex.stages[se.group("stage")], word)
-                if st:
-                    status, np_end = st, se.start()
-            if status is None:
-                v = lex.verbs[word]
-                status = None if v == "*" else v
+            np_end = len(c)
+            se = p.stage_at_end.search(c, rest_start)
+            if se and se.start() > rest_start:
+                status = _resolve(lex.stages[se.group("stage")], word)
+                if status:
+                    np_end = se.start()
+            if status is None and lex.verbs[word] != "*":
+                status = lex.verbs[word]
             if status:
-                pre = p.prefix.match(rest[:np_end])
-                np_start = pre.end() if pre else 0
-                np = rest[np_start:np_end]
-                found = _names(np, m.end() + np_start, status, p, object_reading=True)
-                span_start, span_end = m.start(), m.end() + len(rest)
+                pre = p.prefix.match(c, rest_start, np_end)
+                np_start = pre.end() if pre else rest_start
+                found = _names(c[np_start:np_end], np_start, status, p, subject=False)
+                span = (m.start(), len(c))
         if not found or status is None:
             continue
-        evidence = c[span_start:span_end]
-        # the clause's own investment, only for a single project
-        investment = None
-        if len(found) == 1:
-            name_pos = found[0].start
-            im = None
-            for cand in p.invest.finditer(c, span_start, name_pos):
-                im = cand
-            if im is None:
-                im = p.invest.match(c, found[0].end)
-                if im is None:
-                    im = re.match(rf"^(?:项目)?{INVEST}", c[found[0].end :])
-                    if im is not None:
-                        investment = _num(im.group(1))
-            if im is not None and investment is None:
-                investment = _num(im.group(1))
-            if investment is None:
-                pm = p.invest_clause.match(prev)
-                if pm:
-                    investment = _num(pm.group(1))
-                else:
-                    nm = p.invest_next.match(nxt)
-                    if nm:
-                        investment = _num(nm.group(1))
-        names_text = "".join(c[it.start : it.end] for it in found)
-        around = evidence
+        investment = _investment(c, span[0], found[0], prev, nxt, p) if len(found) == 1 else None
+        around = c[span[0] : span[1]]
         for it in found:
             around = around.replace(c[it.start : it.end], "")
-        del names_text
         target = _target(around)
         for it in found:
-            out.append(
-                ProjectMention(
-                    name=it.text,
-                    status=status,
-                    start=off + span_start,
-                    end=off + span_end,
-                    investment=investment,
-                    target=target,
-                )
-            )
-        pos = span_end
+            out.append(ProjectMention(it.text, status, off + span[0], off + span[1], investment, target))
+        pos = span[1]
     return out
-
-
-def _num(s: str) -> float | None:
-    try:
-        return parse_number(s)
-    except ValueError:
-        return None
 
 
 def find_projects(text: str, start: int, end: int) -> list[ProjectMention]:
@@ -498,8 +572,11 @@ def find_projects(text: str, start: int, end: int) -> list[ProjectMention]:
     holds the name and its stage word. One mention per name, in text order.
     """
     p = _patterns()
-    sentence = text[start:end]
-    clauses = [(m.group(), start + m.start()) for m in CLAUSE_SPLIT.finditer(sentence)]
+    bounds = [start]
+    for m in SEP.finditer(text, start, end):
+        bounds += [m.start(), m.end()]
+    bounds.append(end)
+    clauses = [(text[a:b], a) for a, b in zip(bounds[::2], bounds[1::2], strict=True) if b > a]
     out: list[ProjectMention] = []
     for i, (c, off) in enumerate(clauses):
         if not p.trigger.search(c):
