@@ -30,6 +30,7 @@ _PLAN = re.compile(r"计划|安排|预期目标|主要目标|工作任务|总体
 _HEADING_MARK = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十]+[）)])")
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 _COMMUNIQUE = re.compile(r"统计公报")
+_OPEN_ENDED = re.compile(r"今后|下一步|未来|下阶段|长远")
 _OPENER = re.compile(r"^(?:(?P<past>过去一年|过去的一年|去年)|今年)[，,]")
 _OPENER_TARGET = re.compile(r"要|力争|确保|将|计划|目标|预期")
 
@@ -211,7 +212,9 @@ def _sections(article_lines: list[Line], art: Article) -> list[Section]:
                                   or "要" in t or "将" in t):
             if heading_year and art.year and heading_year < art.year and "计划" not in t:
                 continue
-            sections.append(Section(line.start, line.end, "target", heading_year or art.year))
+            # "今后要这样做", "下一步": plans with no year of their own have no single period
+            open_ended = heading_year is None and _OPEN_ENDED.search(t)
+            sections.append(Section(line.start, line.end, "target", None if open_ended else heading_year or art.year))
             from_headings = True
     return sections
 
