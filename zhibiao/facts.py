@@ -301,10 +301,10 @@ def _sentence_place(text: str, sent: Span, current: Place | None, article: Place
     for s, e, surface in gaz.mentions(head):
         if s != offset:
             continue
-        if e < len(head) and head[e] in "与和及、":
-            return current  # several places: the sentence is about their relation
+        if e < len(head) and head[e] in "与和及、第首":
+            return current  # several places, or an event's name (江西省第十六届运动会)
         place = gaz.resolve(surface, article)
-        if place is None:
+        if place is None or place.level == "country":
             return current
         if article is not None and place in gaz.ancestors(article) and surface != place.name:
             return current

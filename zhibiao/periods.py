@@ -90,7 +90,7 @@ def time_refs(text: str, start: int, end: int, year: int | None, section_year: i
             continue
         if m.group("year"):
             y: int | None = int(m.group("year"))
-        elif m.group("rel") in ("全年", "年内"):
+        elif m.group("rel") in ("全年", "年内", "当年", "本年"):
             y = last_year or section_year or year
         elif m.group("rel"):
             y = year + _REL[m.group("rel")] if year else None

@@ -88,16 +88,21 @@ RANK = re.compile(
     rf"第(?P<num>{ARABIC}|[一二三四五六七八九十]+)(?P<unit>位|名|大)?"
 )
 
-GROWTH_WORDS = ("增长", "增速", "同比", "增幅", "涨幅", "上涨", "上升", "提高", "提升", "增加", "扩大",
+GROWTH_WORDS = ("增长", "增速", "同比", "增幅", "涨幅", "上涨", "上升", "提高", "提升", "增加", "扩大", "改善",
+                "偏高", "偏多", "偏少", "偏低",
                 "下降", "降低", "减少", "回落", "下滑", "下跌", "压缩", "缩减", "缩小", "降幅", "增", "降", "减")
-NEGATIVE_WORDS = ("下降", "降低", "减少", "回落", "下滑", "下跌", "压缩", "缩减", "缩小", "降幅", "降", "减")
-SHARE_WORDS = ("比重", "占比", "占", "比例", "率", "达标", "覆盖", "的", "为")
+NEGATIVE_WORDS = ("下降", "降低", "减少", "回落", "下滑", "下跌", "压缩", "缩减", "缩小", "降幅", "偏少", "偏低",
+                  "降", "减")
+SHARE_WORDS = ("比重", "占比", "占", "比例", "率", "达标", "覆盖", "的", "为", "增长面", "覆盖面")
 _MEASURE_WORD = re.compile("|".join(sorted({*GROWTH_WORDS, *SHARE_WORDS}, key=len, reverse=True)))
 #: Absolute changes: a growth verb right before an amount that is not a percentage.
-_CHANGE_BEFORE = re.compile(r"(?:净增|净增加|增加|减少|多|少|提高|增长了?|下降|降低|增收|减收|增支|减支)(?:了)?$")
+_CHANGE_BEFORE = re.compile(
+    r"(?:(?:净增|净增加|增加|减少|多|少|提高|增长了?|下降|降低|增收|减收|增支|减支|偏高|偏低|偏多|偏少)(?:了)?"
+    r"|(?:比|较)[^，,；;]{0,8}(?:新增|增加|增长|减少))$"
+)
 _NOT_CHANGE = re.compile(r"(?:新增|增加值)$")
 #: Per-capita ratios: 每万人发明专利拥有量, 每千常住人口托位数.
-_RATE_SUBJECT = re.compile(r"每(?:十万|万|千|百)?(?:人|常住人口|户籍人口|户|平方公里)")
+_RATE_SUBJECT = re.compile(r"每(?:十万|万|千|百)?(?:人|常住人口|户籍人口|户|平方公里|元)|^万元(?:GDP|地区生产总值|生产总值)")
 #: An increment named as such: 营收增量超30亿元.
 _CHANGE_SUBJECT = re.compile(r"(?:增量|增加额|净增额?|增收|净增加)\S{0,3}$")
 #: Growth named after the number: 实现10%以上增长.
@@ -175,6 +180,8 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
             found.extend(q)
     found.extend(_ranks(text, start, end, found))
     found.extend(_fractions(text, start, end, found))
+    found = [q for q in found if not any(r.start <= q.start < r.end for r in _ratios(text, start, end))]
+    found.extend(_ratios(text, start, end))
     found.sort(key=lambda q: q.start)
     return found
 
@@ -187,8 +194,10 @@ def _skip(text: str, m: re.Match[str], floor: int) -> bool:
     unit = m.group("unit")
     if m.group("qual") is None and prev == "第":
         return True
-    if prev and prev in "数几多若":
+    if prev and prev in "数几多若" and (m.group("cn") or m.group("bare")):
         return True  # vague amounts: 数十项, 几百人
+    if m.group("qual") in ("超", "超过", "过") and unit in ("元", "美元") and nxt == "的":
+        return True  # a size class: 营业收入超亿元的工业企业
     if unit == "周" and nxt == "年":
         return True
     if m.group("bare") and not (m.group("qual") or m.group("more") or m.group("more2")):
@@ -215,7 +224,7 @@ def _skip(text: str, m: re.Match[str], floor: int) -> bool:
             return True
     # a size class with no count of its own: "亿元以上项目", "5000万元以上企业"
     return bool(
-        m.group("post") == "以上" and unit in ("元", "美元") and re.match(r"[的]?(?:项目|企业|工业|重点|产业)", text[e:e + 4])
+        m.group("post") == "以上" and unit in ("元", "美元") and re.match(r"[的]?(?:项目|企业|工业|重点|产业|固定资产)", text[e:e + 5])
         and not re.search(r"(?:投资|达|实现|完成|规模)$", text[max(floor, s - 4):s])
     )
 
@@ -259,12 +268,15 @@ def _from_match(text: str, m: re.Match[str], floor: int) -> list[Quantity]:
     elif base in ("%", "‰", "百分点"):
         pass
     else:
-        before = text[max(floor, q_start - 6):q_start]
+        before = text[max(floor, q_start - 14):q_start]
         measure = "change" if _CHANGE_BEFORE.search(before) and not _NOT_CHANGE.search(before) else "level"
-        if measure == "change" and re.search(r"(?:减少|少|下降|降低|减收|减支)了?$", before):
+        if measure == "change" and re.search(r"(?:减少|少|下降|降低|减收|减支|偏低|偏少)了?$", before):
             sign = -1
+    if base == "‰":
+        measure = "rate"
     if m.group("per"):
-        measure, value_unit = "rate", value_unit + m.group("per")
+        value_unit += m.group("per")
+        measure = "level" if base in ("元", "美元") else "rate"
     elif measure == "level" and _RATE_SUBJECT.search(_clause_before(text, q_start, floor)):
         measure = "rate"
     elif measure == "level" and _CHANGE_SUBJECT.search(_clause_before(text, q_start, floor)):
@@ -324,4 +336,19 @@ def _fractions(text: str, start: int, end: int, taken: list[Quantity]) -> list[Q
             qualifier = QUALIFIER_AFTER[m.group("post")]
         measure, sign = _measure(text, m.start(), start, "%")
         out.append(Quantity(m.start(), m.end(), sign * value, "%", qualifier, measure, m.group(), True))
+    return out
+
+
+RATIO = re.compile(r"(?<![\d.:：])(\d+(?:\.\d+)?)[:：](\d+(?:\.\d+)?)(?:[:：](\d+(?:\.\d+)?))?(?![\d.:：])")
+
+
+def _ratios(text: str, start: int, end: int) -> list[Quantity]:
+    """Ratios: an industry structure 10.1:43.5:46.4 gives three shares; 收入比2.06:1 a rate."""
+    out = []
+    for m in RATIO.finditer(text, start, end):
+        parts = [g for g in m.groups() if g]
+        if len(parts) == 3 and abs(sum(float(p) for p in parts) - 100) < 0.5:
+            out.extend(Quantity(m.start(), m.end(), float(p), "%", "exact", "share", m.group()) for p in parts)
+        elif len(parts) == 2 and parts[1] == "1" and "比" in text[max(start, m.start() - 4):m.start()]:
+            out.append(Quantity(m.start(), m.end(), float(parts[0]), "倍", "exact", "rate", m.group()))
     return out
