@@ -34,7 +34,7 @@ class PolicyRule:
 
 #: words that make a clause a support rule
 SUPPORT = re.compile(
-    r"给予|予以|扶持|补贴|补助|资助|奖励|奖补|贴息|支持|减免|返还|担保贷款|贷款|购房支持|租房补贴"
+    r"给予|予以|扶持|补贴|补助|资助|奖励|奖补|贴息|支持|减免|返还|退还|担保贷款|贷款|购房支持|租房补贴"
 )
 #: words that make an amount a total paid out, not a rule
 TOTAL = re.compile(r"发放|兑现|兑付|下达|投放|拨付|累计|共计|合计|总额|总计|安排资金|筹集|拟资助资金|资金达")
@@ -50,15 +50,21 @@ FIXED = re.compile(
     rf"(?:的)?(?:一次性)?(?:奖励|补贴|补助|资助|扶持|支持|奖补)?"
 )
 RATE = re.compile(
-    rf"(?:按(?:照)?(?:不高于|不超过|最高)?[^，,。；;%]{{0,30}}?|(?:给予|予以|补贴|资助|补助|奖励|扶持|奖补)"
+    rf"(?:按(?:照)?(?:不高于|不超过|最高)?[^，,。；;%]{{0,30}}?|(?:返还|退还|减免)[^，,。；;%]{{0,30}}?"
+    rf"|(?:给予|予以|补贴|资助|补助|奖励|扶持|奖补)"
     rf"(?:比例)?(?:为|按|不高于|不超过|最高|的)?)(?<![达到超过])({NUMBER})[%％]"
+)
+SCOPE_WORD = re.compile(r"^(?:单个|同一|每个|每家|每户|每人|单家|单项|单户|每项)")
+#: who may benefit, when no 对… names them
+BENEFICIARY = re.compile(
+    r"[^，,。；;：:、的]{0,10}?(?:企业|项目|人才|人员|园区|机构|个人|团队|毕业生|农户|主体|创业者|单位|平台)"
 )
 SCOPE = re.compile(
     r"(?:单个|同一|每个|每家|每户|每人|单家|单项|单户|每项)([^，,。；;、\d]{1,8}?)"
     r"(?=每年|最高|最多|资助|奖励|补贴|累计|可|给予|不超过|$)"
 )
 SUBJECT = re.compile(
-    r"(?:^|[，,；;])[^，,；;]{0,12}?对(?:于)?([^；;。]{2,120}?)(?:的|者)?(?:[，,]|给予|予以|按|可|，)"
+    r"(?:^|[，,；;])[^，,；;]{0,12}?对(?:于)?([^；;。]{2,120}?)(?:的|者)?(?:[，,]|给予|予以|按|可|$)"
 )
 CONDITION = re.compile(
     rf"[^、，,的]{{0,16}}?{NUMBER}(?:万元|亿元|元|人|%|平方米|家)?(?:以上|及以上|以下|及以下|起)"
@@ -90,33 +96,48 @@ def _is_headline(text: str, start: int, end: int) -> bool:
     return len(line) < 60 and not LINE_END.search(line) and "对" not in line
 
 
-def _beneficiary(seg: str) -> tuple[str, str | None, int]:
-    """Who a rule is for, its threshold, and where the subject starts in the segment."""
-    m = SUBJECT.search(seg)
-    condition = None
-    if m:
+def _clean_beneficiary(ben: str) -> str:
+    ben = re.sub(r"^[\s\u3000]*(?:为|对|在|向|从|由|支持|鼓励|引导|推动|帮助)*", "", ben)
+    ben = SCOPE_WORD.sub("", ben)
+    ben = re.sub(r"(?:最高|最多|每年|一次性|给予|予以)+$", "", ben)
+    ben = re.sub(r"^(?:优质|符合条件|新引进|新认定|新落户)+", "", ben)
+    return ben.strip("、，, ")
+
+
+def _beneficiary(seg: str, upto: int) -> tuple[str, str | None, int]:
+    """Who a rule is for, its threshold, and where the subject starts in ``seg[:upto]``."""
+    subjects = [
+        m for m in SUBJECT.finditer(seg, 0, upto) if not re.match(r"其|此|该|上述|以上", m.group(1))
+    ]
+    if subjects:
+        m = subjects[-1]
         subj = m.group(1)
-        start = m.start(1)
+        condition = None
         cm = CONDITION.search(subj)
         if cm:
             condition = cm.group().lstrip("、的")
         # the beneficiary is the head after the last 的 (新引进的、…以上的优质新型储能制造业项目)
         parts = [p for p in re.split(r"的", subj) if p]
         ben = parts[-1] if parts else subj
-        ben = re.sub(r"^(?:优质|符合条件|新引进|新认定|新落户)+", "", ben)
         # 高层次人才在白云区购买新建商品房 -> 高层次人才; condition = the rest
         cut = re.search(r"在|购买|取得|获得|开展|符合|达到|实现|年度|首次|新招用|自主", ben)
         if cut and cut.start() >= 2:
-            if condition is None:
-                condition = ben[cut.start() :]
+            condition = condition or ben[cut.start() :]
             ben = ben[: cut.start()]
-        elif cut and cut.start() < 2 and condition is None:
+        elif cut and condition is None:
             condition = ben
+        if len(parts) > 1 and condition is None:
+            condition = "的".join(parts[:-1])
         ben = re.split(r"、|等", ben)[-1] if "等" in ben else ben
-        return ben.strip() or subj, condition, start
-    s = SCOPE.search(seg)
+        return _clean_beneficiary(ben) or subj, condition, m.start(1)
+    # no 对…: the first beneficiary noun of the clause (符合…条件的人员自主创业的，可申请…)
+    b = BENEFICIARY.search(seg, 0, upto)
+    if b:
+        cond = re.search(r"([^，,]{2,120}?)的[，,]", seg[:upto])
+        return _clean_beneficiary(b.group()), cond.group(1) if cond else None, b.start()
+    s = SCOPE.search(seg, 0, upto)
     if s:
-        return s.group(1), None, s.start()
+        return _clean_beneficiary(s.group()), None, s.start()
     return "", None, 0
 
 
@@ -155,7 +176,8 @@ def find_policies(text: str, start: int, end: int) -> list[PolicyRule]:
             rates.append((v, m.start(), m.end()))
         if not caps and not rates:
             continue
-        ben, cond, subj_start = _beneficiary(seg)
+        first = min([s for _, s, _ in caps + rates], default=len(seg))
+        ben, cond, subj_start = _beneficiary(seg, first)
         pairs: list[tuple[float | None, float | None, int, int]] = []
         for i, (cap, cs, ce) in enumerate(caps):
             if i < len(rates):
@@ -167,6 +189,8 @@ def find_policies(text: str, start: int, end: int) -> list[PolicyRule]:
             pairs.append((r, None, rs, re_))
         for rate, cap, s, e in pairs:
             s0 = min(subj_start, s)
+            if s - s0 > 80:  # a far subject: the evidence starts at the clause holding the amount
+                s0 = max(seg.rfind("，", 0, s), seg.rfind(",", 0, s)) + 1
             lead = len(seg[s0:]) - len(seg[s0:].lstrip("，, "))
             out.append(PolicyRule(ben, cond, rate, cap, base + s0 + lead, base + e))
     return out
@@ -179,6 +203,11 @@ TITLE = re.compile(
 ISSUE_AFTER = re.compile(r"^(?:[(（]以下简称|印发|出台|发布|实施|施行|正式|提出|明确)")
 ISSUE_BEFORE = re.compile(r"(?:印发|出台|发布|制定|根据|按照|依据|落实|实施)了?$")
 NOTICE = re.compile(r"关于印发(.{4,60}?)的通知")
+#: a document opening with its title, possibly over two lines before a blank line or a 文号
+OPENING = re.compile(r"\s*(?:[^\n。，,：:]{2,40}\n\s*){1,3}")
+DOC_TITLE = re.compile(
+    r"^[^。，,：:]{0,30}关于[^。，,：:]{2,60}?(?:意见|通知|措施|办法|决定|方案|规定|细则|政策)(?:[(（][^)）]{1,8}[)）])?"
+)
 HEADLINE = re.compile(r"^[^\n。，,]{4,40}(?:措施|办法|政策|新政|细则|条例)[^\n。]{0,20}$", re.M)
 
 
@@ -208,6 +237,12 @@ def policy_title(text: str) -> str | None:
     m = NOTICE.search(text)
     if m:
         return m.group(1).strip("《》")
+    head = OPENING.match(text)
+    if head:
+        joined = re.sub(r"\s+", "", head.group())
+        t = DOC_TITLE.match(joined)
+        if t:
+            return t.group()
     m = HEADLINE.search(text)
     if m:
         return m.group().strip()

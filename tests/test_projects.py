@@ -1,0 +1,232 @@
+"""Named projects and their stage: real sentences from shared/corpus (seeds and real documents)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from zhibiao.projects import STATUSES, ProjectMention, find_projects, lexicon
+
+# (sentence as in the corpus, [(name, status, investment or None), ...])
+POSITIVE = [
+    # lists closed by "等N个项目" + stage (Haizhu 2024 plan report)
+    (
+        "趣丸科技总部大厦、唯品会国际创新中心、三滘立交市政化改造一期工程等10个重点项目动工建设",
+        [
+            ("趣丸科技总部大厦", "动工", None),
+            ("唯品会国际创新中心", "动工", None),
+            ("三滘立交市政化改造一期工程", "动工", None),
+        ],
+    ),
+    (
+        "海灏国际大厦、国际文化中心、奇安信大厦等7个项目封顶",
+        [("海灏国际大厦", "封顶", None), ("国际文化中心", "封顶", None), ("奇安信大厦", "封顶", None)],
+    ),
+    (
+        "三七互娱、丸美总部、三一树根等8个项目竣工投产",
+        [("三七互娱", "投产", None), ("丸美总部", "投产", None), ("三一树根", "投产", None)],
+    ),
+    ("全年招商落地蚂蚁万里汇等项目200个", [("蚂蚁万里汇", "落地", None)]),
+    ("推动江原科技等30个高精尖企业落地", [("江原科技", "落地", None)]),
+    ("引进海沃低空、融赋数智等一批低空企业", [("海沃低空", "落地", None), ("融赋数智", "落地", None)]),
+    ("宝悦坊一期主体结构完工", [("宝悦坊一期", "封顶", None)]),
+    ("地铁11号线通车", [("地铁11号线", "投产", None)]),
+    ("穗莞深城际琶洲支线基本完工", [("穗莞深城际琶洲支线", "竣工", None)]),
+    ("琶洲眼片区城市设计方案公布", [("琶洲眼片区", "规划", None)]),
+    ("三七互娱总部投入运营", [("三七互娱总部", "投产", None)]),
+    # Nansha 2020 review and plan
+    (
+        "中科院明珠科学园、香港科技大学(广州)加快建设",
+        [("中科院明珠科学园", "在建", None), ("香港科技大学(广州)", "在建", None)],
+    ),
+    ("地铁18号线建设顺利推进", [("地铁18号线", "在建", None)]),
+    ("区青少年宫、图书馆新馆建成", [("区青少年宫", "竣工", None), ("图书馆新馆", "竣工", None)]),
+    ("中山大学附属第一(南沙)医院封顶", [("中山大学附属第一(南沙)医院", "封顶", None)]),
+    (
+        "广州二中南沙天元学校、广大附中南沙实验学校、湾区实验学校、启慧学校等四所学校投入使用",
+        [
+            ("广州二中南沙天元学校", "投产", None),
+            ("广大附中南沙实验学校", "投产", None),
+            ("湾区实验学校", "投产", None),
+            ("启慧学校", "投产", None),
+        ],
+    ),
+    (
+        "刘少军院士工作室、广州水产种业创新中心签约落地",
+        [("刘少军院士工作室", "落地", None), ("广州水产种业创新中心", "落地", None)],
+    ),
+    (
+        "加快建设人工智能价值创新园、国家级自动驾驶测试基地、全球IPv6测试中心",
+        [
+            ("人工智能价值创新园", "在建", None),
+            ("国家级自动驾驶测试基地", "在建", None),
+            ("全球IPv6测试中心", "在建", None),
+        ],
+    ),
+    (
+        "加快地铁18号、22号线、深江铁路(南沙段)等重大交通基础设施建设",
+        [("地铁18号线", "在建", None), ("22号线", "在建", None), ("深江铁路(南沙段)", "在建", None)],
+    ),
+    (
+        "推动狮子洋通道、中南虎城际、广州至珠海(澳门)高铁、地铁15号线规划建设",
+        [
+            ("狮子洋通道", "规划", None),
+            ("中南虎城际", "规划", None),
+            ("广州至珠海(澳门)高铁", "规划", None),
+            ("地铁15号线", "规划", None),
+        ],
+    ),
+    ("筹建港澳保险服务中心", [("港澳保险服务中心", "规划", None)]),
+    ("推动营商环境国际交流促进中心落户", [("营商环境国际交流促进中心", "落地", None)]),
+    (
+        "加快推进“城市大脑”“一脸走南沙”人工智能统一服务平台等重点项目建设",
+        [("“城市大脑”", "在建", None), ("“一脸走南沙”人工智能统一服务平台", "在建", None)],
+    ),
+    # Hailar 2016/2017: investments, 进入…阶段, 完成前期工作, apposition, coordinated modifiers
+    ("总投资7亿元的时代广场商业项目开工建设", [("时代广场商业项目", "动工", 7e8)]),
+    ("总投资5.2亿元的发达广场商业项目主体封顶", [("发达广场商业项目", "封顶", 5.2e8)]),
+    ("确保投资4800万元的成吉思汗广场改造提升工程如期完工", [("成吉思汗广场改造提升工程", "竣工", 4.8e7)]),
+    ("投资2.5亿元,实施俄罗斯风情精品街项目", [("俄罗斯风情精品街项目", "在建", 2.5e8)]),
+    ("推进总投资10亿元的国网信通大数据项目开工建设", [("国网信通大数据项目", "动工", 1e9)]),
+    ("中网科技云计算基地进入设备安装阶段", [("中网科技云计算基地", "在建", None)]),
+    ("国网信通华为大数据中心完成前期工作", [("国网信通华为大数据中心", "规划", None)]),
+    ("建设一座标志性公园——海拉尔河湿地公园", [("海拉尔河湿地公园", "在建", None)]),
+    ("黑羊站水厂扩建项目投入使用", [("黑羊站水厂扩建项目", "投产", None)]),
+    ("加快推进特警、消防、民兵综合训练馆等项目建设", [("特警、消防、民兵综合训练馆", "在建", None)]),
+    (
+        "完成机场路护坡改造、学府路过街天桥、海宝公路等工程建设",
+        [("机场路护坡改造", "竣工", None), ("学府路过街天桥", "竣工", None), ("海宝公路", "竣工", None)],
+    ),
+    # news: a project and the investment given in the next clause
+    ("广州地铁18号线在横沥岛率先动工,该线路总投资达460亿元", [("广州地铁18号线", "动工", 4.6e10)]),
+    # provincial work reports 2026
+    (
+        "巴斯夫核心装置、埃克森美孚一期、华润微电子12英寸产线、深汕比亚迪二期等一批重大项目建成投产",
+        [
+            ("巴斯夫核心装置", "投产", None),
+            ("埃克森美孚一期", "投产", None),
+            ("华润微电子12英寸产线", "投产", None),
+            ("深汕比亚迪二期", "投产", None),
+        ],
+    ),
+    ("广湛高铁建成通车", [("广湛高铁", "投产", None)]),
+    ("全国高校区域技术转移转化中心落户广东", [("全国高校区域技术转移转化中心", "落地", None)]),
+    (
+        "渝昆高铁（渝宜段）、铜资高速等重大工程建成通车",
+        [("渝昆高铁（渝宜段）", "投产", None), ("铜资高速", "投产", None)],
+    ),
+    ("成都美术学院、广安理工学院加快筹建", [("成都美术学院", "规划", None), ("广安理工学院", "规划", None)]),
+    ("推动京东方、惠科等重大产业项目尽快投产满产", [("京东方", "投产", None), ("惠科", "投产", None)]),
+    (
+        "建成投产中芯国际12英寸线、华星光电T7二期等项目",
+        [("中芯国际12英寸线", "投产", None), ("华星光电T7二期", "投产", None)],
+    ),
+    (
+        "华强方特、丰城唯美养生谷等51个重大文旅项目开工建设",
+        [("华强方特", "动工", None), ("丰城唯美养生谷", "动工", None)],
+    ),
+]
+
+# sentences with stage words but no named project (generic phrases, counts, designations, slogans)
+NEGATIVE = [
+    "建成5G基站超25万个",
+    "建成50家高水平医院",
+    "城市建成区绿地率达41.2%",
+    "集中动工签约193个重点项目、总投资额近4500亿元",
+    "大湾区首个游戏产业园琶洲数字科技产业园已入驻35家企业",
+    "开工建设一批海上风电、核电和抽水蓄能项目",
+    "建设大湾区数字转型示范区",
+    "打造南方海洋科技创新中心",
+    "加快推进5G基站建设",
+    "实施“百千万工程”",
+    "古纳河酒业、贝伦公司等企业新三板挂牌",
+    "重大项目支撑作用不断增强",
+    "今年首季共有56个重点项目集中开工",
+    "全面建成小康社会",
+    "实施医疗卫生强基工程",
+    "建设国际化的草原音乐名城",
+    "加快教育、卫生、社区、文体等公共公益服务项目建设",
+    "新开工改造城镇老旧小区1.1万个",
+    "完成14宗土地出让",
+    "对于新引进的、固定资产投资5000万元以上的优质新型储能制造业项目,按不高于固定资产投资总额的10%给予一次性扶持",
+    "妥善解决影响项目落地",
+    "加快建设5G网络等信息基础设施",
+]
+
+
+def _run(sentence: str, prefix: str = "") -> tuple[str, list[ProjectMention]]:
+    text = prefix + sentence
+    return text, find_projects(text, len(prefix), len(text))
+
+
+@pytest.mark.parametrize(("sentence", "expected"), POSITIVE, ids=[s[:16] for s, _ in POSITIVE])
+def test_projects(sentence: str, expected: list[tuple[str, str, float | None]]) -> None:
+    text, found = _run(sentence, prefix="前文。\n")
+    assert [(m.name, m.status) for m in found] == [(n, s) for n, s, _ in expected]
+    for m, (_, _, investment) in zip(found, expected, strict=True):
+        assert m.status in STATUSES
+        if investment is None:
+            assert m.investment is None
+        else:
+            assert m.investment == pytest.approx(investment)
+        evidence = text[m.start : m.end]
+        assert len("前文。\n") <= m.start < m.end <= len(text)
+        # grounded: the evidence holds the name (a distributed head like 地铁18号线 holds its stem)
+        assert m.name in evidence or m.name[:-1] in evidence
+
+
+@pytest.mark.parametrize("sentence", NEGATIVE, ids=[s[:16] for s in NEGATIVE])
+def test_no_named_project(sentence: str) -> None:
+    assert _run(sentence)[1] == []
+
+
+def test_target_flag() -> None:
+    _, found = _run("确保投资4800万元的成吉思汗广场改造提升工程如期完工")
+    assert found[0].target is True
+    _, found = _run("推动京东方、惠科等重大产业项目尽快投产满产")
+    assert all(m.target is True for m in found)
+    _, found = _run("蒙古国驻呼伦贝尔领事馆正式开馆")
+    assert found[0].target is False
+    _, found = _run("广湛高铁建成通车")
+    assert found[0].target is None
+
+
+def test_several_clauses_in_one_sentence() -> None:
+    sentence = "区青少年宫、图书馆新馆建成，中山大学附属第一(南沙)医院封顶，广州二中南沙天元学校投入使用。"
+    text, found = _run(sentence)
+    assert [(m.name, m.status) for m in found] == [
+        ("区青少年宫", "竣工"),
+        ("图书馆新馆", "竣工"),
+        ("中山大学附属第一(南沙)医院", "封顶"),
+        ("广州二中南沙天元学校", "投产"),
+    ]
+    assert text[found[2].start : found[2].end] == "中山大学附属第一(南沙)医院封顶"
+
+
+def test_lexicon_statuses_are_spec_stages() -> None:
+    lex = lexicon()
+    assert set(lex.stages.values()) <= set(STATUSES) | {"*"}
+    assert set(lex.verbs.values()) <= set(STATUSES) | {"*"}
+
+
+CORPUS = Path("/work/shared/corpus/real")
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not mounted")
+def test_real_document_offsets_and_speed() -> None:
+    text = (CORPUS / "hulunbuir-hailar-2017-gov-work-report.txt").read_text(encoding="utf-8")
+    big = text * 10
+    t0 = time.perf_counter()
+    found: list[ProjectMention] = []
+    pos = 0
+    for end in range(len(big)):
+        if big[end] in "。！？；\n":
+            found.extend(find_projects(big, pos, end + 1))
+            pos = end + 1
+    elapsed = time.perf_counter() - t0
+    assert len(found) > 500
+    for m in found:
+        assert m.name in big[m.start : m.end] or m.name[:-1] in big[m.start : m.end]
+    assert len(big.encode("utf-8")) / elapsed > 3e5  # comfortably above 1 MB/s on a quiet machine
