@@ -147,6 +147,8 @@ def _measure(text: str, start: int, floor: int, unit: str) -> tuple[str, int]:
         return "change", sign
     words = list(_MEASURE_WORD.finditer(before))
     if unit in ("%", "‰"):
+        if re.search(r"(?:提高|提升|增加|增长|上升|下降|降低|减少|回落|增|降)(?:到|至)$", before):
+            return "share", 1  # 提高到80%: the new level, not a change
         # a bare "(25.1%)" after an industry's name lists its growth
         if start > floor and text[start - 1] in "(（" and not words:
             return "growth", 1
@@ -197,7 +199,7 @@ def _skip(text: str, m: re.Match[str], floor: int) -> bool:
     unit = m.group("unit")
     if m.group("qual") is None and prev == "第":
         return True
-    if prev and prev in "数几多若" and (m.group("cn") or m.group("bare")):
+    if prev and prev in "数几多若前" and (m.group("cn") or m.group("bare")):
         return True  # vague amounts: 数十项, 几百人
     if m.group("qual") in ("超", "超过", "过") and unit in ("元", "美元") and nxt == "的":
         return True  # a size class: 营业收入超亿元的工业企业

@@ -188,7 +188,9 @@ def _sidecar(path: Path) -> dict[str, str]:
     return {}
 
 
-def load_path(path: str | os.PathLike[str], encoding: str | None = None, max_bytes: int = 100 * 2**20) -> Document:
+def load_path(
+    path: str | os.PathLike[str], encoding: str | None = None, max_bytes: int = 100 * 2**20
+) -> Document:
     """Load one file. Raises `LoadError` (one line naming the file) when it cannot be loaded.
 
     Files over `max_bytes` are refused before being read. Sidecar metadata

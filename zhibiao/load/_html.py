@@ -133,10 +133,8 @@ class _Renderer:
 
     def walk(self, el: Any) -> None:
         tag = _tag(el)
-        if tag is None or tag in _SKIP:
-            pass
-        elif self.skip_chrome and (tag in _CHROME or _CHROME_CLASS.search(
-                f"{el.get('class', '')} {el.get('id', '')}")):
+        if tag is None or tag in _SKIP or (self.skip_chrome and (tag in _CHROME or _CHROME_CLASS.search(
+                f"{el.get('class', '')} {el.get('id', '')}"))):
             pass
         elif tag in _TABLE:
             self.flush()
@@ -255,7 +253,8 @@ def _parse(html: str) -> Any:
     try:
         return lxml.html.document_fromstring(html)
     except Exception:  # lxml refuses some inputs (empty, odd) outright
-        return lxml.html.document_fromstring("<html><body>" + re.sub(r"<[^>]*>", " ", html) + "</body></html>")
+        stripped = re.sub(r"<[^>]*>", " ", html)
+        return lxml.html.document_fromstring(f"<html><body>{stripped}</body></html>")
 
 
 def _trafilatura(html: str) -> tuple[Any | None, dict[str, str | None]]:

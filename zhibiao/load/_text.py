@@ -159,6 +159,22 @@ def _utf16_by_nuls(data: bytes) -> str | None:
     return None
 
 
+def _utf8_with_few_errors(data: bytes) -> Decoded | None:
+    """UTF-8 with a handful of damaged bytes (a flipped bit, a cut sequence) among many good ones.
+
+    Text in another multi-byte encoding read as UTF-8 fails on nearly every non-ASCII byte, so
+    errors on at most 2% of the non-ASCII characters mean UTF-8 that was damaged.
+    """
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    if bad <= 0:
+        return None
+    good = len(text) - len(text.encode("ascii", "ignore")) - 2 * bad
+    if bad <= 50 and bad <= 0.02 * good:
+        return Decoded(normalize_newlines(text), "utf-8", "utf-8-replace", bad)
+    return None
+
+
 def _detect(data: bytes) -> Decoded | None:
     """Guess among utf_8/gb18030/big5/utf_16 with charset_normalizer and a plausibility score."""
     guess: str | None = None
@@ -224,6 +240,9 @@ def _decode(data: bytes, declared: str | None = None) -> Decoded:
         utf8 = _strict(data, "utf-8")
     if utf8 is not None:
         return Decoded(normalize_newlines(utf8), "utf-8", "utf-8")
+    lenient = _utf8_with_few_errors(data)
+    if lenient is not None:
+        return lenient
 
     det = _detect(data)
     if det is not None and (det.score or 0.0) >= 0.5:
@@ -240,11 +259,11 @@ def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str, str
 
     Order: BOM (removed) → `declared` charset (gb2312/gbk/x-gbk read as gb18030; ignored when
     the bytes are valid UTF-8 with multi-byte sequences) → UTF-16 without BOM (NUL pattern) →
-    strict UTF-8 → charset_normalizer restricted to utf_8/gb18030/big5/utf_16 plus a
+    strict UTF-8 (or UTF-8 with a few damaged bytes) → charset_normalizer restricted to utf_8/gb18030/big5/utf_16 plus a
     plausibility check (Big5 is never read as gb18030) → gb18030 with replacement characters.
     CRLF and CR become LF; nothing else in the text changes. `method` is one of 'bom',
     'bom-replace', 'declared', 'utf-8 (declared … ignored)', 'utf-16-nul-pattern', 'utf-8',
-    'detected', 'gb18030-replace'.
+    'utf-8-replace' (a few damaged bytes), 'detected', 'gb18030-replace'.
     """
     d = _decode(data, declared)
     return d.text, d.encoding, d.method
@@ -282,12 +301,20 @@ def decode_for_load(data: bytes, label: str, declared: str | None, override: str
     """Decode for a loader, raising `LoadError` for binary or undecodable data."""
     if override:
         return _decode_override(data, label, override)
+    dec: Decoded | None = None
     is_bom = any(data.startswith(b) for b, _ in _BOMS)
     if not is_bom and not _utf16_by_nuls(data):
         head = data[: 2**16]
         if len(head) - len(head.translate(None, _CTRL_BYTES)) > 0.03 * len(head):
-            raise LoadError(label, "not a text document (binary data)")
-    dec = _decode(data, declared)
+            # Control bytes: binary data, or CJK text in UTF-16 without BOM (U+4E01 is 01 4E).
+            for codec in ("utf-16-le", "utf-16-be"):
+                text = _strict(data, codec) if len(data) % 2 == 0 else None
+                if text is not None and (score := plausibility(text)) >= 0.9:
+                    dec = Decoded(normalize_newlines(text), codec, "utf-16-detected", 0, score)
+                    break
+            else:
+                raise LoadError(label, "not a text document (binary data)")
+    dec = dec or _decode(data, declared)
     sample = dec.text[: 2**16]
     if sample and len(_CTRL_CHARS.findall(sample)) > 0.03 * len(sample):
         raise LoadError(label, "not a text document (binary data)")
@@ -359,8 +386,10 @@ _DATE_LABELS: tuple[tuple[str, bool], ...] = (
     (r"(?<![\u4e00-\u9fff])(?:日期|时间)|(?i:date|pubdate|published)", True),
     (r"更新时间|更新日期", True),
 )
-_PUBLISHER = re.compile(r"(?:信息来源|文章来源|稿件来源|来源|发布机构|发文机关|发布单位)\s*[:：]\s*"
+_PUBLISHER = re.compile(r"(?<!资料)(?<!数据)(?:信息来源|文章来源|稿件来源|来源|发布机构|发文机关|发布单位)"
+                        r"\s*[:：]\s*"
                         r"([^\s|｜<>:：【】\[\]]{0,40})")
+_LABEL_WORDS = re.compile(r"发布|日期|时间|字体|字号|浏览|点击|作者|编辑|责任|分享|阅读")
 _NAME_ONLY = re.compile(r"^[\u4e00-\u9fffA-Za-z（）()·\s]{2,20}$")
 _TITLE_LINE = re.compile(r"^\s*(?:title|标题|题目)\s*[:：]\s*(\S.{0,200}?)\s*$", re.IGNORECASE)
 
@@ -389,6 +418,7 @@ def labelled_meta(lines: list[str]) -> dict[str, str]:
         value = m[1]
         if not value and i + 1 < len(lines) and _NAME_ONLY.match(lines[i + 1].strip()):
             value = lines[i + 1].strip()
+        value = _LABEL_WORDS.split(value, maxsplit=1)[0]
         if len(value) >= 2:
             meta["publisher"] = value
             break
