@@ -15,7 +15,8 @@
   - ``chain``: an official name that is an ordinary word (城区, 郊区): matched in text only
     right after its parent (阳泉市城区);
   - ``phrase``: an ordinary word that contains a place form (长治久安, 三明治): no place there;
-  - ``word``: common two-character words for the boundary guard (generated, see below).
+  - ``word``: common two-character words for the boundary guard (a few by hand, the rest
+    generated, see below).
 
 Short forms are derived from the official names by `short_forms` (广东省 -> 广东,
 恩施土家族苗族自治州 -> 恩施州, 恩施).
@@ -32,6 +33,7 @@ frequencies (Apache-2.0); ``python -m zhibiao.places build-words`` regenerates t
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import re
 import sys
@@ -86,19 +88,14 @@ _ETHNIC_TOKENS = sorted(
     {e for g in ETHNIC_GROUPS for e in (g, g[:-1])} | {"各族"}, key=len, reverse=True
 )
 _AUTONOMOUS = ("特别行政区", "自治区", "自治州", "自治县", "自治旗")
-_PLAIN_SUFFIXES = ("林区", "特区", "新区", "矿区", "地区", "省", "市", "盟", "县", "区", "旗")
+_TWO_CHAR_SUFFIXES = ("林区", "特区", "新区", "矿区", "地区")  # all end in 区
+_ETHNIC_TAIL = re.compile("(?:" + "|".join(map(re.escape, _ETHNIC_TOKENS)) + ")$")
 
 
 def _strip_ethnic(core: str) -> str:
     """Drop trailing nationality names (恩施土家族苗族 -> 恩施) while two characters remain."""
-    changed = True
-    while changed:
-        changed = False
-        for token in _ETHNIC_TOKENS:
-            if core.endswith(token) and len(core) - len(token) >= 2:
-                core = core[: -len(token)]
-                changed = True
-                break
+    while (m := _ETHNIC_TAIL.search(core)) is not None and m.start() >= 2:
+        core = core[: m.start()]
     return core
 
 
@@ -114,21 +111,19 @@ def short_forms(name: str, level: str) -> list[str]:
     if level == "country":
         return []
     forms: list[str] = []
-    for suffix in _AUTONOMOUS:
-        if name.endswith(suffix):
-            core = name[: -len(suffix)]
-            stripped = _strip_ethnic(core)
-            if stripped == core and core in _ETHNIC_TOKENS:  # 东乡族自治县, 鄂伦春自治旗
-                stripped = core.removesuffix("族")
-            forms.append(stripped)
-            if suffix in ("自治州", "自治县", "自治旗"):
-                forms.append(stripped + suffix[-1])
-            break
-    else:
-        for suffix in _PLAIN_SUFFIXES:  # 浦东新区 -> 浦东, but 清新区 -> 清新
-            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-                forms.append(name[: -len(suffix)])
-                break
+    if name.endswith(_AUTONOMOUS):
+        suffix = next(s for s in _AUTONOMOUS if name.endswith(s))
+        core = name[: -len(suffix)]
+        stripped = _strip_ethnic(core)
+        if stripped == core and core in _ETHNIC_TOKENS:  # 东乡族自治县, 鄂伦春自治旗
+            stripped = core.removesuffix("族")
+        forms.append(stripped)
+        if suffix in ("自治州", "自治县", "自治旗"):
+            forms.append(stripped + suffix[-1])
+    elif name.endswith(_TWO_CHAR_SUFFIXES) and len(name) >= 4:
+        forms.append(name[:-2])  # 浦东新区 -> 浦东, 神农架林区 -> 神农架
+    elif name[-1] in "省市盟县区旗":
+        forms.append(name[:-1])  # 清新区 -> 清新, 城区 -> (城: too short)
     return [f for f in dict.fromkeys(forms) if len(f) >= 2 and f != name]
 
 
@@ -173,10 +168,12 @@ class Gazetteer:
         for place in self._places.values():
             if place.parent_code is not None:
                 self._children[place.parent_code].append(place)
-        self._lineage: dict[str, frozenset[str]] = {
-            code: frozenset(p.code for p in self.ancestors(place))
-            for code, place in self._places.items()
-        }
+        self._lineage: dict[str, frozenset[str]] = {}  # codes of all ancestors
+        for place in sorted(self._places.values(), key=lambda p: _LEVEL_RANK[p.level]):
+            parent = place.parent_code
+            self._lineage[place.code] = (
+                self._lineage.get(parent, frozenset()) | {parent} if parent else frozenset()
+            )
 
         self._rows = list(rows)
         by_kind: dict[str, list[AliasRow]] = defaultdict(list)
@@ -227,6 +224,13 @@ class Gazetteer:
                         phrases[text[i:j]].append((text, i))
         self._surfaces: dict[str, _Surface] = {}
         for form, entries in scan.items():
+            if len(entries) == 1:
+                kind, place = entries[0]
+                head, tail = _guards(form, kind, place)
+                self._surfaces[form] = _Surface(
+                    (place,), head, tail, kind == "chain", tuple(phrases.get(form, ()))
+                )
+                continue
             guards = [_guards(form, kind, place) for kind, place in entries]
             self._surfaces[form] = _Surface(
                 places=tuple({place.code: place for _, place in entries}.values()),
@@ -241,10 +245,12 @@ class Gazetteer:
         # The scanner: a cheap regex finds each character that may start a form and is
         # followed by one that may come second; the two characters then pick the form
         # lengths to look up in `_surfaces`, longest first.
-        lengths: dict[str, set[int]] = defaultdict(set)
-        for form in self._surfaces:
-            lengths[form[:2]].add(len(form))
-        self._lengths = {bigram: sorted(ls, reverse=True) for bigram, ls in lengths.items()}
+        lengths: dict[str, list[int]] = defaultdict(list)
+        for form in sorted(self._surfaces, key=len, reverse=True):
+            bigram_lengths = lengths[form[:2]]
+            if not bigram_lengths or bigram_lengths[-1] != len(form):
+                bigram_lengths.append(len(form))
+        self._lengths = dict(lengths)
         firsts = "".join(sorted({b[0] for b in self._lengths}))
         seconds = "".join(sorted({b[1] for b in self._lengths}))
         self._prefilter = re.compile(f"[{re.escape(firsts)}](?=[{re.escape(seconds)}])")
@@ -469,8 +475,14 @@ def _data_text(name: str) -> str:
 @functools.cache
 def gazetteer() -> Gazetteer:
     """The gazetteer built from the package data (loaded once, then cached)."""
-    return Gazetteer(parse_places(_data_text("places.tsv")),
-                     parse_aliases(_data_text("place_aliases.tsv")))
+    enabled = gc.isenabled()
+    gc.disable()  # tens of thousands of small objects: collecting meanwhile only costs time
+    try:
+        return Gazetteer(parse_places(_data_text("places.tsv")),
+                         parse_aliases(_data_text("place_aliases.tsv")))
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # --------------------------------------------------------------------------- word list
