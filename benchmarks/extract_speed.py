@@ -1,0 +1,136 @@
+"""Throughput of zhibiao.facts.extract on the shared corpus, in one process.
+
+usage: .venv/bin/python benchmarks/extract_speed.py [--mb 20] [--linear-doc NAME] [--linear-max 16]
+
+Reads every .txt in shared/corpus/seeds and shared/corpus/real as UTF-8 (files that are not
+UTF-8, such as the *.gbk.txt originals, are skipped and counted), repeats the set until at
+least --mb MB of UTF-8 text has been processed, and prints MB/s, chars/s, facts/s, per-document
+p50/p95 latency and the peak RSS.  Then a linearity check: one document (the largest, unless
+--linear-doc names another) repeated 1x, 4x, 16x as a single text; time per character should
+stay flat, so the printed ratios should stay near 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from zhibiao.facts import extract  # noqa: E402
+
+CORPUS_DIRS = (Path("/work/shared/corpus/seeds"), Path("/work/shared/corpus/real"))
+
+
+def load_corpus() -> tuple[list[tuple[str, str]], int]:
+    docs, skipped = [], 0
+    for folder in CORPUS_DIRS:
+        for path in sorted(folder.glob("*.txt")):
+            try:
+                docs.append((path.name, path.read_text(encoding="utf-8")))
+            except UnicodeDecodeError:
+                skipped += 1
+    return docs, skipped
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q
+    lo, hi = math.floor(k), math.ceil(k)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def peak_rss_mb() -> float:
+    # ru_maxrss is in KiB on Linux, bytes on macOS
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / 1024 / 1024 if sys.platform == "darwin" else rss / 1024
+
+
+def throughput(docs: list[tuple[str, str]], target_mb: float) -> None:
+    set_bytes = sum(len(text.encode("utf-8")) for _, text in docs)
+    rounds = max(1, math.ceil(target_mb * 1e6 / set_bytes))
+    latencies: list[float] = []
+    n_bytes = n_chars = n_facts = 0
+    started = time.perf_counter()
+    for _ in range(rounds):
+        for name, text in docs:
+            t0 = time.perf_counter()
+            facts = extract(text, name, {})
+            latencies.append(time.perf_counter() - t0)
+            n_facts += len(facts)
+            n_chars += len(text)
+            n_bytes += len(text.encode("utf-8"))
+    elapsed = time.perf_counter() - started
+    print(f"rounds            {rounds}")
+    print(f"documents         {len(latencies)}")
+    print(f"input_mb          {n_bytes / 1e6:.2f}")
+    print(f"seconds           {elapsed:.2f}")
+    print(f"mb_per_s          {n_bytes / 1e6 / elapsed:.3f}")
+    print(f"chars_per_s       {n_chars / elapsed:.0f}")
+    print(f"facts             {n_facts}")
+    print(f"facts_per_s       {n_facts / elapsed:.0f}")
+    print(f"doc_p50_ms        {percentile(latencies, 0.50) * 1000:.2f}")
+    print(f"doc_p95_ms        {percentile(latencies, 0.95) * 1000:.2f}")
+    print(f"doc_max_ms        {max(latencies) * 1000:.2f}")
+
+
+def _best_time(text: str, name: str, tries: int) -> float:
+    times = []
+    for _ in range(tries):
+        t0 = time.perf_counter()
+        extract(text, name, {})
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def linearity(docs: list[tuple[str, str]], doc_name: str | None, max_factor: int) -> None:
+    if doc_name:
+        matches = [d for d in docs if doc_name in d[0]]
+        if not matches:
+            raise SystemExit(f"no document matches {doc_name!r}")
+        name, text = matches[0]
+    else:
+        name, text = max(docs, key=lambda d: len(d[1]))
+    factors = [1]
+    while factors[-1] * 4 <= max_factor:
+        factors.append(factors[-1] * 4)
+    sep = "" if text.endswith("\n") else "\n"
+    base = None
+    print(f"linear_doc_chars  {len(text)}")
+    for factor in factors:
+        long_text = (text + sep) * factor
+        seconds = _best_time(long_text, name, tries=3 if factor < 16 else 1)
+        per_char_us = seconds / len(long_text) * 1e6
+        if base is None:
+            base = per_char_us
+        print(f"linear_x{factor:<3}      chars={len(long_text)} seconds={seconds:.3f} "
+              f"us_per_char={per_char_us:.3f} ratio={per_char_us / base:.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mb", type=float, default=20.0, help="MB of UTF-8 text to process (default 20)")
+    parser.add_argument("--linear-doc", default=None,
+                        help="substring of the document name used for the linearity check")
+    parser.add_argument("--linear-max", type=int, default=16, help="largest repeat factor (default 16)")
+    args = parser.parse_args()
+
+    docs, skipped = load_corpus()
+    print(f"corpus_docs       {len(docs)}")
+    print(f"skipped_not_utf8  {skipped}")
+    print(f"corpus_mb         {sum(len(t.encode('utf-8')) for _, t in docs) / 1e6:.3f}")
+    throughput(docs, args.mb)
+    linearity(docs, args.linear_doc, args.linear_max)
+    print(f"peak_rss_mb       {peak_rss_mb():.1f}")
+    print(f"median_doc_chars  {statistics.median(len(t) for _, t in docs):.0f}")
+
+
+if __name__ == "__main__":
+    main()
