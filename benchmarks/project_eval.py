@@ -190,11 +190,15 @@ def speed() -> None:
         except UnicodeDecodeError:
             continue  # the *.gbk.txt originals
     size = sum(len(t.encode("utf-8")) for t in texts)
-    t0 = time.perf_counter()
-    for t in texts:
-        run_doc(t)
-    dt = time.perf_counter() - t0
-    print(f"speed: {size / 1e6:.2f} MB in {dt:.2f} s = {size / 1e6 / dt:.2f} MB/s (sentence split included)")
+    for _ in range(2):  # the first pass warms the regex caches
+        t0, c0 = time.perf_counter(), time.process_time()
+        for t in texts:
+            run_doc(t)
+        dt, ct = time.perf_counter() - t0, time.process_time() - c0
+    print(
+        f"speed: {size / 1e6:.2f} MB in {ct:.2f} s CPU ({dt:.2f} s wall) = {size / 1e6 / ct:.2f} MB/s"
+        " (projects + policies, sentence split included)"
+    )
 
 
 def main() -> None:

@@ -128,7 +128,7 @@ PREFIX = (
 #: words between the names and a stage phrase: 中科院明珠科学园加快建设, 地铁18号线建设顺利推进
 FILLER = (
     r"正式|顺利|全面|如期|基本|相继|先后|陆续|已经|已|均|都|全部|有序|成功|率先|集中|同步|将|要|"
-    r"尽快|尽早|年内|年底前?|按时|按期|加快|加速|全力|力争|确保|实现|完成|整体|主体|永久|全新|"
+    r"尽快|尽早|年内|年底前?|按时|按期|加快|加速|全力|力争|确保|实现|完成|整体|永久|全新|"
     r"于?\d{4}年(?:底|内|前)?|\d{1,2}月(?:底)?|预计于?|计划于?|建设|在[^、，,]{2,8}?(?=率先|正式|顺利|$)"
 )
 #: words after a closing stage phrase: 开工建设了, 投入使用工作
@@ -150,6 +150,18 @@ LIST_CLASS = re.compile(
 #: a list class that admits items without a head noun: 等8个项目, 等一批低空企业, 等12家芯片企业
 LOOSE_CLASS = re.compile(rf"^(?:{COUNT})?[^、]{{0,4}}(?:项目|企业|公司|集团|机构|银行|装置)(?:{COUNT})?$")
 SPLIT_AND = re.compile(r"以及|和|及|与")
+#: quoted and bracketed spans, never cut: “珠宝+文化旅游”小镇, 广州至珠海(澳门)高铁
+MASK = re.compile(r"“[^”]*”|[（(][^（()）]*[)）]")
+#: list separators: 、 and / and the seam between two quoted names (“城市大脑”“一脸走南沙”平台)
+LIST_SEP = re.compile(r"[、/]|(?<=”)(?=“)")
+PUNCT_STRIP = re.compile(r"[“”\"'《》()（）·、\s—-]")
+ALNUM = re.compile(r"[A-Za-z0-9]")
+QUOTE_ALNUM = re.compile(r"[“A-Za-z0-9]")
+QUOTE_COUNT = re.compile(r"^“[^”]{1,4}”(?:个|家|项|类)|^[A-Z0-9]+级")
+ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
+BATCH = re.compile(r"一批|一些|多个|若干|一系列")
+QUOTES = re.compile(r"[“”]")
+HAS_PROJECT_WORD = re.compile(r"项目|工程")
 NOT_SPLIT_AFTER_AND = re.compile(r"周边|配套|相关|附属|其他|其它|周围|沿线|设备|运营|管理|营销|服务")
 QUOTED = re.compile(r"“[^”]*”")
 HAS_NUMERAL = re.compile(r"[0-9一二两三四五六七八九十百千万]")
@@ -165,6 +177,9 @@ COUNT_START = re.compile(rf"^{COUNT}")
 TRAILING_BRACKET = re.compile(r"[（(][^()（）]*[)）]$")
 BAD_CHAR = re.compile(r"[，,。；;：:！？]")
 COUNT_AT = re.compile(COUNT)
+COUNT_OR_NUMBER = re.compile(rf"{COUNT}|{NUMBER}")
+COUNT_TAIL = re.compile(rf"(?<=[^、\d.]){COUNT}([^、]{{0,12}})$")
+NUMBER_END = re.compile(rf"(?<=[^\d.]){NUMBER}$")
 COUNT_INSIDE = re.compile(rf"(?<![第\d.]){COUNT}(?!号|期|代|路|线|届|楼|栋)")
 COUNT_END = re.compile(rf"(?:{COUNT}|{MEASURE}|{NUMBER}(?:万元|亿元|元)?)$")
 MEASURE_LEAD = re.compile(rf"^{MEASURE}(?:的)?")
@@ -185,7 +200,7 @@ CATEGORY_END = re.compile(
 #: 市博物馆功能完善, 金色大厅改造)
 ACTIVITY_END = re.compile(
     r"(?:完善|提升|整治|治理|改造|保护|修复|绿化|硬化|亮化|美化|管理|整理|升级|建设|工作|安全|提质|扩容|"
-    r"调整|改善|扶贫|发展|改革)$"
+    r"调整|改善|扶贫|发展|改革|核准|审批|备案|立项|征收|验收|批复|手续|征拆|拆迁)$"
 )
 FUTURE = re.compile(r"将|计划|力争|争取|确保|拟|预计|推动|要|尽快|尽早|年内|年底前|启动|谋划")
 DONE = re.compile(r"已|了|累计|正式|顺利|成功|先后|相继|陆续")
@@ -193,6 +208,10 @@ DONE = re.compile(r"已|了|累计|正式|顺利|成功|先后|相继|陆续")
 NEEDS_HEAD = re.compile(r"^(?:[A-Za-z0-9]+|.{0,6}\d+号)$")
 #: 等 that closes a list (not 高等, 中等, 平等, 等级)
 LIST_DENG = re.compile(r"(?<![高中初平同对相均])等(?![级同于待])")
+
+
+#: the most characters a list of names (with its verb or stage phrase) spans in one clause
+REACH = 200
 
 
 class _Patterns:
@@ -256,14 +275,19 @@ def _head_of(name: str, p: _Patterns) -> str | None:
 def _is_generic(name: str, p: _Patterns, heads: bool = True) -> bool:
     """A name with less than two characters left once head nouns and generic words are removed."""
     core = STRIP_PHASE.sub("", name) or name
-    core = re.sub(r"[“”\"'《》()（）·、\s—-]", "", core)
+    core = PUNCT_STRIP.sub("", core)
     if heads:
         core = p.heads.sub("", core)
         core = p.heads_long.sub("", core)  # 城际铁路 -> 城际 -> ''
     rest = p.generic.sub("", core)
-    if re.search(r"[A-Za-z0-9]", rest):
+    if ALNUM.search(rest):
         return False
     return len(rest) < 2
+
+
+def _mask(text: str) -> str:
+    """``text`` with the inside of quotes and brackets blanked out (same length, ends kept)."""
+    return MASK.sub(lambda m: m.group()[0] + "＊" * (len(m.group()) - 2) + m.group()[-1], text)
 
 
 def _split_list(np: str, base: int, p: _Patterns) -> list[_Item]:
@@ -272,39 +296,20 @@ def _split_list(np: str, base: int, p: _Patterns) -> list[_Item]:
     和/及/与 separate two items only when the left part ends with a head noun and the right part
     does not start with a word that modifies the left one (琶洲南大街及周边道路项目 stays whole).
     """
-    pieces: list[tuple[int, int]] = []
-    start = 0
-    depth_q = depth_b = 0
-    for i, ch in enumerate(np):
-        if ch == "“":
-            if depth_q and not depth_b and i > start:  # ”“ between two quoted names
-                pass
-            depth_q += 1
-        elif ch == "”":
-            depth_q = max(0, depth_q - 1)
-            if not depth_q and not depth_b and i + 1 < len(np) and np[i + 1] == "“":
-                pieces.append((start, i + 1))
-                start = i + 1
-        elif ch in "(（":
-            depth_b += 1
-        elif ch in ")）":
-            depth_b = max(0, depth_b - 1)
-        elif ch in "、/" and not depth_q and not depth_b:
-            pieces.append((start, i))
-            start = i + 1
-    pieces.append((start, len(np)))
+    masked = _mask(np)
     items: list[_Item] = []
-    for s, e in pieces:
-        piece = np[s:e]
-        masked = QUOTED.sub(lambda m: "＊" * len(m.group()), piece)
-        masked = re.sub(r"[（(][^（()）]*[)）]", lambda m: "＊" * len(m.group()), masked)
-        cur = 0
-        for m in SPLIT_AND.finditer(masked):
-            left, right = piece[cur : m.start()], piece[m.end() :]
-            if m.start() > cur and _head_of(left, p) and right and not NOT_SPLIT_AFTER_AND.match(right):
-                items.append(_Item(left, base + s + cur, base + s + m.start()))
-                cur = m.end()
-        items.append(_Item(piece[cur:], base + s + cur, base + e))
+    start = 0
+    bounds = [(m.start(), m.end()) for m in LIST_SEP.finditer(masked)] + [(len(np), len(np))]
+    for sep_start, sep_end in bounds:
+        piece, cur = np[start:sep_start], 0
+        for m in SPLIT_AND.finditer(masked, start, sep_start):
+            a, b = m.start() - start, m.end() - start
+            left, right = piece[cur:a], piece[b:]
+            if a > cur and _head_of(left, p) and right and not NOT_SPLIT_AFTER_AND.match(right):
+                items.append(_Item(left, base + start + cur, base + start + a))
+                cur = b
+        items.append(_Item(piece[cur:], base + start + cur, base + sep_start))
+        start = sep_end
     return [it for it in items if it.text]
 
 
@@ -350,20 +355,20 @@ def _valid(name: str, marked: bool, status: str, p: _Patterns, loose: bool = Fal
     quoted = "".join(QUOTED.findall(name))
     if quoted and HAS_NUMERAL.search(quoted) and _is_generic(QUOTED.sub("", name) or "项目", p):
         return False  # slogans: “三高三快”, “百千万工程”, “两重”项目, “1+1+9”
-    inner = re.sub(r"“[^”]*”|[(（][^)）]*[)）]", "", name)  # quoted / bracketed parts may hold anything
+    inner = MASK.sub("", name)  # quoted / bracketed parts may hold anything
     if CLAUSE_VERBS.search(inner) or SIZE_CLASS.search(inner) or COUNT_INSIDE.search(inner):
         return False
     act = ACTIVITY_END.search(inner)
     if act and not (p.heads_in.search(inner[: act.start()]) and not _is_generic(inner[: act.start()], p)):
         return False
-    if re.match(r"^“[^”]{1,4}”(?:个|家|项|类)|^[A-Z0-9]+级", name):
+    if QUOTE_COUNT.match(name):
         return False  # “1”个省级成果转移转化中心; A级旅游景区
     if not marked and PROGRAMME.search(inner) and not p.heads_in.search(PROGRAMME.sub("", inner)):
         return False  # 医疗卫生强基工程, 企业上市升级工程: programmes, not construction
     if marked and loose and len(name) <= 3:
         return not _is_generic(name, p, heads=False)  # 蚂蚁, 同程, 大湾 in "等N个项目"
     if marked and (loose or _head_of(name, p) or p.company.search(name)):
-        return not (_is_generic(name, p) and len(name) <= 4 and not re.search(r"[“A-Za-z0-9]", name))
+        return not (_is_generic(name, p) and len(name) <= 4 and not QUOTE_ALNUM.search(name))
     if _is_generic(name, p) or CATEGORY_END.search(inner):
         return False
     if _head_of(name, p):
@@ -384,7 +389,7 @@ def _tail_split(np: str, subject: bool) -> tuple[str, str | None, str | None, bo
     if cands:
         m = cands[-1]
         tail = np[m.end() :]
-        lead = re.match(rf"(?:{COUNT})?", tail)
+        lead = COUNT_AT.match(tail)
         core = tail[lead.end() :] if lead else tail
         cm = None
         for found in LIST_CLASS.finditer(core):
@@ -394,17 +399,17 @@ def _tail_split(np: str, subject: bool) -> tuple[str, str | None, str | None, bo
         gap = core[cm.end() :]
         ok_gap = (
             len(gap) <= (10 if subject else 6) and not CLAUSE_VERBS.search(gap if not subject else "")
-        ) or bool(re.fullmatch(rf"{COUNT}|{NUMBER}", gap))
+        ) or bool(COUNT_OR_NUMBER.fullmatch(gap))
         cls = tail[: len(tail) - len(gap)]
         return np[: m.start()], tail, cls if ok_gap else None, False
-    m = re.search(rf"(?<=[^、\d.]){COUNT}([^、]{{0,12}})$", np)
+    m = COUNT_TAIL.search(np)
     if m:
-        if re.match(r"一批|一些|多个|若干|一系列", m.group()) or not m.group(1):
+        if BATCH.match(m.group()) or not m.group(1):
             return np, None, None, True  # 投建运营一批项目, 备案项目7个: a category, no names
         several = "、" in np[: m.start()] or bool(SPLIT_AND.search(np[: m.start()]))
         cls = np[m.start() :] if several and LIST_CLASS.search(m.group(1)) else None
         return np[: m.start()], np[m.start() :], cls, False
-    if re.search(rf"(?<=[^\d.]){NUMBER}$", np):
+    if NUMBER_END.search(np):
         return np, None, None, True
     return np, None, None, False
 
@@ -429,20 +434,20 @@ def _names(np: str, base: int, status: str, p: _Patterns, subject: bool) -> list
             if next_head and not _head_of(it.text, p) and NEEDS_HEAD.match(it.text):
                 if it.text.endswith("号") and next_head.endswith("线"):
                     it.text += "线"
-                elif re.fullmatch(r"[A-Za-z0-9]+", it.text):
+                elif ASCII_WORD.fullmatch(it.text):
                     it.text += next_head
         # coordinated modifiers: 特警、消防、民兵综合训练馆; 智慧旅游服务、管理和营销平台 -> one name
         whole = np[items[0].start - base : items[-1].end - base]
         if "的" not in whole and all(
             len(it.text) <= (3 if marked else 6)
             and not _head_of(it.text, p)
-            and not re.search("项目|工程", it.text)
+            and not HAS_PROJECT_WORD.search(it.text)
             for it in items[:-1]
         ):
             items = [_Item(whole, items[0].start, items[-1].end)]
     if tail and not tail.startswith("等") and not marked:
         # distributed class: 伊敏河、六二六小河两条城市景观带 -> 伊敏河城市景观带, 六二六小河城市景观带
-        shared = re.sub(rf"^{COUNT}", "", tail)
+        shared = COUNT_START.sub("", tail)
         headless = all(not _head_of(it.text, p) for it in items)
         if len(items) > 1 and shared and _head_of(shared, p) and headless:
             for it in items:
@@ -454,7 +459,7 @@ def _names(np: str, base: int, status: str, p: _Patterns, subject: bool) -> list
         and all(len(it.text) >= 4 and not ACTIVITY_END.search(it.text) for it in items[:-1])
     ):
         marked = True  # A、B项目: the last item's generic head covers the others
-    loose = marked and (cls is None or bool(LOOSE_CLASS.search(re.sub(r"[“”]", "", cls))))
+    loose = marked and (cls is None or bool(LOOSE_CLASS.search(QUOTES.sub("", cls))))
     out = [it for it in items if _valid(it.text, marked, status, p, loose)]
     if len(out) < len(items) and not marked:
         return []  # an unmarked list counts only when every item is a name
@@ -521,8 +526,10 @@ def _scan_clause(c: str, off: int, prev: str, nxt: str, p: _Patterns) -> list[Pr
         found: list[_Item] = []
         status: str | None = None
         span = (0, 0)
-        # subject reading: the names stand before the stage phrase
+        # subject reading: the names stand before the stage phrase (a list never spans more than
+        # REACH characters; the bound keeps a long unpunctuated line linear)
         counted = COUNT_AT.match(c, m.end())
+        pos = max(pos, m.start() - REACH)
         if word in lex.stages and m.start() > pos and not counted:
             pre = p.prefix.match(c, pos, m.start())
             np_start = pre.end() if pre else pos
@@ -536,7 +543,7 @@ def _scan_clause(c: str, off: int, prev: str, nxt: str, p: _Patterns) -> list[Pr
                 found = _names(np, np_start, status, p, subject=True)
                 span = (pos + len(c[pos:np_start]) - len(c[pos:np_start].lstrip()), m.end())
         # object reading: the names follow the verb, maybe closed by a stage phrase
-        if not found and word in lex.verbs and not c.startswith("的", m.end()):
+        if not found and word in lex.verbs and not c.startswith("的", m.end()) and len(c) - m.end() <= REACH:
             rest_start = m.end()
             status = None
             np_end = len(c)
