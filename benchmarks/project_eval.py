@@ -101,7 +101,7 @@ def prf(hits: int, n_gold: int, n_pred: int) -> tuple[float, float, float]:
 
 
 def evaluate(name: str, gold_dir: Path, doc_dir: Path, misses: int, only: str | None) -> None:
-    tot = {"pg": 0, "pp": 0, "ph": 0, "st": 0, "lg": 0, "lp": 0, "lh": 0}
+    tot = {"pg": 0, "pp": 0, "ph": 0, "st": 0, "lg": 0, "lp": 0, "lh": 0, "ig": 0, "ip": 0, "ih": 0}
     all_missed, all_spurious, all_wrong = [], [], []
     for gf in sorted(gold_dir.glob("*.jsonl")):
         doc = gf.stem + ".txt"
@@ -122,6 +122,10 @@ def evaluate(name: str, gold_dir: Path, doc_dir: Path, misses: int, only: str | 
         tot["pp"] += len(preds)
         tot["ph"] += hits
         tot["st"] += len(pairs1)
+        for g, q in pairs1 + pairs2:  # investments over the matched pairs
+            tot["ig"] += g.get("investment") is not None
+            tot["ip"] += q.investment is not None
+            tot["ih"] += g.get("investment") is not None and same(g["investment"], q.investment)
         all_missed += [(doc, g) for g in missed]
         all_spurious += [(doc, text, p) for p in spurious]
         all_wrong += [(doc, g, p) for g, p in pairs2]
@@ -153,6 +157,7 @@ def evaluate(name: str, gold_dir: Path, doc_dir: Path, misses: int, only: str | 
         f"{name}: projects (name) P {p:.3f} R {r:.3f} F1 {f:.3f}"
         f"  [gold {tot['pg']} pred {tot['pp']} hit {tot['ph']}]"
         f"  status acc {acc:.3f} ({tot['st']}/{tot['ph']})"
+        f"  investment: gold {tot['ig']} pred {tot['ip']} right {tot['ih']} (matched pairs)"
     )
     print(
         f"{name}: policies P {lp:.3f} R {lr:.3f} F1 {lf:.3f}"

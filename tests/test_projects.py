@@ -193,6 +193,15 @@ def test_target_flag() -> None:
     assert found[0].target is None
 
 
+def test_investment_is_per_project_only() -> None:
+    # a list's total is not any one project's investment (phrasing as in 南沙 news: 集中开工…总投资约630亿元)
+    _, found = _run("恒大新能源汽车、广汽丰田新能源汽车等3个项目集中开工，总投资约630亿元")
+    assert [m.name for m in found] == ["恒大新能源汽车", "广汽丰田新能源汽车"]
+    assert all(m.investment is None for m in found)
+    _, found = _run("推动思科广州智慧城等项目落地建设，总投资约450亿元")
+    assert [m.investment for m in found] == [None]
+
+
 def test_several_clauses_in_one_sentence() -> None:
     sentence = "区青少年宫、图书馆新馆建成，中山大学附属第一(南沙)医院封顶，广州二中南沙天元学校投入使用。"
     text, found = _run(sentence)

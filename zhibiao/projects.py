@@ -177,6 +177,7 @@ COUNT_START = re.compile(rf"^{COUNT}")
 TRAILING_BRACKET = re.compile(r"[（(][^()（）]*[)）]$")
 BAD_CHAR = re.compile(r"[，,。；;：:！？]")
 COUNT_AT = re.compile(COUNT)
+LIST_AFTER = re.compile(rf"[^，,]{{0,4}}?(?:等|{COUNT})")
 COUNT_OR_NUMBER = re.compile(rf"{COUNT}|{NUMBER}")
 COUNT_TAIL = re.compile(rf"(?<=[^、\d.]){COUNT}([^、]{{0,12}})$")
 NUMBER_END = re.compile(rf"(?<=[^\d.]){NUMBER}$")
@@ -202,7 +203,7 @@ ACTIVITY_END = re.compile(
     r"(?:完善|提升|整治|治理|改造|保护|修复|绿化|硬化|亮化|美化|管理|整理|升级|建设|工作|安全|提质|扩容|"
     r"调整|改善|扶贫|发展|改革|核准|审批|备案|立项|征收|验收|批复|手续|征拆|拆迁)$"
 )
-FUTURE = re.compile(r"将|计划|力争|争取|确保|拟|预计|推动|要|尽快|尽早|年内|年底前|启动|谋划")
+FUTURE = re.compile(r"将|计划|力争|争取|确保|拟|预计|推动|要|尽快|尽早|年内|年底前|谋划")
 DONE = re.compile(r"已|了|累计|正式|顺利|成功|先后|相继|陆续")
 #: a short item that takes the head of the list's last item: 地铁18号、22号线; F37、F57地块
 NEEDS_HEAD = re.compile(r"^(?:[A-Za-z0-9]+|.{0,6}\d+号)$")
@@ -243,7 +244,9 @@ class _Patterns:
         self.leads = re.compile(rf"^(?:{_alt(lex.leads)})")
         self.invest = re.compile(INVEST)
         self.invest_clause = re.compile(rf"^(?:累计|共|全年|计划)?{INVEST}$")
-        self.invest_next = re.compile(rf"^(?:该|此)(?:项目|线路|工程|基地|园区)?{INVEST}")
+        self.invest_next = re.compile(
+            rf"^(?:(?:该|此)(?:项目|线路|工程|基地|园区)?{INVEST}|(?:项目)?(?:计划)?总投资(?:约|达|为)?({NUMBER})元)"
+        )
         self.invest_after = re.compile(rf"^(?:项目)?{INVEST}")
 
 
@@ -512,7 +515,9 @@ def _investment(c: str, span_start: int, item: _Item, prev: str, nxt: str, p: _P
         found = p.invest_after.match(c[item.end :])
     if found is None:
         found = p.invest_clause.match(prev) or p.invest_next.match(nxt)
-    return _num(found.group(1)) if found else None
+    if found is None:
+        return None
+    return _num(next(g for g in found.groups() if g is not None))
 
 
 def _scan_clause(c: str, off: int, prev: str, nxt: str, p: _Patterns) -> list[ProjectMention]:
@@ -561,7 +566,9 @@ def _scan_clause(c: str, off: int, prev: str, nxt: str, p: _Patterns) -> list[Pr
                 span = (m.start(), len(c))
         if not found or status is None:
             continue
-        investment = _investment(c, span[0], found[0], prev, nxt, p) if len(found) == 1 else None
+        # an investment belongs to one project, never to a list ("X等56个项目开工，总投资约630亿元")
+        single = len(found) == 1 and not LIST_AFTER.match(c, found[0].end)
+        investment = _investment(c, span[0], found[0], prev, nxt, p) if single else None
         around = c[span[0] : span[1]]
         for it in found:
             around = around.replace(c[it.start : it.end], "")
