@@ -35,7 +35,9 @@ def _chinese_section(s: str) -> int:
     """Value of a numeral below 万 written with 十/百/千 (e.g. 三千五百, 十二, 一百零五)."""
     total, digit = 0, None
     for ch in s:
-        if ch in DIGITS:
+        if ch in "零〇○":
+            digit = None  # a placeholder: 一百零五, 一千零十
+        elif ch in DIGITS:
             digit = DIGITS[ch]
         elif ch in SMALL_UNITS:
             total += (1 if digit is None else digit) * SMALL_UNITS[ch]
@@ -47,6 +49,8 @@ def _chinese_section(s: str) -> int:
 
 def _chinese_integer(s: str) -> float:
     """Value of a Chinese integer numeral, including 万 and 亿 sections."""
+    if len(s) > 1 and s[0] == "零":
+        s = s.lstrip("零")  # 一亿零一万: the 零 only marks an empty place
     if s and not any(ch in SMALL_UNITS or ch in "万亿" for ch in s):
         # a digit-by-digit numeral such as 二〇二四 (two digits, 一一, are not a number)
         if len(s) < 3:

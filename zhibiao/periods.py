@@ -116,7 +116,7 @@ _DATE_LABEL = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*[-./年]\s*(?P<m>\d{1,2})\s*[-./月]\s*(?P<d>\d{1,2})",
     re.IGNORECASE,
 )
-_MEETING = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日\s*在[^。\n]{2,60}?会议上")
+_MEETING = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日\s*在[^。]{2,60}?会议上")
 _BRACKET_DATE = re.compile(r"^[（(]\s*(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日\s*[）)]$", re.M)
 _HEADER_RFC = re.compile(r"^date:\s*(?P<raw>.+)$", re.M | re.IGNORECASE)
 _ISO = re.compile(r"^(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")

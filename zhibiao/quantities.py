@@ -44,8 +44,6 @@ UNITS: dict[str, tuple[str, float]] = {
     "P": ("P", 1), "PFlops": ("P", 1), "PFLOPS": ("P", 1), "EFLOPS": ("P", 1e3),
     "微克/立方米": ("微克/立方米", 1), "毫克/立方米": ("毫克/立方米", 1), "℃": ("℃", 1),
 }
-#: Units that only count when written after a Chinese numeral ("六大景区" → 6 个).
-CHINESE_ONLY_UNITS: dict[str, tuple[str, float]] = {}
 #: Units written after an Arabic numeral only: "8大特色平台" counts 8 platforms.
 ARABIC_CLASSIFIERS = {"大": ("个", 1)}
 #: Abstract nouns counted in slogans and outlines (两个维护, 四个方面), not things to measure.
@@ -66,10 +64,15 @@ QUALIFIER_BEFORE = {
     "不低于": "at_least", "不少于": "at_least", "至少": "at_least",
     "最高": "at_most", "不高于": "at_most", "不超过": "at_most", "最多": "at_most", "最长": "at_most",
 }
-QUALIFIER_AFTER = {"以上": "over", "多": "over", "余": "over", "以下": "under", "以内": "at_most",
+QUALIFIER_AFTER = {"以上": "over", "多": "over", "余": "over", "以下": "under", "以内": "at_most", "内": "at_most",
                    "左右": "approx", "上下": "approx"}
 
-_QUAL_BEFORE = "|".join(sorted(QUALIFIER_BEFORE, key=len, reverse=True))
+#: 约 inside 签约, 节约, 制约 … is no qualifier.
+_QUAL_BEFORE = "|".join(
+    "(?<![签节制合公条契预邀特守违履])约" if q == "约" else q for q in sorted(QUALIFIER_BEFORE, key=len, reverse=True)
+)
+#: A bound stated earlier in the clause: 按不高于投资总额的10%, 最高给予500万元.
+_BOUND_BEFORE = re.compile(r"(最高|不高于|不超过|最多|不低于|至少|不少于)[^，,；;。]{0,14}$")
 _UNIT = "|".join(re.escape(u) for u in sorted([*UNITS, *ARABIC_CLASSIFIERS], key=len, reverse=True))
 _SCALE = "万亿|千万|百万|亿|万|千"
 _BARE = "万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|百"
@@ -82,12 +85,12 @@ QUANTITY = re.compile(
     rf"(?:(?P<dash>[-—–~～－]{{1,2}}|至|到)(?P<num2>{ARABIC}|{CHINESE})(?P<scale2>{_SCALE})?)?"
     rf"(?P<unit>{_UNIT})"
     r"(?P<per>/(?:千人|万人|百人|人月|人|户|年|月|天|亿元|万元|平方公里|千米|公里))?"
-    rf"(?P<post>以上|以下|以内|左右|上下|多)?"
+    rf"(?P<post>以上|以下|以内|左右|上下|多|内(?![容部外地资涵]))?"
 )
 
 RANK = re.compile(
     r"(?P<ctx>排名|排|居|位居|位列|列|跃升至|跃居|升至|名列|保持|位于|跻身|稳居|居于|均居)?"
-    r"(?P<scope>全国|全省|全市|全区|全州|全盟|全县|全球|全国同类城市|同类城市|全省县市区)?"
+    r"(?P<scope>(?:全国|全省|全市|全区|全州|全盟|全县|全球|同类城市)(?:各区|各市|各县|同类城市|县市区)?)?"
     rf"第(?P<num>{ARABIC}|[一二三四五六七八九十]+)(?P<unit>位|名|大)?"
 )
 
@@ -203,7 +206,7 @@ def _skip(text: str, m: re.Match[str], floor: int) -> bool:
         return True  # vague amounts: 数十项, 几百人
     if m.group("qual") in ("超", "超过", "过") and unit in ("元", "美元") and nxt == "的":
         return True  # a size class: 营业收入超亿元的工业企业
-    if unit == "周" and nxt == "年":
+    if unit == "周" and nxt in ("年", "岁"):
         return True
     if m.group("bare") and not (m.group("qual") or m.group("more") or m.group("more2")):
         return True  # 亿元以上项目, 百度, 每万人: a scale word alone is not an amount
@@ -260,6 +263,10 @@ def _from_match(text: str, m: re.Match[str], floor: int) -> list[Quantity]:
     except ValueError:
         return []
     qualifier = QUALIFIER_BEFORE.get(m.group("qual") or "", "exact")
+    if qualifier == "exact":
+        bound = _BOUND_BEFORE.search(text, floor, m.start())
+        if bound:
+            qualifier = QUALIFIER_BEFORE[bound.group(1)]
     if m.group("more") or m.group("more2"):
         qualifier = "over"
     if m.group("post"):
@@ -309,7 +316,7 @@ def _ranks(text: str, start: int, end: int, taken: list[Quantity]) -> list[Quant
         if not m.group("ctx") and not m.group("unit") and not re.search(
                 r"(?:排名|排|居|位居|位列|列|名列|保持|稳居|均居)$", text[max(start, m.start() - 6):m.start()]):
             nxt = text[m.end():m.end() + 2]
-            if not m.group("scope") or nxt[:1] in "批次届个":
+            if not m.group("scope") or (nxt and nxt[0] in "批次届个"):
                 continue
         try:
             value = parse_number(m.group("num"))
@@ -355,7 +362,8 @@ def _ratios(text: str, start: int, end: int) -> list[Quantity]:
     for m in RATIO.finditer(text, start, end):
         parts = [g for g in m.groups() if g]
         if len(parts) == 3 and abs(sum(float(p) for p in parts) - 100) < 0.5:
-            out.extend(Quantity(m.start(), m.end(), float(p), "%", "exact", "share", m.group()) for p in parts)
+            out.extend(Quantity(m.start(), m.end(), float(p), "%", "exact", "share", m.group())
+                       for p in parts)
         elif len(parts) == 2 and parts[1] == "1" and "比" in text[max(start, m.start() - 4):m.start()]:
             out.append(Quantity(m.start(), m.end(), float(parts[0]), "倍", "exact", "rate", m.group()))
     return out
