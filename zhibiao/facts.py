@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from zhibiao.context import Article, split_articles
 from zhibiao.indicators import taxonomy
@@ -142,6 +143,7 @@ def _indicator(text: str, q: Quantity, subj: _Subject) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def _strip_place(subject: str) -> str:
     """A subject without the place it opens with: 白云区经济总量 → 经济总量."""
     for s, e, _ in gazetteer().mentions(subject[:12]):

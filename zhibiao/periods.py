@@ -19,7 +19,8 @@ _M = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 
 #: A time expression: an optional year (absolute or relative) and an optional part of it.
 TIME = re.compile(
-    r"(?:(?<![比较])(?P<year>(?:19|20)\d{2})\s*年(?!代)|(?P<rel>(?<![比较同于])(?:去年|上年)|上一年|前年|今年|本年|当年|明年|过去一年|过去的一年|全年|年内))?"
+    # the lookahead keeps the scan from trying every character: an expression starts with one of these
+    r"(?=[12去上前今本当明过全年下一二三四第首头0-9十])(?:(?<![比较])(?P<year>(?:19|20)\d{2})\s*年(?!代)|(?P<rel>(?<![比较同于])(?:去年|上年)|上一年|前年|今年|本年|当年|明年|过去一年|过去的一年|全年|年内))?"
     r"(?P<part>上半年|下半年|前三季度|[一二三四]季度|第[一二三四]季度|首季|(?:前|头)(?:两|三|四|五)个月"
     rf"|(?P<m1>{_M})\s*[-—–~～至到]\s*(?P<m2>{_M})\s*月(?:份)?(?:底|末)?|(?P<mend>{_M})月(?:底|末))?"
 )

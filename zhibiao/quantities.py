@@ -78,6 +78,8 @@ _SCALE = "万亿|千万|百万|亿|万|千"
 _BARE = "万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|百"
 
 QUANTITY = re.compile(
+    # the lookahead keeps the scan from trying every character
+    r"(?=[约大近将接超逾突多高不低少至最过0-9０-９零〇○一二两三四五六七八九壹贰叁肆伍陆柒捌玖十拾百千万亿])"
     rf"(?P<qual>{_QUAL_BEFORE})?"
     rf"(?P<num>(?P<ar>{ARABIC})|(?P<cn>{CHINESE})|(?P<bare>{_BARE})(?=[余多]?(?:{_SCALE})?[余多]?(?:{_UNIT})))"
     rf"(?P<more>[余多])?(?P<scale>{_SCALE})?(?P<more2>[余多])?"
@@ -89,7 +91,7 @@ QUANTITY = re.compile(
 )
 
 RANK = re.compile(
-    r"(?P<ctx>排名|排|居|位居|位列|列|跃升至|跃居|升至|名列|保持|位于|跻身|稳居|居于|均居)?"
+    r"(?=[排居位列跃升名保跻稳均全同第])(?P<ctx>排名|排|居|位居|位列|列|跃升至|跃居|升至|名列|保持|位于|跻身|稳居|居于|均居)?"
     r"(?P<scope>(?:全国|全省|全市|全区|全州|全盟|全县|全球|同类城市)(?:各区|各市|各县|同类城市|县市区)?)?"
     rf"第(?P<num>{ARABIC}|[一二三四五六七八九十]+)(?P<unit>位|名|大)?"
 )
@@ -328,6 +330,7 @@ def _ranks(text: str, start: int, end: int, taken: list[Quantity]) -> list[Quant
 
 
 FRACTION = re.compile(
+    r"(?=[约大近将接超逾突多高不低少至最一二两三四五六七八九十百0-9])"
     rf"(?P<qual>{_QUAL_BEFORE})?(?:(?P<den>[一二两三四五六七八九十百]+)分之(?P<numer>[一二两三四五六七八九十]+)"
     r"|(?P<tenths>[一二两三四五六七八九]|[0-9](?:\.[0-9])?)成)(?P<post>以上|左右|多)?"
 )
