@@ -135,12 +135,13 @@ class Quantity:
     chinese: bool = False
 
 
+_LAST_BREAK = re.compile(r"[，,；;。：:][^，,；;。：:]*\Z")
+
+
 def _clause_before(text: str, start: int, floor: int) -> str:
     """Text of the current clause before ``start`` (back to a comma or the sentence start)."""
-    i = start
-    while i > floor and text[i - 1] not in "，,；;。：:":
-        i -= 1
-    return text[i:start]
+    m = _LAST_BREAK.search(text, floor, start)
+    return text[m.start() + 1 if m else floor:start]
 
 
 def _measure(text: str, start: int, floor: int, unit: str) -> tuple[str, int]:
