@@ -77,8 +77,9 @@ def detect_format(data: bytes, name: str = "") -> str:
     """
     ext = os.path.splitext(name)[1].lower()
     head = data[:2048]
-    if b"%PDF-" in head[:1024]:
-        return "pdf"
+    pos = head.find(b"%PDF-", 0, 1024)
+    if pos == 0 or (pos > 0 and (not head[:pos].strip() or ext == ".pdf" or b"\x00" in head[:pos])):
+        return "pdf"  # the header may follow a little junk (the spec allows 1 KB of it)
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:

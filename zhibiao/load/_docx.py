@@ -15,40 +15,39 @@ import re
 import zipfile
 from typing import Any
 
+from lxml import etree
+
 from zhibiao.load._model import Document, LoadError, TextBuilder
 from zhibiao.load._text import labelled_meta, parse_date
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MAX_XML = 512 * 2**20  # refuse documents whose main XML would expand past this
-_SKIP_TAGS = {W + t for t in ("del", "moveFrom", "pPr", "rPr", "instrText", "delText",
-                              "footnoteReference", "endnoteReference")}
+_NS = {"w": W[1:-1], "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006"}
+_NOT_HIDDEN = ("not(ancestor::w:del or ancestor::w:moveFrom or ancestor::w:txbxContent "
+               "or ancestor::mc:Fallback)")
+#: Text-bearing elements of a paragraph, in document order, outside deletions and text boxes
+#: (tab stops in w:pPr are not tabs).
+_TEXT_XPATH = etree.XPath(
+    f".//w:t[{_NOT_HIDDEN}] | .//w:tab[not(ancestor::w:pPr) and {_NOT_HIDDEN}] | "
+    f".//w:br[{_NOT_HIDDEN}] | .//w:cr[{_NOT_HIDDEN}] | .//w:noBreakHyphen[{_NOT_HIDDEN}]",
+    namespaces=_NS)
+_T, _TAB, _HYPHEN = W + "t", W + "tab", W + "noBreakHyphen"
 _HEADING_STYLE = re.compile(r"^(?:title|heading\s*1|标题\s*1?|标题)$", re.IGNORECASE)
 
 
 def _para_text(p: Any) -> str:
     """Text of a w:p element: runs, hyperlinks, fields, insertions; not deletions or text boxes."""
     parts: list[str] = []
-
-    def walk(el: Any) -> None:
-        for child in el:
-            tag = child.tag
-            if not isinstance(tag, str):
-                continue
-            if tag == W + "t":
-                parts.append(child.text or "")
-            elif tag == W + "tab":
-                parts.append("\t")
-            elif tag in (W + "br", W + "cr"):
-                parts.append("\n")
-            elif tag == W + "noBreakHyphen":
-                parts.append("-")
-            elif tag in _SKIP_TAGS or tag.rsplit("}", 1)[-1] in ("txbxContent", "drawing", "pict",
-                                                                   "AlternateContent"):
-                continue
-            else:
-                walk(child)
-
-    walk(p)
+    for el in _TEXT_XPATH(p):
+        tag = el.tag
+        if tag == _T:
+            parts.append(el.text or "")
+        elif tag == _TAB:
+            parts.append("\t")
+        elif tag == _HYPHEN:
+            parts.append("-")
+        else:
+            parts.append("\n")
     return "".join(parts)
 
 
@@ -159,11 +158,14 @@ def load_docx(data: bytes, name: str, label: str) -> Document:
     except Exception:
         styles = {}
 
+    body = getattr(wdoc.element, "body", None)
+    if body is None:
+        raise LoadError(label, "corrupt Word document (no document body)")
     builder = TextBuilder()
     heading: str | None = None
     first_lines: list[str] = []
     centred: str | None = None
-    for kind, el in _blocks(wdoc.element.body):
+    for kind, el in _blocks(body):
         if kind == "p":
             text = _para_text(el).strip()
             if not text:

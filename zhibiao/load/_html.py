@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from zhibiao.load._model import Document, LoadError, TextBuilder, clean_cell
-from zhibiao.load._text import decode_for_load, labelled_date, labelled_meta, parse_date
+from zhibiao.load._text import decode_for_load, guess_title, labelled_date, labelled_meta, parse_date
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]{2,40})""", re.IGNORECASE)
@@ -348,6 +348,10 @@ def load_html(data: bytes, name: str, label: str, encoding: str | None) -> Docum
     if attachments:
         meta["attachments"] = json.dumps(attachments, ensure_ascii=False)
 
+    if not title:
+        title = guess_title([v for k, v in blocks[:3] if k == "line"])
+        if title:
+            meta["title"], meta["title_source"] = title, "first-lines"
     if title and len(_norm(title)) >= 4:
         head = "".join(_norm(v) for k, v in blocks[:3] if k == "line")
         if not head.startswith(_norm(title)):

@@ -88,14 +88,15 @@ def _common_chars() -> frozenset[str]:
     return frozenset(chars)
 
 
-def _plausible(ch: str) -> bool:
-    o = ord(ch)
-    return (
-        0x20 <= o < 0x7F or ch in "\t\n\r\f\v\u3000\xb7\xd7\xb0\u2103\u2116\xa0"
-        or 0x3000 <= o <= 0x303F or 0xFF01 <= o <= 0xFF5E or 0x2010 <= o <= 0x206F
-        or 0x2460 <= o <= 0x24FF or 0x2160 <= o <= 0x217F
-        or ch in _common_chars()
-    )
+@functools.cache
+def _plausible_table() -> dict[int, None]:
+    """A str.translate table deleting every character typical of Chinese or ASCII text."""
+    codes: set[int] = set(range(0x20, 0x7F))
+    codes.update(ord(c) for c in "\t\n\r\f\v\u3000\xb7\xd7\xb0\u2103\u2116\xa0")
+    for lo, hi in ((0x3000, 0x303F), (0xFF01, 0xFF5E), (0x2010, 0x206F), (0x2460, 0x24FF), (0x2160, 0x217F)):
+        codes.update(range(lo, hi + 1))
+    codes.update(ord(c) for c in _common_chars())
+    return dict.fromkeys(codes)
 
 
 def plausibility(text: str, sample: int = 20000) -> float:
@@ -103,7 +104,7 @@ def plausibility(text: str, sample: int = 20000) -> float:
     s = text[:sample]
     if not s:
         return 1.0
-    return sum(map(_plausible, s)) / len(s)
+    return 1.0 - len(s.translate(_plausible_table())) / len(s)
 
 
 def normalize_newlines(text: str) -> str:
@@ -171,12 +172,17 @@ def _utf8_with_few_errors(data: bytes) -> Decoded | None:
         return None
     good = len(text) - len(text.encode("ascii", "ignore")) - 2 * bad
     if bad <= 50 and bad <= 0.02 * good:
-        return Decoded(normalize_newlines(text), "utf-8", "utf-8-replace", bad)
+        return Decoded(normalize_newlines(text), "utf-8", "utf-8-lenient", bad)
     return None
 
 
 def _detect(data: bytes) -> Decoded | None:
     """Guess among utf_8/gb18030/big5/utf_16 with charset_normalizer and a plausibility score."""
+    gb = _strict(data, "gb18030")
+    if gb is not None and (gb_score := plausibility(gb)) >= 0.97:
+        big5 = _family_decode(data, "big5")
+        if big5 is None or plausibility(big5[0]) < gb_score - 0.1:
+            return Decoded(gb, "gb18030", "detected", 0, gb_score)  # clear-cut GBK/GB18030
     guess: str | None = None
     try:
         import charset_normalizer
@@ -249,9 +255,15 @@ def _decode(data: bytes, declared: str | None = None) -> Decoded:
         det.text = normalize_newlines(det.text)
         return det
 
-    text = data.decode("gb18030", errors="replace")
-    rep = text.count("\ufffd")
-    return Decoded(normalize_newlines(text), "gb18030", "gb18030-replace", rep, plausibility(text))
+    best: Decoded | None = None
+    for codec in ("gb18030", "utf-8"):
+        text = data.decode(codec, errors="replace")
+        cand = Decoded(normalize_newlines(text), codec, f"{codec}-replace", text.count("\ufffd"),
+                       plausibility(text))
+        if best is None or (cand.score or 0.0) > (best.score or 0.0) + 0.05:
+            best = cand
+    assert best is not None
+    return best
 
 
 def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str, str]:
@@ -259,11 +271,13 @@ def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str, str
 
     Order: BOM (removed) → `declared` charset (gb2312/gbk/x-gbk read as gb18030; ignored when
     the bytes are valid UTF-8 with multi-byte sequences) → UTF-16 without BOM (NUL pattern) →
-    strict UTF-8 (or UTF-8 with a few damaged bytes) → charset_normalizer restricted to utf_8/gb18030/big5/utf_16 plus a
-    plausibility check (Big5 is never read as gb18030) → gb18030 with replacement characters.
+    strict UTF-8 (or UTF-8 with a few damaged bytes) → charset_normalizer restricted to
+    utf_8/gb18030/big5/utf_16 plus a plausibility check (Big5 is never read as gb18030) →
+    gb18030 with replacement characters.
     CRLF and CR become LF; nothing else in the text changes. `method` is one of 'bom',
     'bom-replace', 'declared', 'utf-8 (declared … ignored)', 'utf-16-nul-pattern', 'utf-8',
-    'utf-8-replace' (a few damaged bytes), 'detected', 'gb18030-replace'.
+    'utf-8-lenient' (a few damaged bytes), 'detected', 'gb18030-replace' (or 'utf-8-replace'
+    when that reads better).
     """
     d = _decode(data, declared)
     return d.text, d.encoding, d.method
@@ -318,7 +332,7 @@ def decode_for_load(data: bytes, label: str, declared: str | None, override: str
     sample = dec.text[: 2**16]
     if sample and len(_CTRL_CHARS.findall(sample)) > 0.03 * len(sample):
         raise LoadError(label, "not a text document (binary data)")
-    if dec.method in ("gb18030-replace", "bom-replace") and (
+    if dec.method in ("gb18030-replace", "utf-8-replace", "bom-replace") and (
         dec.replaced > max(3, 0.01 * len(dec.text)) or (dec.score or 1.0) < 0.5
     ):
         raise LoadError(label, "cannot decode text (not UTF-8, GB18030, Big5 or UTF-16); "
@@ -429,6 +443,29 @@ def labelled_meta(lines: list[str]) -> dict[str, str]:
     return meta
 
 
+_DOC_SUFFIX = re.compile(r"(?:意见|通知|决定|办法|规定|报告|公报|规划|方案|纲要|条例|细则|通告|公告|批复|"
+                         r"函|计划|要点|决议|讲话|情况|名单|目录|清单|措施|指引|指南|白皮书)[》」”]?$")
+_TITLE_PREFIX = re.compile(r"^(?:附件\s*\d*[:：]?|附表\s*\d*|[-—\s]*\d{1,3}[-—\s]*)$")
+_NOT_TITLE = re.compile(r"[。；;，,：:！？!?|｜>]|^\W*$|^(?:title|date)\s*[:：]", re.IGNORECASE)
+
+
+def guess_title(lines: list[str]) -> str | None:
+    """A document title spread over the first (up to 3) short lines, e.g. a 公文 heading:
+    "国务院关于做好当前和今后一个时期" + "促进就业工作的若干意见". It must end with a document-type
+    word (意见, 通知, 报告, 公报, 规划 …); otherwise None."""
+    title = ""
+    lines = [ln.strip() for ln in lines if ln.strip()]
+    while lines and _TITLE_PREFIX.match(lines[0]):
+        lines = lines[1:]  # "附件1", a page number
+    for line in lines[:3]:
+        if len(line) > 40 or _NOT_TITLE.search(line):
+            return None
+        title += line
+        if _DOC_SUFFIX.search(re.sub(r"\s+", "", title)):
+            return title
+    return None
+
+
 def head_lines(text: str, max_lines: int = 30, max_chars: int = 2000) -> list[str]:
     """The first non-empty lines of `text` (bounded by count and characters)."""
     out: list[str] = []
@@ -452,8 +489,11 @@ def load_text(data: bytes, name: str, label: str, encoding: str | None) -> Docum
     meta = {"encoding_method": dec.method}
     if dec.replaced:
         meta["decode_errors"] = str(dec.replaced)
-    found = labelled_meta(head_lines(dec.text))
+    head = head_lines(dec.text)
+    found = labelled_meta(head)
     if "date" in found:
         meta["date_source"] = "text-label"
     meta.update(found)
+    if "title" not in meta and (title := guess_title(head)):
+        meta["title"] = title
     return Document(name=name, text=dec.text, format="text", encoding=dec.encoding, meta=meta)
