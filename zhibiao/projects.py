@@ -442,7 +442,7 @@ def _names(np: str, base: int, status: str, p: _Patterns, subject: bool) -> list
         # coordinated modifiers: 特警、消防、民兵综合训练馆; 智慧旅游服务、管理和营销平台 -> one name
         whole = np[items[0].start - base : items[-1].end - base]
         if "的" not in whole and all(
-            len(it.text) <= (3 if marked else 6)
+            len(it.text) <= (3 if marked else 4)
             and not _head_of(it.text, p)
             and not HAS_PROJECT_WORD.search(it.text)
             for it in items[:-1]
@@ -459,6 +459,7 @@ def _names(np: str, base: int, status: str, p: _Patterns, subject: bool) -> list
     if (
         len(items) > 1
         and last_head == "项目"
+        and len(items[-1].text) > 4
         and all(len(it.text) >= 4 and not ACTIVITY_END.search(it.text) for it in items[:-1])
     ):
         marked = True  # A、B项目: the last item's generic head covers the others
@@ -520,6 +521,14 @@ def _investment(c: str, span_start: int, item: _Item, prev: str, nxt: str, p: _P
     return _num(next(g for g in found.groups() if g is not None))
 
 
+LANDING = frozenset({"落户", "落地", "入驻"})
+
+
+def _prefix_end(c: str, start: int, end: int, p: _Patterns) -> int:
+    pre = p.prefix.match(c, start, end)
+    return pre.end() if pre else start
+
+
 def _scan_clause(c: str, off: int, prev: str, nxt: str, p: _Patterns) -> list[ProjectMention]:
     lex = lexicon()
     out: list[ProjectMention] = []
@@ -548,7 +557,15 @@ def _scan_clause(c: str, off: int, prev: str, nxt: str, p: _Patterns) -> list[Pr
                 found = _names(np, np_start, status, p, subject=True)
                 span = (pos + len(c[pos:np_start]) - len(c[pos:np_start].lstrip()), m.end())
         # object reading: the names follow the verb, maybe closed by a stage phrase
-        if not found and word in lex.verbs and not c.startswith("的", m.end()) and len(c) - m.end() <= REACH:
+        # X落户Y: Y is where X landed, not a project (落户 takes an object only at the clause start)
+        landed_at = word in LANDING and _prefix_end(c, pos, m.start(), p) < m.start()
+        if (
+            not found
+            and word in lex.verbs
+            and not landed_at
+            and not c.startswith("的", m.end())
+            and len(c) - m.end() <= REACH
+        ):
             rest_start = m.end()
             status = None
             np_end = len(c)
@@ -557,11 +574,13 @@ def _scan_clause(c: str, off: int, prev: str, nxt: str, p: _Patterns) -> list[Pr
                 status = _resolve(lex.stages[se.group("stage")], word)
                 if status:
                     np_end = se.start()
-            if status is None and lex.verbs[word] != "*":
-                status = lex.verbs[word]
+            pre = p.prefix.match(c, rest_start, np_end)
+            np_start = pre.end() if pre else rest_start
+            if status is None:
+                # the verb nearest the names decides: 加快筹设 X -> 规划, 推动建设 X -> 在建
+                chain = [v for v in [word, *p.verb.findall(c, rest_start, np_start)] if lex.verbs[v] != "*"]
+                status = lex.verbs[chain[-1]] if chain else None
             if status:
-                pre = p.prefix.match(c, rest_start, np_end)
-                np_start = pre.end() if pre else rest_start
                 found = _names(c[np_start:np_end], np_start, status, p, subject=False)
                 span = (m.start(), len(c))
         if not found or status is None:
