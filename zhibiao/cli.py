@@ -84,7 +84,10 @@ def _table(records: list[dict], out: TextIO) -> None:
         table.add_row(r["doc"], r["type"], r["region"], r.get("period", ""), r.get("kind", ""), what, measure,
                       f"{value:,}" if isinstance(value, int | float) else str(value), unit, qual,
                       r.get("indicator") or "")
-    Console(file=out, width=200 if out is not sys.stdout else None).print(table)
+    console = Console(file=out)
+    if not console.is_terminal:
+        console = Console(file=out, width=180)  # files and pipes get the whole table, not 80 columns
+    console.print(table)
 
 
 @app.command()

@@ -27,7 +27,9 @@ _SELF = {"county": re.compile(r"我区|全区|本区|我县|全县|我旗|全旗
          "province": re.compile(r"我省|全省|本省|全自治区")}
 _REVIEW = re.compile(r"执行情况|工作回顾|回顾|过去一年|过去的一年|过去五年|取得.{0,6}(?:进展|成绩|成效)|成绩|完成情况")
 _PLAN = re.compile(r"计划|安排|预期目标|主要目标|工作任务|总体要求|今年|明年|下一步|今后|重点工作|要这样做|将|展望")
-_HEADING_MARK = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十]+[）)])")
+_HEADING_MARK = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十]+[）)])"
+)
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 _COMMUNIQUE = re.compile(r"统计公报")
 _OPEN_ENDED = re.compile(r"今后|下一步|未来|下阶段|长远")
@@ -95,7 +97,8 @@ def split_articles(text: str, meta: dict[str, str] | None = None) -> list[Articl
     elif starts[0] != 0:
         starts = [0, *starts]
     doc_date = document_date(text, meta.get("date"))
-    doc_year = doc_date[0] if doc_date else _current_year(text, 0, len(text), _title(all_lines, meta.get("title")), None)
+    title = _title(all_lines, meta.get("title"))
+    doc_year = doc_date[0] if doc_date else _current_year(text, 0, len(text), title, None)
     doc_place = place_of(text, 0, len(text), None, meta.get("place"))
     articles = []
     for k, first in enumerate(starts):
@@ -110,7 +113,8 @@ def split_articles(text: str, meta: dict[str, str] | None = None) -> list[Articl
         else:
             place, date = doc_place, doc_date
         year = _current_year(text, a_start, a_end, title, date) or doc_year
-        genre = "communique" if _COMMUNIQUE.search(title) else ("report" if _is_report(text, a_start, a_end) else "news")
+        genre = "communique" if _COMMUNIQUE.search(title) else (
+            "report" if _is_report(text, a_start, a_end) else "news")
         art = Article(a_start, a_end, title, place, year, genre)
         art.sections = _sections(all_lines[first:last + 1], art)
         articles.append(art)

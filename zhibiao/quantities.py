@@ -47,7 +47,8 @@ UNITS: dict[str, tuple[str, float]] = {
 #: Units written after an Arabic numeral only: "8大特色平台" counts 8 platforms.
 ARABIC_CLASSIFIERS = {"大": ("个", 1)}
 #: Abstract nouns counted in slogans and outlines (两个维护, 四个方面), not things to measure.
-_ABSTRACT = re.compile(r"方面|工作|领域|要求|方向|体系|机制|重点|坚持|支撑|作用|优势|意识|自信|维护|全面|统筹|目标|任务|"
+_ABSTRACT = re.compile(r"方面|工作|领域|要求|方向|体系|机制|重点|坚持|支撑|作用|优势|意识|自信|维护|全面|统筹|"
+                       r"目标|任务|"
                        r"原则|理念|战略|结合|转变|必须|确保|环节|导向")
 #: A unit character that starts a longer word is not a unit: 633项目, 2024人工智能.
 _WORD_AFTER_UNIT = {"项": "目", "人": "工", "个": "体", "家": "居", "户": "外", "名": "单", "位": "于", "大": "学"}
@@ -110,7 +111,9 @@ _CHANGE_BEFORE = re.compile(
 )
 _NOT_CHANGE = re.compile(r"(?:新增|增加值)$")
 #: Per-capita ratios: 每万人发明专利拥有量, 每千常住人口托位数.
-_RATE_SUBJECT = re.compile(r"每(?:十万|万|千|百)?(?:人|常住人口|户籍人口|户|平方公里|元)|^万元(?:GDP|地区生产总值|生产总值)")
+_RATE_SUBJECT = re.compile(
+    r"每(?:十万|万|千|百)?(?:人|常住人口|户籍人口|户|平方公里|元)|^万元(?:GDP|地区生产总值|生产总值)"
+)
 #: An increment named as such: 营收增量超30亿元.
 _CHANGE_SUBJECT = re.compile(r"(?:增量|增加额|净增额?|增收|净增加)\S{0,3}$|净增")
 #: Growth named after the number: 实现10%以上增长.
@@ -221,7 +224,7 @@ def _skip(text: str, m: re.Match[str], floor: int) -> bool:
         return True  # a year opening a name: “2024人工智能…”
     if _in_quoted_name(text, s, e, floor, bool(m.group("cn") or m.group("bare"))):
         return True
-    if prev and (prev.isascii() and prev.isalnum() or prev in "+＋.·"):
+    if prev and ((prev.isascii() and prev.isalnum()) or prev in "+＋.·"):
         return True  # part of a code or a name such as 5G, 1+1, G15
     if (nxt and nxt in "级型+＋") or text[e:e + 2] in ("号线", "周年", "年度"):
         return True  # size classes (千亿级) and names
@@ -237,7 +240,8 @@ def _skip(text: str, m: re.Match[str], floor: int) -> bool:
             return True  # "A、B和C两个方面": the size of a list of ideas, not a count
     # a size class with no count of its own: "亿元以上项目", "5000万元以上企业"
     return bool(
-        m.group("post") == "以上" and unit in ("元", "美元") and re.match(r"[的]?(?:项目|企业|工业|重点|产业|固定资产)", text[e:e + 5])
+        m.group("post") == "以上" and unit in ("元", "美元")
+        and re.match(r"[的]?(?:项目|企业|工业|重点|产业|固定资产)", text[e:e + 5])
         and not re.search(r"(?:投资|达|实现|完成|规模)$", text[max(floor, s - 4):s])
     )
 
