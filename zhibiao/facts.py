@@ -78,6 +78,8 @@ def iter_facts(text: str, name: str, meta: dict[str, str] | None = None) -> Iter
 
 def _article_facts(text: str, name: str, art: Article, policy_name: str | None) -> Iterator[dict]:
     gaz = gazetteer()
+    # every place named in the article, by start offset (one scan instead of one per sentence)
+    named = {art.start + s: (art.start + e, t) for s, e, t in gaz.mentions(text[art.start:art.end])}
     in_headline = True
     for line in _lines_in(text, art):
         # headlines repeat what the body says: facts are taken from the body
@@ -93,18 +95,22 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None) 
             if n == 0 and section is None and art.genre != "communique" and _TARGET.search(
                     text, sent.start, sent.end):
                 default_kind = "target"
-            refs = time_refs(text, sent.start, sent.end, art.year, section_year)
             # a time or place that opens a sentence carries on through its paragraph
-            if section is None and refs and refs[0].start - sent.start <= 12 and "/" not in refs[0].period:
-                para_year = refs[0].period
-            para_place = place = _sentence_place(text, sent, para_place, art.place, gaz)
+            if section is None:
+                opening = time_refs(text, sent.start, min(sent.end, sent.start + 24), art.year, section_year)
+                if opening and opening[0].start - sent.start <= 12 and "/" not in opening[0].period:
+                    para_year = opening[0].period
+            para_place = place = _sentence_place(text, sent, para_place, art.place, gaz, named)
             quantities = find_quantities(text, sent.start, sent.end)
+            projects = find_projects(text, sent.start, sent.end)
+            if quantities or projects:
+                refs = time_refs(text, sent.start, sent.end, art.year, section_year)
             subjects = _subjects(text, sent, quantities)
             for q, subj in zip(quantities, subjects, strict=True):
                 period = _period(q.start, refs, sent, para_year, section_year, art)
                 kind = _kind(text, sent, q.start, default_kind, art)
                 yield _quantity_record(text, name, q, subj, place, period, kind)
-            for p in find_projects(text, sent.start, sent.end):
+            for p in projects:
                 period = _period(p.start, refs, sent, para_year, section_year, art)
                 kind = "target" if p.target else ("actual" if p.target is False else
                                                   _kind(text, sent, p.start, default_kind, art))
@@ -288,27 +294,27 @@ def _kind(text: str, sent: Span, pos: int, default: str, art: Article) -> str:
     return default
 
 
-_PLACE_AT_START = re.compile(r"^(?:(?:19|20)\d{2}年[，,]?|近日[，,]?|今年|去年|同时[，,]?|其中[，,]?)?")
+_PLACE_AT_START = re.compile(r"(?:(?:19|20)\d{2}年[，,]?|近日[，,]?|今年|去年|同时[，,]?|其中[，,]?)?")
 
 
-def _sentence_place(text: str, sent: Span, current: Place | None, article: Place | None, gaz) -> Place | None:
+def _sentence_place(text: str, sent: Span, current: Place | None, article: Place | None, gaz,
+                    named: dict[int, tuple[int, str]]) -> Place | None:
     """A place named as the sentence's subject ("番禺区完成…", "广东省中小企业…"), else ``current``.
 
     A place above the article's own counts only when written in full (广东省, not the 广州 of
-    "广州地铁"): short forms of a parent are mostly parts of names.
+    "广州地铁"): short forms of a parent are mostly parts of names. ``named`` maps the start of
+    every place name in the article to its end and surface.
     """
-    head = text[sent.start:sent.start + 30]
-    lead = _PLACE_AT_START.match(head)
-    offset = lead.end() if lead else 0
-    for s, e, surface in gaz.mentions(head):
-        if s != offset:
-            continue
-        if e < len(head) and head[e] in "与和及、第首":
-            return current  # several places, or an event's name (江西省第十六届运动会)
-        place = gaz.resolve(surface, article)
-        if place is None or place.level == "country":
-            return current
-        if article is not None and place in gaz.ancestors(article) and surface != place.name:
-            return current
-        return place
-    return current
+    lead = _PLACE_AT_START.match(text, sent.start, sent.end)
+    start = lead.end() if lead else sent.start
+    if start not in named:
+        return current
+    end, surface = named[start]
+    if end < sent.end and text[end] in "与和及、第首":
+        return current  # several places, or an event's name (江西省第十六届运动会)
+    place = gaz.resolve(surface, article)
+    if place is None or place.level == "country":
+        return current
+    if article is not None and place in gaz.ancestors(article) and surface != place.name:
+        return current
+    return place

@@ -194,8 +194,10 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
             found.extend(q)
     found.extend(_ranks(text, start, end, found))
     found.extend(_fractions(text, start, end, found))
-    found = [q for q in found if not any(r.start <= q.start < r.end for r in _ratios(text, start, end))]
-    found.extend(_ratios(text, start, end))
+    ratios = _ratios(text, start, end)
+    if ratios:
+        found = [q for q in found if not any(r.start <= q.start < r.end for r in ratios)]
+        found.extend(ratios)
     found.sort(key=lambda q: q.start)
     return found
 
@@ -271,7 +273,7 @@ def _from_match(text: str, m: re.Match[str], floor: int) -> list[Quantity]:
         return []
     qualifier = QUALIFIER_BEFORE.get(m.group("qual") or "", "exact")
     if qualifier == "exact":
-        bound = _BOUND_BEFORE.search(text, floor, m.start())
+        bound = _BOUND_BEFORE.search(text, max(floor, m.start() - 20), m.start())
         if bound:
             qualifier = QUALIFIER_BEFORE[bound.group(1)]
     if m.group("more") or m.group("more2"):
