@@ -365,6 +365,46 @@ def test_gov_html_page() -> None:
         assert "地区生产总值\t亿元\t2323.54\t4.3" in doc.text
 
 
+LAYOUT_PAGE = """<html><head><meta charset="utf-8">
+<title>某县2023年国民经济和社会发展统计公报-某县人民政府</title></head>
+<body>
+<table width="100%" border="0"><tr><td>
+<a href="/">首页</a> | <a href="/a">机构</a> | <a href="/b">政务公开</a> | <a href="/c">办事服务</a></td></tr>
+<tr><td>
+ <table width="960" align="center">
+  <tr><td class="bt">某县2023年国民经济和社会发展统计公报</td></tr>
+  <tr><td class="info">发布时间：2024-03-20 信息来源：县统计局 浏览次数：1024</td></tr>
+  <tr><td id="zoom">
+   <p>　　2023年，全县上下坚持稳中求进工作总基调，经济运行总体平稳。</p>
+   <p>　　初步核算，全年全县地区生产总值312.45亿元，比上年增长5.1%。</p>
+   <p>　　其中，第一产业增加值41.2亿元，增长3.9%；第二产业增加值120.3亿元，增长6.2%。</p>
+   <p>　　全年规模以上工业增加值增长7.3%。全年固定资产投资比上年增长8.1%。</p>
+   <table border="1" cellspacing="0"><tr><td>指标</td><td>绝对数</td><td>增长%</td></tr><tr>
+<td>地区生产总值（亿元）</td><td>312.45</td><td>5.1</td></tr><tr><td>社会消费品零售总额（亿元）</td><td>98.7</td>
+<td>6.0</td></tr></table>
+   <p>　　全年社会消费品零售总额98.7亿元，增长6.0%。城镇居民人均可支配收入42315元，增长4.9%。</p>
+  </td></tr>
+ </table>
+</td></tr>
+<tr><td>版权所有：某县人民政府 备案号：赣ICP备0000000号</td></tr>
+</table></body></html>
+"""
+
+
+def test_old_style_layout_table_page() -> None:
+    """Body inside layout tables: the data table stays in place, menus and footer go."""
+    doc = load_bytes(LAYOUT_PAGE.encode("gbk"), "old.htm", encoding="gbk")
+    assert doc.meta["title"] == "某县2023年国民经济和社会发展统计公报"
+    assert doc.meta["date"] == "2024-03-20" and doc.meta["publisher"] == "县统计局"
+    lines = doc.text.split("\n")
+    assert lines[0] == "某县2023年国民经济和社会发展统计公报"
+    assert "首页" not in doc.text and "ICP" not in doc.text
+    assert lines.index("指标\t绝对数\t增长%") < lines.index(
+        "全年社会消费品零售总额98.7亿元，增长6.0%。城镇居民人均可支配收入42315元，增长4.9%。")
+    assert len(doc.tables) == 1
+    check_tables(doc)
+
+
 def test_html_fragment_malformed_and_empty() -> None:
     doc = load_bytes("<p>全年增长5%".encode(), "frag.html")
     assert "全年增长5%" in doc.text

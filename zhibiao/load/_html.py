@@ -52,6 +52,8 @@ _RELATED = re.compile(r"^(?:相关(?:文章|新闻|链接|阅读|信息|文件|�
 _ATTACH = re.compile(r"\.(pdf|docx?|xlsx?|wps|ofd|et)(?:$|[?#])", re.IGNORECASE)
 _TITLE_CLASS = re.compile(r"(?:^|[\s_-])(?:title|tit|bt|biaoti|newst|headline|article[-_]?title|"
                           r"news[-_]?title|content[-_]?title|detail[-_]?title)(?:$|[\s_\d-])", re.I)
+_SITE_SUFFIX = re.compile(r"^(.{6,}?)\s*[-–—_|｜]+\s*[^-–—_|｜]{2,25}?(?:人民政府|政府|门户网站|网站|"
+                          r"新闻网|信息网|网|局|委员会|办公室|在线)$")
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜| - | — |——|--)\s*")
 
 log = logging.getLogger(__name__)
@@ -100,28 +102,48 @@ def _flatten(el: Any) -> str:
 
 def _table_rows(table: Any) -> list[list[str]]:
     """Rows of a table element (trafilatura's row/cell or HTML tr/td), nested tables flattened."""
-    rows: list[list[str]] = []
+    return [[_flatten(c) for c in row if _tag(c) in _CELL] for row in _iter_rows(table)]
 
-    def find_rows(e: Any) -> Iterator[Any]:
-        for child in e:
-            tag = _tag(child)
-            if tag in _ROW:
-                yield child
-            elif tag in ("thead", "tbody", "tfoot"):
-                yield from find_rows(child)
 
-    for row in find_rows(table):
-        rows.append([_flatten(c) for c in row if _tag(c) in _CELL])
-    return rows
+def _iter_rows(e: Any) -> Iterator[Any]:
+    """The rows of a table element (through thead/tbody/tfoot, not into nested tables)."""
+    for child in e:
+        tag = _tag(child)
+        if tag in _ROW:
+            yield child
+        elif tag in ("thead", "tbody", "tfoot"):
+            yield from _iter_rows(child)
+
+
+def _is_data_table(table: Any) -> bool:
+    """False for layout tables (one column, nested tables, cells holding several paragraphs)."""
+    rows = list(_iter_rows(table))
+    if not rows:
+        return False
+    widths = [sum(1 for c in r if _tag(c) in _CELL) for r in rows]
+    if max(widths) < 2:
+        return False
+    for row in rows:
+        for cell in row:
+            if _tag(cell) not in _CELL:
+                continue
+            if any(_tag(d) in _TABLE for d in cell.iterdescendants()):
+                return False
+            paragraphs = [d for d in cell.iterdescendants() if _tag(d) in ("p", "div", "head", "list")
+                          and len(_flatten(d)) >= 20]
+            if len(paragraphs) >= 3:
+                return False
+    return True
 
 
 class _Renderer:
     """Walks an element tree into blocks: lines of text and tables."""
 
-    def __init__(self, skip_chrome: bool = False) -> None:
+    def __init__(self, skip_chrome: bool = False, tables_as_lines: bool = False) -> None:
         self.blocks: list[Block] = []
         self._buf: list[str] = []
         self.skip_chrome = skip_chrome
+        self.tables_as_lines = tables_as_lines
 
     def flush(self) -> None:
         text = "".join(self._buf)
@@ -136,11 +158,17 @@ class _Renderer:
         if tag is None or tag in _SKIP or (self.skip_chrome and (tag in _CHROME or _CHROME_CLASS.search(
                 f"{el.get('class', '')} {el.get('id', '')}"))):
             pass
-        elif tag in _TABLE:
+        elif tag in _TABLE and not self.tables_as_lines and _is_data_table(el):
             self.flush()
             rows = _table_rows(el)
             if any(any(c for c in r) for r in rows):
                 self.blocks.append(("table", rows))
+        elif tag in _TABLE:  # a layout table: its cells are ordinary blocks
+            self.flush()
+            self._buf.append(el.text or "")
+            for child in el:
+                self.walk(child)
+            self.flush()
         elif tag in _BREAK:
             self._buf.append("\n")
         else:
@@ -166,6 +194,17 @@ def _norm(s: str) -> str:
     return re.sub(r"[\s\u3000·•　]+", "", s)
 
 
+def _is_nav(line: str) -> bool:
+    """A menu bar or breadcrumb: "首页 | 机构 | 政务公开 …", "首页 > 政务公开 > …"."""
+    if len(line) > 100:
+        return False
+    if line.startswith("首页") or re.match(r"^(?:当前位置|位置)", line):
+        return True
+    parts = [p for p in re.split(r"\s*[|｜»>/]\s*", line) if p]
+    return len(parts) >= 4 and line.count("|") + line.count("｜") + line.count(">") >= 3 and \
+        all(len(p) <= 8 for p in parts)
+
+
 def _clean_blocks(blocks: list[Block]) -> list[Block]:
     """Drop boilerplate lines (ICP/备案, breadcrumbs, share bars) and trailing related lists."""
     out: list[Block] = []
@@ -179,12 +218,55 @@ def _clean_blocks(blocks: list[Block]) -> list[Block]:
             if skipping_related and len(line) < 60:
                 continue
             skipping_related = False
-            if len(line) < 150 and _BOILER.search(line):
+            if (len(line) < 150 and _BOILER.search(line)) or _is_nav(line):
                 continue
         else:
             skipping_related = False
         out.append((kind, value))
     return out
+
+
+def _anchor(line: str) -> str:
+    """A distinctive whitespace-free piece of a line, to find it again in the page."""
+    runs = re.findall(r"[^\s\u3000]+", line)
+    return max(runs, key=len)[:24] if runs else ""
+
+
+def _source_region(tree: Any, blocks: list[Block]) -> list[Block] | None:
+    """Blocks rendered from the smallest page element holding trafilatura's first and last lines.
+
+    Returns None unless that rendering keeps ≥ 90% of trafilatura's lines and is not much longer.
+    """
+    from lxml import etree
+
+    lines = [v for k, v in blocks if k == "line" and len(_anchor(v)) >= 6]
+    root = tree.find("body")
+    if len(lines) < 2 or root is None:
+        return None
+    finder = etree.XPath("descendant-or-self::*[contains(., $k)]")
+
+    def deepest(line: str) -> Any:
+        try:
+            hits = finder(root, k=_anchor(line))
+        except Exception:
+            return None
+        return hits[-1] if hits else None
+
+    first, last = deepest(lines[0]), deepest(lines[-1])
+    if first is None or last is None:
+        return None
+    above = [first, *first.iterancestors()]  # keep the proxies alive: lxml reuses them by node
+    lca = next((a for a in (last, *last.iterancestors()) if any(a is b for b in above)), None)
+    if lca is None:
+        return None
+    ours = _clean_blocks(_Renderer(skip_chrome=True).render(lca))
+    ours_text = _norm("".join(v if k == "line" else "".join("".join(r) for r in v) for k, v in ours))
+    theirs = [_norm(v) for k, v in blocks if k == "line"]
+    kept = sum(1 for t in theirs if t in ours_text) / max(len(theirs), 1)
+    theirs_len = sum(len(t) for t in theirs)
+    if kept >= 0.9 and len(ours_text) <= 3 * theirs_len + 500:
+        return ours
+    return None
 
 
 def _meta_content(tree: Any, *names: str) -> str | None:
@@ -200,17 +282,18 @@ def _meta_content(tree: Any, *names: str) -> str | None:
 
 
 def _clean_title(title: str) -> str:
+    """A page title without the site name ("报告_某某市人民政府门户网站" → "报告")."""
     title = re.sub(r"\s+", " ", title).strip()
     parts = [p for p in _TITLE_SPLIT.split(title) if p.strip()]
     if len(parts) > 1:
         title = max(parts[:-1], key=len) if len(parts) > 2 else parts[0]
+    if m := _SITE_SUFFIX.match(title):
+        title = m[1]
     return title.strip()[:300]
 
 
-def _page_title(tree: Any, traf_title: str | None) -> str | None:
-    for cand in (_meta_content(tree, "ArticleTitle", "og:title", "title", "dc.title"), traf_title):
-        if cand and len(_norm(cand)) >= 4:
-            return _clean_title(cand)
+def _structural_title(tree: Any) -> str | None:
+    """The text of the page's <h1>, or of an element whose class/id says it is the title."""
     for el in tree.iter("h1"):
         text = _flatten(el)
         if 4 <= len(text) <= 200:
@@ -222,11 +305,26 @@ def _page_title(tree: Any, traf_title: str | None) -> str | None:
                 text = _flatten(el)
                 if 6 <= len(text) <= 200 and not _BOILER.search(text):
                     return text
-    for el in tree.iter("title"):
-        text = _clean_title(_flatten(el) or (el.text or ""))
-        if len(_norm(text)) >= 4:
-            return text
     return None
+
+
+def _page_title(tree: Any, traf_title: str | None) -> str | None:
+    """Title: government-site/Open Graph meta tags, else <h1>/title-like element, else <title>."""
+    meta_title = _meta_content(tree, "ArticleTitle", "og:title", "title", "dc.title")
+    if meta_title and len(_norm(meta_title)) >= 4:
+        return _clean_title(meta_title)
+    structural = _structural_title(tree)
+    page_title = traf_title
+    if not page_title:
+        for el in tree.iter("title"):
+            page_title = _flatten(el) or (el.text or "")
+            break
+    page_title = _clean_title(page_title) if page_title else None
+    if page_title and len(_norm(page_title)) >= 4:
+        if structural and _norm(structural) in _norm(page_title):
+            return structural  # "<title>报告-某县人民政府</title>" with <td class="bt">报告</td>
+        return page_title
+    return structural
 
 
 def _attachments(tree: Any, base: str | None) -> list[dict[str, str]]:
@@ -289,6 +387,12 @@ def load_html(data: bytes, name: str, label: str, encoding: str | None) -> Docum
     extraction = "trafilatura"
     if body is not None:
         blocks = _clean_blocks(_Renderer().render(body))
+        if blocks and any(not _is_data_table(t) for t in body.iter("table")):
+            # trafilatura keeps old-style layout tables and pulls nested tables out of order;
+            # re-render the page region its text came from, in document order.
+            region = _source_region(tree, blocks)
+            if region is not None:
+                blocks, extraction = region, "trafilatura+layout"
     if not blocks:
         extraction = "lxml-fallback"
         root = tree.find("body")
@@ -308,7 +412,7 @@ def load_html(data: bytes, name: str, label: str, encoding: str | None) -> Docum
 
     page_root = tree.find("body")
     page_root = page_root if page_root is not None else tree
-    page_lines = [v for k, v in _Renderer().render(page_root) if k == "line"]
+    page_lines = [v for k, v in _Renderer(tables_as_lines=True).render(page_root) if k == "line"]
     near = page_lines[:120]
     if title:
         tn = _norm(title)
