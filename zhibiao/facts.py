@@ -35,7 +35,7 @@ _CLAUSE_BREAK = "，,；;：:、（(）)。！？!?\n"
 _LEAD = re.compile(
     r"^(?:其中|同时|并且|并|而且|另外|此外|全年|今年|去年|上半年|全区|全市|全省|全县|我区|我市|我省|累计|共|"
     r"实现|完成|新增加|截至[^，,]{1,8}(?:底|末)|(?:19|20)\d{2}年(?:度)?|[0-9]{1,2}[-—至][0-9]{1,2}月|年末|年底|首季|"
-    r"一季度|前三季度|已|还|又|再|均|分别|合计|总计|共计|力争|确保|预计|推动|带动|在|对|为|以|了|和|与|及|是|有|"
+    r"一季度|前三季度|已|还|又|再|均|分别|同比|合计|总计|共计|力争|确保|预计|推动|带动|在|对|为|以|了|和|与|及|是|有|"
     r"按可比口径|按同口径|同口径|按可比价格计算|可比口径|"
     r"将|要|拟|争取|努力|全力|加快|持续|积极|进一步|着力|完成了|实现了|达到)+"
 )
@@ -45,7 +45,7 @@ _TRAIL = re.compile(
     r"实现|完成|增长|增加|提高|提升|下降|降低|减少|突破|超过|超|约|近|逾|有|至|到|了|已|新增|净增|跃升至|升至|"
     r"位居|居|列|排名|排|保持|占|比重|以上|的|再|又|仅|用时|仅用时|控制在|稳定在|在|增速|增幅)+$"
 )
-_PAREN = re.compile(r"[（(][^（()）]*[)）]$")
+_ASIDE = re.compile(r"[（(][^（()）]{0,8}[)）]|同比")
 
 
 @dataclass
@@ -100,6 +100,8 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None) 
                 opening = time_refs(text, sent.start, min(sent.end, sent.start + 24), art.year, section_year)
                 if opening and opening[0].start - sent.start <= 12 and "/" not in opening[0].period:
                     para_year = opening[0].period
+            if _ITEM_MARK.match(text, sent.start, sent.end):
+                para_place = art.place  # a new numbered item starts afresh
             para_place = place = _sentence_place(text, sent, para_place, art.place, gaz, named)
             quantities = find_quantities(text, sent.start, sent.end)
             projects = find_projects(text, sent.start, sent.end)
@@ -198,6 +200,8 @@ def _clean_subject(text: str, start: int, end: int) -> _Subject:
         start += lead.end()
         raw = raw[lead.end():]
     raw = _TRAIL.sub("", raw)
+    if not _ASIDE.sub("", raw).strip():
+        raw = ""  # only an aside such as "(下同)" is left
     return _Subject(raw.strip(" “”\"'‘’"), start)
 
 
@@ -207,8 +211,10 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity]) -> list[_Subjec
     listed: list[_Subject] = []
     previous: _Subject | None = None
     for i, q in enumerate(quantities):
-        c_start = _clause_start(text, sent.start, q.start)
-        subj = _clean_subject(text, c_start, q.start)
+        # "规上工业(8.0%)": a bracketed number belongs to the words before the bracket
+        end = q.start - 1 if q.start > sent.start and text[q.start - 1] in "(（" else q.start
+        c_start = _clause_start(text, sent.start, end)
+        subj = _clean_subject(text, c_start, end)
         between = text[quantities[i - 1].end:q.start] if i else ""
         if listed and i and re.fullmatch(r"[、和及与]|,?以及", between.strip()):
             subj = listed.pop(0)
@@ -218,19 +224,33 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity]) -> list[_Subjec
                 subj = listed.pop(0)
         elif previous is not None and re.fullmatch(r"总量|规模|总额|总值", subj.text):
             subj = _Subject(_TRAIL.sub("", previous.text) + subj.text, subj.start)
-        elif not _meaningful(subj.text):
-            # the subject carries over from the previous clause ("…3862.52亿元,增长2.9%")
-            if previous is not None:
-                subj = previous
-            else:
-                back = _clause_start(text, sent.start, max(sent.start, c_start - 1))
-                subj = _clean_subject(text, back, max(back, c_start - 1))
-        if q.unit in _COUNT_UNITS and q.measure == "level" and len(subj.text) <= 4:
-            subj = _noun_after(text, q, sent, subj)
+        else:
+            if q.unit in _COUNT_UNITS and q.measure == "level" and len(subj.text) <= 4:
+                subj = _noun_after(text, q, sent, subj)  # "推动56个重点建设项目…"
+            if not _meaningful(subj.text):
+                subj = _carried(text, sent, c_start, previous)
         if _meaningful(subj.text):
             previous = subj
         out.append(subj)
     return out
+
+
+def _carried(text: str, sent: Span, c_start: int, previous: _Subject | None) -> _Subject:
+    """The subject a clause without one takes over ("…3862.52亿元,增长2.9%"; "新增6家、累计11家")."""
+    if previous is None:
+        back = _clause_start(text, sent.start, max(sent.start, c_start - 1))
+        return _clean_subject(text, back, max(back, c_start - 1))
+    if re.search(r"累计|共有|总数|总量", text[c_start:c_start + 4]):
+        # a running total of what was newly added: the stock, not the flow
+        return _Subject(_NEW.sub("", previous.text), previous.start, previous.end)
+    return previous
+
+
+_NEW = re.compile(r"^(?:全年|今年)?(?:新增|新培育|新引进|新认定|新获评)")
+
+
+#: Predicates that pick a subset out of the counted things.
+_SUBSET = re.compile(r"(?:集中)?(?:动工|开工|签约|落户|入选|建成|竣工|投产|封顶|落地|入驻|获|通过)")
 
 
 def _noun_after(text: str, q: Quantity, sent: Span, before: _Subject) -> _Subject:
@@ -240,6 +260,11 @@ def _noun_after(text: str, q: Quantity, sent: Span, before: _Subject) -> _Subjec
     noun = text[q.end:end].strip(" “”\"")
     if len(noun) < 2 or len(noun) > 20:
         return before
+    subset = _SUBSET.match(text, end)
+    if subset:
+        # "56个重点项目集中开工", "68家企业入选…": the count is of a subset, named with its verb
+        noun += subset.group()
+        end = subset.end()
     return _Subject(before.text + noun, before.start if before.text else q.start, end)
 
 
@@ -294,6 +319,9 @@ def _kind(text: str, sent: Span, pos: int, default: str, art: Article) -> str:
     return default
 
 
+_ITEM_MARK = re.compile(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]")
+#: Where a project or company is: 位于番禺区的…, 总部迁至南沙, 落户黄埔.
+_LOCATED = re.compile(r"(?:位于|落户|落地|迁至|地处|坐落于)$")
 _PLACE_AT_START = re.compile(r"(?:(?:19|20)\d{2}年[，,]?|近日[，,]?|今年|去年|同时[，,]?|其中[，,]?)?")
 
 
@@ -308,7 +336,10 @@ def _sentence_place(text: str, sent: Span, current: Place | None, article: Place
     lead = _PLACE_AT_START.match(text, sent.start, sent.end)
     start = lead.end() if lead else sent.start
     if start not in named:
-        return current
+        located = [p for p in named if sent.start < p < sent.end and _LOCATED.search(text, max(sent.start, p - 3), p)]
+        if not located:
+            return current
+        start = located[0]
     end, surface = named[start]
     if end < sent.end and text[end] in "与和及、第首":
         return current  # several places, or an event's name (江西省第十六届运动会)

@@ -23,6 +23,8 @@ _PREFIX = re.compile(
 )
 #: Words after the name that still denote the same quantity.
 _SUFFIX = re.compile(r"(?:总额|总量|总值|规模|完成额|完成|实现|额|增速|增幅|增长|同比增长|比上年增长|达到|达|为|的)+$")
+#: Verbs inside a subject that do not change what it measures: 企业实现营收 = 企业营收.
+_INSIDE = re.compile(r"累计|实现|完成(?!投资)|[（(][^（()）]{0,6}[)）]")
 #: Indicator units and the quantity units compatible with them.
 _COUNT_UNITS = {"个", "家", "户", "项", "人", "件"}
 
@@ -53,7 +55,7 @@ class Taxonomy:
         With ``unit`` and ``measure``, a level whose unit cannot be the indicator's
         (an amount of money for a count indicator) gets no id.
         """
-        core = _normalise(subject).replace("累计", "")
+        core = _INSIDE.sub("", _normalise(subject))
         core = _PREFIX.sub("", core)
         found = self._by_name.get(core) or self._by_name.get(_SUFFIX.sub("", core))
         if not found or measure != "level" or unit is None:
