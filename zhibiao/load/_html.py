@@ -146,6 +146,7 @@ class _Renderer:
         self.tables_as_lines = tables_as_lines
 
     def flush(self) -> None:
+        """End the current block: its non-empty lines become line blocks."""
         text = "".join(self._buf)
         self._buf = []
         for piece in text.split("\n"):
@@ -154,6 +155,7 @@ class _Renderer:
                 self.blocks.append(("line", line))
 
     def walk(self, el: Any) -> None:
+        """Render `el` (and its tail text) into blocks."""
         tag = _tag(el)
         if tag is None or tag in _SKIP or (self.skip_chrome and (tag in _CHROME or _CHROME_CLASS.search(
                 f"{el.get('class', '')} {el.get('id', '')}"))):
@@ -183,6 +185,7 @@ class _Renderer:
         self._buf.append(el.tail or "")
 
     def render(self, root: Any) -> list[Block]:
+        """Blocks for everything inside `root`."""
         self._buf.append(root.text or "")
         for child in root:
             self.walk(child)

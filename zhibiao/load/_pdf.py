@@ -26,6 +26,7 @@ import json
 import logging
 import re
 import statistics
+import threading
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from zhibiao.load._model import Document, LoadError, TextBuilder
 from zhibiao.load._text import labelled_meta, parse_date
 
 log = logging.getLogger(__name__)
+_PDFIUM_LOCK = threading.Lock()
 
 #: One character: text, left, right, baseline y, height (loose box, ≈ font size).
 Char = tuple[str, float, float, float, float]
@@ -70,6 +72,7 @@ class Line:
     h: float = 0.0
 
     def finish(self) -> Line:
+        """Compute text and geometry from `chars`; return self."""
         real = [c for c in self.chars if c[0] != SPACE]
         self.text = _chars_text(self.chars)
         if real:
@@ -375,6 +378,7 @@ class _LazyPlumber:
         self.failed = False
 
     def page(self, index: int) -> Any:
+        """pdfplumber's page `index`, or None when pdfplumber cannot read the file."""
         if self.doc is None and not self.failed:
             try:
                 import pdfplumber
@@ -386,6 +390,7 @@ class _LazyPlumber:
         return None if self.doc is None else self.doc.pages[index]
 
     def close(self) -> None:
+        """Close the pdfplumber document if it was opened."""
         if self.doc is not None:
             with contextlib.suppress(Exception):
                 self.doc.close()
@@ -553,7 +558,16 @@ def _title_from_page(page: PageData) -> str | None:
 
 
 def load_pdf(data: bytes, name: str, label: str) -> Document:
-    """Load a PDF: text layer with paragraphs re-joined, tables, title/date metadata."""
+    """Load a PDF: text layer with paragraphs re-joined, tables, title/date metadata.
+
+    PDFium is not thread-safe, so PDFs are read one at a time per process (use processes,
+    not threads, to load PDFs in parallel).
+    """
+    with _PDFIUM_LOCK:
+        return _load_pdf(data, name, label)
+
+
+def _load_pdf(data: bytes, name: str, label: str) -> Document:
     import pypdfium2 as pdfium
 
     try:
