@@ -25,7 +25,7 @@ _SEPARATOR = re.compile(r"^[-—=*_·•]{1,}$")
 _SELF = {"county": re.compile(r"我区|全区|本区|我县|全县|我旗|全旗"),
          "prefecture": re.compile(r"我市|全市|本市|我州|全州|我盟|全盟"),
          "province": re.compile(r"我省|全省|本省|全自治区")}
-_REVIEW = re.compile(r"执行情况|工作回顾|回顾|过去一年|过去的一年|过去五年|取得.{0,6}(?:进展|成绩|成效)|成绩|完成情况")
+_REVIEW = re.compile(r"执行情况|工作回顾|回顾|过去一年|过去的一年|过去五年|取得.{0,6}(?:进展|成绩|成效)|成绩|成就|完成情况")
 _PLAN = re.compile(r"计划|安排|预期目标|主要目标|工作任务|总体要求|今年|明年|下一步|今后|重点工作|要这样做|将|展望")
 _HEADING_MARK = re.compile(
     r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十]+[）)])"
@@ -209,7 +209,8 @@ def _sections(article_lines: list[Line], art: Article) -> list[Section]:
             continue
         m = _YEAR.search(t)
         heading_year = int(m.group(1)) if m else None
-        if _REVIEW.search(t):
+        past_year = heading_year is not None and art.year is not None and heading_year < art.year
+        if _REVIEW.search(t) or (past_year and "计划" not in t and "目标" not in t):
             sections.append(Section(line.start, line.end, "actual", heading_year or default_review_year))
             from_headings = True
         elif _PLAN.search(t) and (heading_year or _HEADING_MARK.match(t) or "今年" in t or "今后" in t
