@@ -15,7 +15,7 @@ from functools import cache
 from importlib.resources import files
 
 from zhibiao.numbers import parse_number
-from zhibiao.periods import document_date
+from zhibiao.periods import document_date, time_refs
 from zhibiao.places import Place, gazetteer
 from zhibiao.text import Line, is_heading, lines
 
@@ -25,15 +25,18 @@ _SEPARATOR = re.compile(r"^[-—=*_·•]{1,}$")
 _SELF = {"county": re.compile(r"我区|全区|本区|我县|全县|我旗|全旗"),
          "prefecture": re.compile(r"我市|全市|本市|我州|全州|我盟|全盟"),
          "province": re.compile(r"我省|全省|本省|全自治区")}
-_REVIEW = re.compile(r"执行情况|工作回顾|回顾|过去一年|过去的一年|过去五年|取得.{0,6}(?:进展|成绩|成效)|成绩|成就|完成情况")
+_REVIEW = re.compile(
+    r"执行情况|工作回顾|回顾|过去一年|过去的一年|过去五年|取得.{0,6}(?:进展|成绩|成效)|成绩|成就|完成情况"
+)
 _PLAN = re.compile(r"计划|安排|预期目标|主要目标|工作任务|总体要求|今年|明年|下一步|今后|重点工作|要这样做|将|展望")
 _HEADING_MARK = re.compile(
     r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十]+[）)])"
 )
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 _COMMUNIQUE = re.compile(r"统计公报")
+_PART_OF_YEAR = re.compile(r"上半年|前三季度|[一二三四]季度|首季|\d{1,2}\s*[-—至]\s*\d{1,2}月")
 _OPEN_ENDED = re.compile(r"今后|下一步|未来|下阶段|长远")
-_OPENER = re.compile(r"^(?:(?P<past>过去一年|过去的一年|去年)|今年)[，,]")
+_OPENER = re.compile(r"^(?:报告(?:显示|指出|提出|强调|明确)[，,:：])?(?:(?P<past>过去一年|过去的一年|去年)|今年)[，,]")
 _OPENER_TARGET = re.compile(r"要|力争|确保|将|计划|目标|预期")
 
 
@@ -45,6 +48,7 @@ class Section:
     end: int
     kind: str  # 'actual' | 'target'
     year: int | None
+    period: str | None = None  # when the heading names a part of the year: "上半年…执行情况" → 2022H1
 
 
 @dataclass
@@ -145,7 +149,7 @@ def _current_year(text: str, start: int, end: int, title: str, date: tuple[int, 
             return int(m.group(1)) + 1
     # "去年…在2023年…考核中": a paragraph tying 去年 to a written year
     body = text[start:end]
-    for m in re.finditer(r"[^\n]*去年[^\n]*", body):
+    for m in re.finditer(r"[^\n]*(?:去年|过去一年|过去的一年|一年来)[^\n]*", body):
         years = {int(y) for y in _YEAR.findall(m.group())}
         if len(years) == 1:
             return years.pop() + 1
@@ -211,7 +215,10 @@ def _sections(article_lines: list[Line], art: Article) -> list[Section]:
         heading_year = int(m.group(1)) if m else None
         past_year = heading_year is not None and art.year is not None and heading_year < art.year
         if _REVIEW.search(t) or (past_year and "计划" not in t and "目标" not in t):
-            sections.append(Section(line.start, line.end, "actual", heading_year or default_review_year))
+            part = _PART_OF_YEAR.search(t)
+            year = heading_year or (art.year if part else default_review_year)
+            period = time_refs(t, 0, len(t), year, year)[0].period if part and year else None
+            sections.append(Section(line.start, line.end, "actual", year, period))
             from_headings = True
         elif _PLAN.search(t) and (heading_year or _HEADING_MARK.match(t) or "今年" in t or "今后" in t
                                   or "要" in t or "将" in t):
@@ -252,9 +259,13 @@ def place_of(text: str, start: int, end: int, context: Place | None, hint: str |
         if tops:
             ctx = gaz.by_code(tops.most_common(1)[0][0])
             resolved = {s: p for s in counts if (p := gaz.resolve(s, ctx))}
-    # the headline (first line) decides when it names a place, else the opening paragraph
-    first_break = body.find("\n", body.find(next((c for c in body if not c.isspace()), "")) + 1)
-    head_end = first_break if 0 < first_break <= 80 and any(s < first_break for s, _, _ in mentions) else 400
+    # the headline (the first real line) decides when it names a place, else the opening paragraph
+    head_end = 400
+    for m in re.finditer(r"[^\n]{6,}", body[:1000]):
+        if m.end() - m.start() <= 80 and "位置" not in m.group():
+            if any(m.start() <= s < m.end() for s, _, _ in mentions):
+                head_end = m.end()
+            break
     level_rank = {"country": 0, "province": 1, "prefecture": 2, "county": 3}
     self_level = max(_SELF, key=lambda lv: len(_SELF[lv].findall(body)))
     self_count = len(_SELF[self_level].findall(body))

@@ -44,7 +44,7 @@ _TRAIL = re.compile(
     r"(?:同比|比上年|较上年|比去年|较去年|与上年相比|年均|累计|分别|均|总计|合计|共计|共有|共|达到|达|为|是|"
     r"实现|完成|增长|增加|提高|提升|下降|降低|减少|突破|超过|超|约|近|逾|有|至|到|了|已|新增|净增|跃升至|升至|"
     r"位居|居|列|排名|排|保持|占|比重|以上|的|再|又|仅|用时|仅用时|控制在|稳定在|在|增速|增幅|增收|减收|增支|减支|"
-    r"[比较](?:19|20)\d\d年|比上年同期|较上年同期|按可比口径|按同口径|同口径|按可比价格计算)+$"
+    r"[比较由从](?:19|20)\d\d年的?|(?:19|20)\d\d年的|比上年同期|较上年同期|按可比口径|按同口径|同口径|按可比价格计算)+$"
 )
 _ASIDE = re.compile(r"[（(][^（()）]{0,8}[)）]|同比")
 
@@ -90,6 +90,7 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None) 
         section = art.section_at(line.start)
         default_kind = section.kind if section else "actual"
         section_year = section.year if section else art.year
+        section_period = section.period if section and section.period else None
         para_year: str | None = None
         para_place = art.place
         for n, sent in enumerate(sentences(text, line.start, line.end)):
@@ -110,11 +111,11 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None) 
                 refs = time_refs(text, sent.start, sent.end, art.year, section_year)
             subjects = _subjects(text, sent, quantities)
             for q, subj in zip(quantities, subjects, strict=True):
-                period = _period(q.start, refs, sent, para_year, section_year, art)
+                period = _period(q.start, refs, para_year or section_period, section_year)
                 kind = _kind(text, sent, q.start, default_kind, art)
                 yield _quantity_record(text, name, q, subj, place, period, kind)
             for p in projects:
-                period = _period(p.start, refs, sent, para_year, section_year, art)
+                period = _period(p.start, refs, para_year or section_period, section_year)
                 kind = "target" if p.target else ("actual" if p.target is False else
                                                   _kind(text, sent, p.start, default_kind, art))
                 yield _record(
@@ -291,18 +292,17 @@ def _list_subjects(text: str, floor: int, c_start: int, q_start: int) -> list[_S
     return [s for s in items if s.text]
 
 
-def _period(pos: int, refs: list[TimeRef], sent: Span, para_year: str | None, section_year: int | None,
-            art: Article) -> str:
-    """Period of a fact at ``pos``: the nearest time expression in its clause, else before it in its
-    sentence, else the paragraph's leading year, else the section's year."""
+def _period(pos: int, refs: list[TimeRef], carried: str | None, section_year: int | None) -> str:
+    """Period of a fact at ``pos``: the nearest time expression before it in its sentence, else a
+    year written just after it, else the period its paragraph or section carries."""
     before = [r for r in refs if r.end <= pos]
     if before:
         return before[-1].period
     after = [r for r in refs if r.start >= pos and r.explicit_year]
     if after and after[0].start - pos < 15:
         return after[0].period
-    if para_year:
-        return para_year
+    if carried:
+        return carried
     if section_year:
         return str(section_year)
     return UNKNOWN
