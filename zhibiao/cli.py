@@ -56,7 +56,7 @@ def _facts(doc, with_codes: bool) -> list[dict]:
     from zhibiao.facts import extract
 
     out = []
-    for rec in extract(doc.text, doc.name, doc.meta):
+    for rec in extract(doc.text, doc.name, doc.meta, doc.tables):
         row = {k: rec.get(k) for k in FIELDS[rec["type"]]}
         if with_codes:
             row["region_code"] = rec.get("region_code")

@@ -8,17 +8,19 @@ document's text and returns fact records in the schema of ``shared/spec/facts.md
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from zhibiao.context import Article, split_articles
 from zhibiao.indicators import taxonomy
+from zhibiao.load import Table
 from zhibiao.periods import UNKNOWN, TimeRef, time_refs
 from zhibiao.places import Place, gazetteer
 from zhibiao.policies import find_policies, policy_title
 from zhibiao.projects import find_projects
 from zhibiao.quantities import Quantity, find_quantities
+from zhibiao.tables import table_cells
 from zhibiao.text import Line, Span, is_heading, lines, sentences
 
 #: Words that make a statement a target (plan, goal, expectation).
@@ -65,24 +67,50 @@ _NOUN_END = re.compile(
 )
 
 
-def extract(text: str, name: str, meta: dict[str, str] | None = None) -> list[dict]:
-    """All fact records of one document, in text order (the pure core of `extract`)."""
-    return list(iter_facts(text, name, meta))
+def extract(text: str, name: str, meta: dict[str, str] | None = None, tables: Sequence[Table] = ()) -> list[dict]:
+    """All fact records of one document, article by article (the pure core of `extract`).
+
+    ``tables`` are the document's tables as the loader found them (cell offsets into ``text``);
+    their numeric cells become quantities too.
+    """
+    return list(iter_facts(text, name, meta, tables))
 
 
-def iter_facts(text: str, name: str, meta: dict[str, str] | None = None) -> Iterator[dict]:
+def iter_facts(text: str, name: str, meta: dict[str, str] | None = None,
+               tables: Sequence[Table] = ()) -> Iterator[dict]:
     """Fact records of one document, article by article."""
     for article in split_articles(text, meta):
         title = policy_title(text[article.start:article.end]) or None
-        yield from _article_facts(text, name, article, title)
+        inside = [t for t in tables if article.start <= t.start < article.end]
+        yield from _article_facts(text, name, article, title, inside)
+        yield from _table_facts(text, name, article, inside)
 
 
-def _article_facts(text: str, name: str, art: Article, policy_name: str | None) -> Iterator[dict]:
+def _table_facts(text: str, name: str, art: Article, tables: Sequence[Table]) -> Iterator[dict]:
+    """Quantities from the numeric cells of the article's tables."""
+    for table in tables:
+        section = art.section_at(table.start)
+        kind = section.kind if section else "actual"
+        fallback = (section.period or (str(section.year) if section.year else None)) if section else None
+        fallback = fallback or (str(art.year) if art.year else UNKNOWN)
+        for cell in table_cells(text, table):
+            indicator = taxonomy().match(cell.subject, cell.unit, cell.measure)
+            yield _record(
+                "quantity", name, art.place, text, cell.start, cell.end,
+                subject=cell.subject, indicator=indicator, period=cell.period or fallback, kind=kind,
+                measure=cell.measure, value=_round(cell.value), unit=cell.unit, qualifier="exact",
+            )
+
+
+def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
+                   tables: Sequence[Table]) -> Iterator[dict]:
     gaz = gazetteer()
     # every place named in the article, by start offset (one scan instead of one per sentence)
     named = {art.start + s: (art.start + e, t) for s, e, t in gaz.mentions(text[art.start:art.end])}
     in_headline = True
     for line in _lines_in(text, art):
+        if any(t.start <= line.start < t.end for t in tables):
+            continue  # table rows are read cell by cell
         # headlines repeat what the body says: facts are taken from the body
         in_headline = in_headline and is_heading(line.text)
         if in_headline:
