@@ -15,7 +15,7 @@ from functools import cache
 from importlib.resources import files
 
 from zhibiao.numbers import parse_number
-from zhibiao.periods import document_date, time_refs
+from zhibiao.periods import UNKNOWN, document_date, time_refs
 from zhibiao.places import Place, gazetteer
 from zhibiao.text import Line, is_heading, lines
 
@@ -121,6 +121,8 @@ def split_articles(text: str, meta: dict[str, str] | None = None) -> list[Articl
             "report" if _is_report(text, a_start, a_end) else "news")
         art = Article(a_start, a_end, title, place, year, genre)
         art.sections = _sections(all_lines[first:last + 1], art)
+        if art.genre == "news" and not art.sections:
+            art.sections = _reported_period(all_lines[first:last + 1], art)
         articles.append(art)
     return articles
 
@@ -188,6 +190,18 @@ def _year_from_events(body: str) -> int | None:
                 continue
             return _ANNIVERSARY_BASE[m.group(2)] + n - (1 if m.group(1) == "迎接" else 0)
     return None
+
+
+def _reported_period(article_lines: list[Line], art: Article) -> list[Section]:
+    """News on a period's figures ("1-2月广东经济数据出炉", "上半年…") report that period throughout."""
+    for line in article_lines[:4]:
+        part = _PART_OF_YEAR.search(line.text)
+        if part and art.year:
+            refs = time_refs(line.text, max(0, part.start() - 6), part.end(), art.year, art.year)
+            if refs and refs[-1].period != UNKNOWN:
+                year = int(refs[-1].period[:4])
+                return [Section(art.start, art.end, "actual", year, refs[-1].period)]
+    return []
 
 
 def _sections(article_lines: list[Line], art: Article) -> list[Section]:

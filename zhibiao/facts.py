@@ -138,12 +138,17 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
             if quantities or projects:
                 refs = time_refs(text, sent.start, sent.end, art.year, section_year)
             subjects = _subjects(text, sent, quantities)
+            clause_place = place
             for q, subj in zip(quantities, subjects, strict=True):
-                period = _period(q.start, refs, para_year or section_period, section_year)
+                # "前二名：中卫市增长36.4%，吴忠市增长7.5%": a clause may name its own place
+                clause_place = _clause_place(text, sent, q.start, clause_place, art.place, gaz, named)
+                period = _period(text, q.start, refs, para_year or section_period, section_year)
                 kind = _kind(text, sent, q.start, default_kind, art)
-                yield _quantity_record(text, name, q, subj, place, period, kind)
+                if kind == "target" and section_period and period == section_period:
+                    period = section_period[:4]  # a plan in news on part of a year is for the year
+                yield _quantity_record(text, name, q, subj, clause_place, period, kind)
             for p in projects:
-                period = _period(p.start, refs, para_year or section_period, section_year)
+                period = _period(text, p.start, refs, para_year or section_period, section_year)
                 kind = "target" if p.target else ("actual" if p.target is False else
                                                   _kind(text, sent, p.start, default_kind, art))
                 yield _record(
@@ -320,12 +325,16 @@ def _list_subjects(text: str, floor: int, c_start: int, q_start: int) -> list[_S
     return [s for s in items if s.text]
 
 
-def _period(pos: int, refs: list[TimeRef], carried: str | None, section_year: int | None) -> str:
+def _period(text: str, pos: int, refs: list[TimeRef], carried: str | None, section_year: int | None) -> str:
     """Period of a fact at ``pos``: the nearest time expression before it in its sentence, else a
     year written just after it, else the period its paragraph or section carries."""
     before = [r for r in refs if r.end <= pos]
     if before:
-        return before[-1].period
+        ref = before[-1]
+        if carried and text.startswith("同期", ref.end) and ref.period.isdigit() and not carried.isdigit():
+            # "2020年同期" in news on January–February figures: 2020-01/2020-02
+            return carried.replace(carried[:4], ref.period)
+        return ref.period
     after = [r for r in refs if r.start >= pos and r.explicit_year]
     if after and after[0].start - pos < 15:
         return after[0].period
@@ -343,6 +352,9 @@ def _kind(text: str, sent: Span, pos: int, default: str, art: Article) -> str:
     found = [m.group() for m in _TARGET.finditer(before)]
     if default == "actual":
         found = [w for w in found if not _WEAK_TARGET.fullmatch(w)]
+        clause = text[_clause_start(text, sent.start, pos):pos]
+        if found and re.match(r"(?:已|累计)?完成", clause) and not _TARGET.search(clause):
+            return "actual"  # "计划投资232亿元，完成63.5%": the result beside its plan
     if found and not _NOT_TARGET.search(before):
         return "target"
     return default
@@ -352,6 +364,15 @@ _ITEM_MARK = re.compile(r"[一二三四五六七八九十]+、|[（(][一二三�
 #: Where a project or company is: 位于番禺区的…, 总部迁至南沙, 落户黄埔.
 _LOCATED = re.compile(r"(?:位于|落户|落地|迁至|地处|坐落于)$")
 _PLACE_AT_START = re.compile(r"(?:(?:19|20)\d{2}年[，,]?|近日[，,]?|今年|去年|同时[，,]?|其中[，,]?)?")
+
+
+def _clause_place(text: str, sent: Span, pos: int, current: Place | None, article: Place | None, gaz,
+                  named: dict[int, tuple[int, str]]) -> Place | None:
+    """The place a clause opens with ("，吴忠市增长7.5%"), else the place of the clause before."""
+    start = _clause_start(text, sent.start, pos)
+    if start == sent.start or start not in named:
+        return current
+    return _sentence_place(text, Span(start, sent.end), current, article, gaz, named)
 
 
 def _sentence_place(text: str, sent: Span, current: Place | None, article: Place | None, gaz,

@@ -210,7 +210,7 @@ def _skip(text: str, m: re.Match[str], floor: int) -> bool:
     unit = m.group("unit")
     if m.group("qual") is None and prev == "第":
         return True
-    if prev and prev in "数几多若前" and (m.group("cn") or m.group("bare")):
+    if prev and prev in "数几多若前后" and (m.group("cn") or m.group("bare")):
         return True  # vague amounts: 数十项, 几百人
     if m.group("qual") in ("超", "超过", "过") and unit in ("元", "美元") and nxt == "的":
         return True  # a size class: 营业收入超亿元的工业企业
