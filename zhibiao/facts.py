@@ -123,7 +123,7 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
         para_place = art.place
         for n, sent in enumerate(sentences(text, line.start, line.end)):
             if n == 0 and section is None and art.genre != "communique" and _TARGET.search(
-                    text, sent.start, sent.end):
+                    _unquoted(text[sent.start:sent.end])):
                 default_kind = "target"
             # a time or place that opens a sentence carries on through its paragraph
             if section is None:
@@ -345,8 +345,17 @@ def _period(text: str, pos: int, refs: list[TimeRef], carried: str | None, secti
     return UNKNOWN
 
 
+_QUOTED = re.compile(r"“[^”]{1,15}”|《[^》]{1,40}》")
+
+
+def _unquoted(s: str) -> str:
+    """``s`` with quoted names blanked: the 计划 of “倍增计划” is a name, not a plan."""
+    return _QUOTED.sub(lambda m: "　" * len(m.group()), s)
+
+
 def _kind(text: str, sent: Span, pos: int, default: str, art: Article) -> str:
-    before = text[sent.start:pos]
+    """Target or actual: target words before the number in its sentence, else the section's kind."""
+    before = _unquoted(text[sent.start:pos])
     if art.genre == "communique":
         return "actual"
     found = [m.group() for m in _TARGET.finditer(before)]
