@@ -217,7 +217,7 @@ def _clause_start(text: str, floor: int, pos: int) -> int:
     i = pos
     while i > floor:
         ch = text[i - 1]
-        if ch in "）)" and i < pos:
+        if ch in "）)":
             opening = max(text.rfind("（", floor, i - 1), text.rfind("(", floor, i - 1))
             if opening >= 0 and i - opening <= 20:
                 i = opening
@@ -285,7 +285,7 @@ _NEW = re.compile(r"^(?:全年|今年)?(?:新增|新培育|新引进|新认定|�
 
 
 #: Predicates that pick a subset out of the counted things.
-_SUBSET = re.compile(r"(?:集中)?(?:动工|开工|签约|落户|入选|建成|竣工|投产|封顶|落地|入驻|获|通过)")
+_SUBSET = re.compile(r"(?:集中)?(?:动工|开工|签约|落户|入选|建成|竣工|投产|封顶|落地|入驻|获|通过|实现)")
 
 
 def _noun_after(text: str, q: Quantity, sent: Span, before: _Subject) -> _Subject:
