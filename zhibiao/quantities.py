@@ -83,10 +83,10 @@ QUANTITY = re.compile(
     r"(?=[约大近将接超逾突多高不低少至最过0-9０-９零〇○一二两三四五六七八九壹贰叁肆伍陆柒捌玖十拾百千万亿])"
     rf"(?P<qual>{_QUAL_BEFORE})?"
     rf"(?P<num>(?P<ar>{ARABIC})|(?P<cn>{CHINESE})|(?P<bare>{_BARE})(?=[余多]?(?:{_SCALE})?[余多]?(?:{_UNIT})))"
-    rf"(?P<more>[余多])?(?P<scale>{_SCALE})?(?P<more2>[余多])?"
+    rf"(?: ?(?P<more>[余多]))?(?: ?(?P<scale>{_SCALE}))?(?P<more2>[余多])?"
     rf"(?P<unit1>%|％)?"
     rf"(?:(?P<dash>[-—–~～－]{{1,2}}|至|到)(?P<num2>{ARABIC}|{CHINESE})(?P<scale2>{_SCALE})?)?"
-    rf"(?P<unit>{_UNIT})"
+    rf" ?(?P<unit>{_UNIT})"
     r"(?P<per>/(?:千人|万人|百人|人月|人|户|年|月|天|亿元|万元|平方公里|千米|公里))?"
     rf"(?P<post>以上|以下|以内|左右|上下|多|内(?![容部外地资涵]))?"
 )
