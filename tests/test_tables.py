@@ -41,7 +41,7 @@ def test_docx_table_with_unit_note_and_year_columns(tmp_path):
             cell.text = value
     path = tmp_path / "haizhu.docx"
     d.save(path)
-    doc, cells = _cells(path)
+    _, cells = _cells(path)
     got = {(c["subject"], c["period"], c["measure"]): (c["value"], c["unit"], c["indicator"]) for c in cells}
     assert got[("地区生产总值", "2024", "level")] == (300835000000, "元", "gdp")
     assert got[("地区生产总值", "2023", "level")] == (285412000000, "元", "gdp")
