@@ -9,6 +9,7 @@ region, period and kind.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
@@ -63,13 +64,14 @@ class Article:
     genre: str  # 'communique' | 'report' | 'news'
     sections: list[Section] = field(default_factory=list)
 
+    _starts: list[int] = field(default_factory=list, repr=False)
+
     def section_at(self, pos: int) -> Section | None:
-        """The review/plan section holding ``pos``, if any."""
-        found = None
-        for s in self.sections:
-            if s.start <= pos:
-                found = s
-        return found
+        """The review/plan section holding ``pos``, if any (sections are in text order)."""
+        if len(self._starts) != len(self.sections):
+            self._starts = [s.start for s in self.sections]
+        i = bisect_right(self._starts, pos)
+        return self.sections[i - 1] if i else None
 
 
 def _article_starts(all_lines: list[Line]) -> list[int]:

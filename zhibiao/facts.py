@@ -8,6 +8,7 @@ document's text and returns fact records in the schema of ``shared/spec/facts.md
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -106,7 +107,7 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                    tables: Sequence[Table]) -> Iterator[dict]:
     gaz = gazetteer()
     # every place named in the article, by start offset (one scan instead of one per sentence)
-    named = {art.start + s: (art.start + e, t) for s, e, t in gaz.mentions(text[art.start:art.end])}
+    named = _Named({art.start + s: (art.start + e, t) for s, e, t in gaz.mentions(text[art.start:art.end])})
     in_headline = True
     for line in _lines_in(text, art):
         if any(t.start <= line.start < t.end for t in tables):
@@ -375,8 +376,20 @@ _LOCATED = re.compile(r"(?:位于|落户|落地|迁至|地处|坐落于)$")
 _PLACE_AT_START = re.compile(r"(?:(?:19|20)\d{2}年[，,]?|近日[，,]?|今年|去年|同时[，,]?|其中[，,]?)?")
 
 
+class _Named(dict[int, tuple[int, str]]):
+    """Place names of an article: start → (end, surface), with the starts in text order."""
+
+    def __init__(self, by_start: dict[int, tuple[int, str]]) -> None:
+        super().__init__(by_start)
+        self.starts = sorted(by_start)
+
+    def starts_between(self, lo: int, hi: int) -> list[int]:
+        """Starts of place names in ``[lo, hi)``."""
+        return self.starts[bisect_left(self.starts, lo):bisect_left(self.starts, hi)]
+
+
 def _clause_place(text: str, sent: Span, pos: int, current: Place | None, article: Place | None, gaz,
-                  named: dict[int, tuple[int, str]]) -> Place | None:
+                  named: _Named) -> Place | None:
     """The place a clause opens with ("，吴忠市增长7.5%"), else the place of the clause before."""
     start = _clause_start(text, sent.start, pos)
     if start == sent.start or start not in named:
@@ -385,7 +398,7 @@ def _clause_place(text: str, sent: Span, pos: int, current: Place | None, articl
 
 
 def _sentence_place(text: str, sent: Span, current: Place | None, article: Place | None, gaz,
-                    named: dict[int, tuple[int, str]]) -> Place | None:
+                    named: _Named) -> Place | None:
     """A place named as the sentence's subject ("番禺区完成…", "广东省中小企业…"), else ``current``.
 
     A place above the article's own counts only when written in full (广东省, not the 广州 of
@@ -395,7 +408,8 @@ def _sentence_place(text: str, sent: Span, current: Place | None, article: Place
     lead = _PLACE_AT_START.match(text, sent.start, sent.end)
     start = lead.end() if lead else sent.start
     if start not in named:
-        located = [p for p in named if sent.start < p < sent.end and _LOCATED.search(text, max(sent.start, p - 3), p)]
+        located = [p for p in named.starts_between(sent.start + 1, sent.end)
+                   if _LOCATED.search(text, max(sent.start, p - 3), p)]
         if not located:
             return current
         start = located[0]
