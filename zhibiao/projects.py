@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from itertools import pairwise
+from typing import NamedTuple
 
 from zhibiao.numbers import NUMBER, parse_number
 
@@ -98,6 +99,32 @@ def _alt(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
+def _trie(words: Iterable[str]) -> str:
+    """`_alt` as a prefix tree: 建(?:成|设(?:好|运营)?)? for 建, 建成, 建设, 建设好, 建设运营.
+
+    Where several words match at one place, the longest is tried first, as in `_alt` (a node's
+    sub-tree comes before the end of its word), so the matches are the same, look-arounds and
+    backtracking included; but a character that several words share is tested once, not per word.
+    """
+    tree: dict[str, dict] = {}
+    for word in set(words):
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+    return _trie_regex(tree)
+
+
+def _trie_regex(node: dict[str, dict]) -> str:
+    """The regex for the words below ``node`` of a `_trie` tree."""
+    branches = [re.escape(ch) + _trie_regex(sub) for ch, sub in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    if "" in node:
+        return f"(?:{'|'.join(branches)})?"
+    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+
 # ---------------------------------------------------------------------------------------------
 # fixed patterns
 
@@ -147,6 +174,7 @@ LIST_CLASS = re.compile(
     r"小镇|科创中心|中心|总部|大楼|地块|线路|道路|公路|高速|铁路|轨道交通|机构|银行|产业集群|"
     r"水电站|大国重器|装置|场所|市场|工厂|产线|生产线|景区|公园|馆|站|快速路|路|桥|隧道"
 )
+LIST_CLASS_WORDS = tuple(LIST_CLASS.pattern.split("|"))  # a plain alternation of words
 #: a list class that admits items without a head noun: 等8个项目, 等一批低空企业, 等12家芯片企业
 LOOSE_CLASS = re.compile(rf"^(?:{COUNT})?[^、]{{0,4}}(?:项目|企业|公司|集团|机构|银行|装置)(?:{COUNT})?$")
 SPLIT_AND = re.compile(r"以及|和|及|与")
@@ -168,11 +196,15 @@ HAS_NUMERAL = re.compile(r"[0-9一二两三四五六七八九十百千万]")
 STRIP_PHASE = re.compile(
     r"(?:[（(][^（()）]{1,12}[)）]|第?[一二三四五六七八九十\d]+(?:期|标段)(?:工程|项目)?|[A-Z]区)+$"
 )
+#: the characters a STRIP_PHASE match can end with (a quick test before the regex)
+PHASE_LAST = frozenset(")）期段程目区")
 LEAD_FIRST = re.compile(r"^.{0,8}?(?:首个|首家|首座|首条|首批|第一个)")
 LEAD_SCALE = re.compile(
     rf"^(?:新的|全新的?)?(?:[千百十]亿级|[千百]亿元级|万亿级|世界级|{NUMBER}(?:万吨|吨|万千瓦)级)"
 )
-SEP = re.compile(r"[，,；;：:。！？!?\n\r]|(?<=[\u4e00-\u9fff”）)])[ \u3000]+(?=[\u4e00-\u9fff“（(])")
+#: clause separators: punctuation, and a run of spaces between two Chinese words (the look-behind
+#: follows the first space, so that the regex can skip ahead to the next punctuation or space)
+SEP = re.compile(r"[，,；;：:。！？!?\n\r]|[ \u3000](?<=[\u4e00-\u9fff”）)][ \u3000])[ \u3000]*(?=[\u4e00-\u9fff“（(])")
 COUNT_START = re.compile(rf"^{COUNT}")
 TRAILING_BRACKET = re.compile(r"[（(][^()（）]*[)）]$")
 BAD_CHAR = re.compile(r"[，,。；;：:！？]")
@@ -185,6 +217,8 @@ COUNT_INSIDE = re.compile(rf"(?<![第\d.]){COUNT}(?!号|期|代|路|线|届|楼|
 COUNT_END = re.compile(rf"(?:{COUNT}|{MEASURE}|{NUMBER}(?:万元|亿元|元)?)$")
 MEASURE_LEAD = re.compile(rf"^{MEASURE}(?:的)?")
 INVEST_LEAD = re.compile(rf"^{INVEST}(?:的)?")
+#: any of the leads `_clean` drops (one quick test before trying them in turn)
+ANY_LEAD = re.compile("|".join(rx.pattern for rx in (INVEST_LEAD, MEASURE_LEAD, LEAD_FIRST, LEAD_SCALE)))
 SIZE_CLASS = re.compile(r"以上|以下|及以上|规模以上|亿元级|级以上")
 #: a programme: 医疗卫生强基工程, 康复护理扩容提升工程, 新时代立德树人工程 (kept when a facility is named
 #: inside it: 成吉思汗广场改造提升工程)
@@ -224,13 +258,15 @@ class _Patterns:
         # a trigger is any stage phrase or verb, unless it runs on into a longer word (建设银行,
         # 开工率, 运营中心, 建成区) or a count follows it (已入驻35家企业, 签约33个项目)
         self.trigger = re.compile(
-            rf"(?:{_alt(set(lex.stages) | set(lex.verbs))})"
+            rf"(?:{_trie(set(lex.stages) | set(lex.verbs))})"
             r"(?!(?<=建成|建设)区(?!级)|率|面积|规模|总量|项目数|金额|额度?|仪式|活动|大会|成本|资金|单位|者|方(?!案)|"
             r"后|时|前|期间|以来|银行|局|部|办|委|体系|机制|水平|标准|模式|能力|任务|计划|要求|指标|目标|用地)"
             r"(?!(?<=运营|规划|建设|管理|服务)(?:中心|馆))"
             r"(?<!新三板挂牌)(?<!上市挂牌)(?<!板挂牌)"
         )
         self.stage_at_end = re.compile(rf"(?:{FILLER})*(?P<stage>{stage_alt}){END_FILL}$")
+        # a quick test stage_at_end needs to pass: the text ends with a stage phrase
+        self.stage_tail = re.compile(rf"(?:{stage_alt}){END_FILL}$")
         self.prefix = re.compile(rf"(?:{PREFIX}|{verb_alt}|{INVEST}(?:的)?|{MEASURE}(?:的)?)+")
         self.filler_end = re.compile(rf"(?:{FILLER})+$")
         self.verb = re.compile(verb_alt)
@@ -238,6 +274,9 @@ class _Patterns:
         self.heads_long = re.compile(rf"(?:{_alt(h for h in lex.heads if len(h) > 1)})$")
         inside = (h for h in lex.heads if len(h) > 1 or h in "馆厅楼桥站厂库苑宫")
         self.heads_in = re.compile(rf"(?:{_alt(inside)})")
+        # every name a list can yield holds a head noun, a company ending or a list class (项目,
+        # 企业 ...) somewhere in its noun phrase, so text without any of them yields no names
+        self.name_word = re.compile(_trie({*lex.heads, *lex.companies, *LIST_CLASS_WORDS}))
         self.nonheads = re.compile(rf"(?:{_alt(lex.nonheads)})$")
         self.company = re.compile(rf"(?:{_alt(lex.companies)})$")
         self.generic = re.compile(_alt(lex.generic))
@@ -266,18 +305,25 @@ class _Item:
     end: int
 
 
+def _strip_phase(name: str) -> str:
+    """``name`` without a phase suffix such as 一期, 第二标段 or (南沙段) ('' when that is all it is)."""
+    return STRIP_PHASE.sub("", name) if name[-1:] in PHASE_LAST else name
+
+
+@lru_cache(maxsize=4096)
 def _head_of(name: str, p: _Patterns) -> str | None:
     """The head noun a name ends with (ignoring a phase suffix such as 一期 or (南沙段))."""
-    core = STRIP_PHASE.sub("", name) or name
+    core = _strip_phase(name) or name
     if p.nonheads.search(core):
         return None
     m = p.heads.search(core)
     return m.group() if m else None
 
 
+@lru_cache(maxsize=4096)
 def _is_generic(name: str, p: _Patterns, heads: bool = True) -> bool:
     """A name with less than two characters left once head nouns and generic words are removed."""
-    core = STRIP_PHASE.sub("", name) or name
+    core = _strip_phase(name) or name
     core = PUNCT_STRIP.sub("", core)
     if heads:
         core = p.heads.sub("", core)
@@ -288,9 +334,35 @@ def _is_generic(name: str, p: _Patterns, heads: bool = True) -> bool:
     return len(rest) < 2
 
 
+def _has_mask(text: str) -> bool:
+    """Can ``text`` hold a MASK span (a quote or a bracket)?"""
+    return "“" in text or "（" in text or "(" in text
+
+
 def _mask(text: str) -> str:
     """``text`` with the inside of quotes and brackets blanked out (same length, ends kept)."""
+    if not _has_mask(text):
+        return text
     return MASK.sub(lambda m: m.group()[0] + "＊" * (len(m.group()) - 2) + m.group()[-1], text)
+
+
+def _unmasked(text: str) -> str:
+    """``text`` without its quoted and bracketed spans."""
+    return MASK.sub("", text) if _has_mask(text) else text
+
+
+def _mask_quotes(text: str) -> str:
+    """``text`` with its quoted spans (“…”) blanked out, quotes included (same length)."""
+    if "“" not in text:
+        return text
+    return QUOTED.sub(lambda m: "＊" * len(m.group()), text)
+
+
+def _list_seps(masked: str) -> list[tuple[int, int]]:
+    """The spans of the list separators in a masked noun phrase."""
+    if "、" not in masked and "/" not in masked and "”“" not in masked:
+        return []
+    return [m.span() for m in LIST_SEP.finditer(masked)]
 
 
 def _split_list(np: str, base: int, p: _Patterns) -> list[_Item]:
@@ -300,12 +372,12 @@ def _split_list(np: str, base: int, p: _Patterns) -> list[_Item]:
     does not start with a word that modifies the left one (琶洲南大街及周边道路项目 stays whole).
     """
     masked = _mask(np)
+    has_and = "和" in masked or "及" in masked or "与" in masked
     items: list[_Item] = []
     start = 0
-    bounds = [(m.start(), m.end()) for m in LIST_SEP.finditer(masked)] + [(len(np), len(np))]
-    for sep_start, sep_end in bounds:
+    for sep_start, sep_end in [*_list_seps(masked), (len(np), len(np))]:
         piece, cur = np[start:sep_start], 0
-        for m in SPLIT_AND.finditer(masked, start, sep_start):
+        for m in SPLIT_AND.finditer(masked, start, sep_start) if has_and else ():
             a, b = m.start() - start, m.end() - start
             left, right = piece[cur:a], piece[b:]
             if a > cur and _head_of(left, p) and right and not NOT_SPLIT_AFTER_AND.match(right):
@@ -321,15 +393,14 @@ def _clean(item: _Item) -> _Item:
     text, start = item.text, item.start
     while True:
         before = text
-        for rx in (INVEST_LEAD, MEASURE_LEAD, LEAD_FIRST, LEAD_SCALE):
+        for rx in (INVEST_LEAD, MEASURE_LEAD, LEAD_FIRST, LEAD_SCALE) if ANY_LEAD.match(text) else ():
             m = rx.match(text)
             if m and m.end() < len(text):
                 text, start = text[m.end() :], start + m.end()
         k = text.rfind("——")
         if k >= 0 and k + 2 < len(text):
             text, start = text[k + 2 :], start + k + 2
-        masked = QUOTED.sub(lambda m: "＊" * len(m.group()), text)
-        k = masked.rfind("的")
+        k = _mask_quotes(text).rfind("的") if "的" in text else -1
         if k > 0 and (_patterns().leads.match(text) or COUNT_START.match(text)):
             return _Item("", start, start)  # 多个…的汽车生产基地: a plural, whatever follows
         if k >= 0 and len(text) - k - 1 >= 2:
@@ -343,13 +414,18 @@ def _clean(item: _Item) -> _Item:
     return _Item(trimmed, start, start + len(trimmed))
 
 
+def _may_be_name(name: str, status: str, p: _Patterns) -> bool:
+    """What `_valid` requires of an item of an unmarked list: a head noun, or a company for 落地/签约."""
+    return bool(_head_of(name, p)) or (status in ("落地", "签约") and bool(p.company.search(name)))
+
+
 def _valid(name: str, marked: bool, status: str, p: _Patterns, loose: bool = False) -> bool:
     """Does a list item read as the name of one project / facility / company?
 
     ``marked``: the list is marked as projects or companies ("等N个项目"); ``loose``: its class is
     bare (项目, 企业, 一批优质项目), so items without a head noun (三七互娱, 蚂蚁) count too.
     """
-    if not 2 <= len(name) <= 40 or len(STRIP_PHASE.sub("", name)) < 2:
+    if not 2 <= len(name) <= 40 or len(_strip_phase(name)) < 2:
         return False  # 二期工程 on its own is no name
     if p.leads.match(name) or COUNT_START.match(name) or COUNT_END.search(TRAILING_BRACKET.sub("", name)):
         return False
@@ -358,7 +434,7 @@ def _valid(name: str, marked: bool, status: str, p: _Patterns, loose: bool = Fal
     quoted = "".join(QUOTED.findall(name))
     if quoted and HAS_NUMERAL.search(quoted) and _is_generic(QUOTED.sub("", name) or "项目", p):
         return False  # slogans: “三高三快”, “百千万工程”, “两重”项目, “1+1+9”
-    inner = MASK.sub("", name)  # quoted / bracketed parts may hold anything
+    inner = _unmasked(name)  # quoted / bracketed parts may hold anything
     if CLAUSE_VERBS.search(inner) or SIZE_CLASS.search(inner) or COUNT_INSIDE.search(inner):
         return False
     act = ACTIVITY_END.search(inner)
@@ -387,8 +463,8 @@ def _tail_split(np: str, subject: bool) -> tuple[str, str | None, str | None, bo
     实现…", "三大平台"). ``plural`` when the phrase ends in a bare count or a batch ("大模型备案项目
     7个", "投建运营一批项目"), so it names a category, not projects.
     """
-    masked = QUOTED.sub(lambda m: "＊" * len(m.group()), np)
-    cands = [m for m in LIST_DENG.finditer(masked) if m.start() > 0]
+    masked = _mask_quotes(np)
+    cands = [m for m in LIST_DENG.finditer(masked) if m.start() > 0] if "等" in masked else []
     if cands:
         m = cands[-1]
         tail = np[m.end() :]
@@ -463,11 +539,16 @@ def _names(np: str, base: int, status: str, p: _Patterns, subject: bool) -> list
         and all(len(it.text) >= 4 and not ACTIVITY_END.search(it.text) for it in items[:-1])
     ):
         marked = True  # A、B项目: the last item's generic head covers the others
-    loose = marked and (cls is None or bool(LOOSE_CLASS.search(QUOTES.sub("", cls))))
-    out = [it for it in items if _valid(it.text, marked, status, p, loose)]
-    if len(out) < len(items) and not marked:
-        return []  # an unmarked list counts only when every item is a name
-    return out
+    if not marked:
+        # an unmarked list counts only when every item is a name, and an unmarked name ends with a
+        # head noun (or a company ending, for landings and signings): test that first, it is cheap
+        if all(_may_be_name(it.text, status, p) for it in items) and all(
+            _valid(it.text, False, status, p) for it in items
+        ):
+            return items
+        return []
+    loose = cls is None or bool(LOOSE_CLASS.search(QUOTES.sub("", cls)))
+    return [it for it in items if _valid(it.text, True, status, p, loose)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -529,73 +610,114 @@ def _prefix_end(c: str, start: int, end: int, p: _Patterns) -> int:
     return pre.end() if pre else start
 
 
+class _Reading(NamedTuple):
+    """The names a trigger yields, their stage, and the clause span that holds them and the trigger."""
+
+    found: list[_Item]
+    status: str  # set whenever found is not empty
+    span: tuple[int, int]
+
+
+_NOTHING = _Reading([], "", (0, 0))
+
+
+def _subject_reading(c: str, m: re.Match[str], pos: int, p: _Patterns) -> _Reading:
+    """Names in ``c[pos:m.start()]`` whose stage is the stage phrase ``m`` after them."""
+    if not p.name_word.search(c, pos, m.start()):
+        return _NOTHING  # no head noun, company ending or list class: no name can come out
+    pre = p.prefix.match(c, pos, m.start())
+    np_start = pre.end() if pre else pos
+    np = c[np_start : m.start()]
+    fm = p.filler_end.search(np)
+    if fm and fm.start() > 0:
+        np = np[: fm.start()]
+    verbs = p.verb.findall(c, pos, np_start)
+    status = _resolve(lexicon().stages[m.group()], verbs[-1] if verbs else None)
+    if not (status and np):
+        return _NOTHING
+    found = _names(np, np_start, status, p, subject=True)
+    lead = c[pos:np_start]
+    return _Reading(found, status, (pos + len(lead) - len(lead.lstrip()), m.end()))
+
+
+def _object_reading(c: str, m: re.Match[str], p: _Patterns) -> _Reading:
+    """Names after the verb ``m``, maybe closed by a stage phrase at the clause end."""
+    verbs = lexicon().verbs
+    rest_start = m.end()
+    if not p.name_word.search(c, rest_start):
+        return _NOTHING
+    status = None
+    np_end = len(c)
+    se = p.stage_at_end.search(c, rest_start) if p.stage_tail.search(c, rest_start) else None
+    if se and se.start() > rest_start:
+        status = _resolve(lexicon().stages[se.group("stage")], m.group())
+        if status:
+            np_end = se.start()
+    pre = p.prefix.match(c, rest_start, np_end)
+    np_start = pre.end() if pre else rest_start
+    if status is None:
+        # the verb nearest the names decides: 加快筹设 X -> 规划, 推动建设 X -> 在建
+        chain = [v for v in [m.group(), *p.verb.findall(c, rest_start, np_start)] if verbs[v] != "*"]
+        status = verbs[chain[-1]] if chain else None
+    if not status:
+        return _NOTHING
+    return _Reading(_names(c[np_start:np_end], np_start, status, p, subject=False), status, (m.start(), len(c)))
+
+
+def _takes_object(c: str, m: re.Match[str], pos: int, p: _Patterns) -> bool:
+    """Can the names follow trigger ``m`` (a verb, not 的-modifying, within reach of the clause end)?"""
+    word = m.group()
+    if word not in lexicon().verbs or c.startswith("的", m.end()) or len(c) - m.end() > REACH:
+        return False
+    # X落户Y: Y is where X landed, not a project (落户 takes an object only at the clause start)
+    return not (word in LANDING and _prefix_end(c, pos, m.start(), p) < m.start())
+
+
+def _mentions(c: str, off: int, reading: _Reading, prev: str, nxt: str, p: _Patterns) -> list[ProjectMention]:
+    """One mention per name found, with the investment and target the clause gives."""
+    found, status, span = reading
+    # an investment belongs to one project, never to a list ("X等56个项目开工，总投资约630亿元")
+    single = len(found) == 1 and not LIST_AFTER.match(c, found[0].end)
+    investment = _investment(c, span[0], found[0], prev, nxt, p) if single else None
+    around = c[span[0] : span[1]]
+    for it in found:
+        around = around.replace(c[it.start : it.end], "")
+    target = _target(around)
+    return [ProjectMention(it.text, status, off + span[0], off + span[1], investment, target) for it in found]
+
+
 def _scan_clause(c: str, off: int, prev: str, nxt: str, p: _Patterns) -> list[ProjectMention]:
-    lex = lexicon()
+    """Mentions in clause ``c`` (at document offset ``off``), trigger by trigger."""
+    stages = lexicon().stages
     out: list[ProjectMention] = []
     pos = 0
     for m in p.trigger.finditer(c):
         if m.start() < pos:
             continue
-        word = m.group()
-        found: list[_Item] = []
-        status: str | None = None
-        span = (0, 0)
+        reading = _NOTHING
         # subject reading: the names stand before the stage phrase (a list never spans more than
         # REACH characters; the bound keeps a long unpunctuated line linear)
         counted = COUNT_AT.match(c, m.end())
         pos = max(pos, m.start() - REACH)
-        if word in lex.stages and m.start() > pos and not counted:
-            pre = p.prefix.match(c, pos, m.start())
-            np_start = pre.end() if pre else pos
-            np = c[np_start : m.start()]
-            fm = p.filler_end.search(np)
-            if fm and fm.start() > 0:
-                np = np[: fm.start()]
-            verbs = p.verb.findall(c, pos, np_start)
-            status = _resolve(lex.stages[word], verbs[-1] if verbs else None)
-            if status and np:
-                found = _names(np, np_start, status, p, subject=True)
-                span = (pos + len(c[pos:np_start]) - len(c[pos:np_start].lstrip()), m.end())
+        if m.group() in stages and m.start() > pos and not counted:
+            reading = _subject_reading(c, m, pos, p)
         # object reading: the names follow the verb, maybe closed by a stage phrase
-        # X落户Y: Y is where X landed, not a project (落户 takes an object only at the clause start)
-        landed_at = word in LANDING and _prefix_end(c, pos, m.start(), p) < m.start()
-        if (
-            not found
-            and word in lex.verbs
-            and not landed_at
-            and not c.startswith("的", m.end())
-            and len(c) - m.end() <= REACH
-        ):
-            rest_start = m.end()
-            status = None
-            np_end = len(c)
-            se = p.stage_at_end.search(c, rest_start)
-            if se and se.start() > rest_start:
-                status = _resolve(lex.stages[se.group("stage")], word)
-                if status:
-                    np_end = se.start()
-            pre = p.prefix.match(c, rest_start, np_end)
-            np_start = pre.end() if pre else rest_start
-            if status is None:
-                # the verb nearest the names decides: 加快筹设 X -> 规划, 推动建设 X -> 在建
-                chain = [v for v in [word, *p.verb.findall(c, rest_start, np_start)] if lex.verbs[v] != "*"]
-                status = lex.verbs[chain[-1]] if chain else None
-            if status:
-                found = _names(c[np_start:np_end], np_start, status, p, subject=False)
-                span = (m.start(), len(c))
-        if not found or status is None:
+        if not reading.found and _takes_object(c, m, pos, p):
+            reading = _object_reading(c, m, p)
+        if not reading.found:
             continue
-        # an investment belongs to one project, never to a list ("X等56个项目开工，总投资约630亿元")
-        single = len(found) == 1 and not LIST_AFTER.match(c, found[0].end)
-        investment = _investment(c, span[0], found[0], prev, nxt, p) if single else None
-        around = c[span[0] : span[1]]
-        for it in found:
-            around = around.replace(c[it.start : it.end], "")
-        target = _target(around)
-        for it in found:
-            out.append(ProjectMention(it.text, status, off + span[0], off + span[1], investment, target))
-        pos = span[1]
+        out.extend(_mentions(c, off, reading, prev, nxt, p))
+        pos = reading.span[1]
     return out
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[str, int]]:
+    """The non-empty clauses of ``text[start:end]`` with their document offsets."""
+    bounds = [start]
+    for m in SEP.finditer(text, start, end):
+        bounds += [m.start(), m.end()]
+    bounds.append(end)
+    return [(text[a:b], a) for a, b in zip(bounds[::2], bounds[1::2], strict=True) if b > a]
 
 
 def find_projects(text: str, start: int, end: int) -> list[ProjectMention]:
@@ -605,14 +727,15 @@ def find_projects(text: str, start: int, end: int) -> list[ProjectMention]:
     holds the name and its stage word. One mention per name, in text order.
     """
     p = _patterns()
-    bounds = [start]
-    for m in SEP.finditer(text, start, end):
-        bounds += [m.start(), m.end()]
-    bounds.append(end)
-    clauses = [(text[a:b], a) for a, b in zip(bounds[::2], bounds[1::2], strict=True) if b > a]
+    # most sentences have no stage word or verb, or nothing a name could end with (a slice, not
+    # search(text, start, end): the trigger's look-behinds must not see the text before the sentence)
+    sentence = text[start:end]
+    if not p.trigger.search(sentence) or not p.name_word.search(sentence):
+        return []
+    clauses = _clauses(text, start, end)
     out: list[ProjectMention] = []
     for i, (c, off) in enumerate(clauses):
-        if not p.trigger.search(c):
+        if not p.trigger.search(c) or not p.name_word.search(c):
             continue
         prev = clauses[i - 1][0].strip() if i else ""
         nxt = clauses[i + 1][0].strip() if i + 1 < len(clauses) else ""
