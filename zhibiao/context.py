@@ -63,6 +63,8 @@ class Article:
     year: int | None  # the article's current year (今年)
     genre: str  # 'communique' | 'report' | 'news'
     sections: list[Section] = field(default_factory=list)
+    #: every place name in the article: (start, end, surface) in document offsets
+    place_names: list[tuple[int, int, str]] = field(default_factory=list)
 
     _starts: list[int] = field(default_factory=list, repr=False)
 
@@ -105,7 +107,8 @@ def split_articles(text: str, meta: dict[str, str] | None = None) -> list[Articl
     doc_date = document_date(text, meta.get("date"))
     title = _title(all_lines, meta.get("title"))
     doc_year = doc_date[0] if doc_date else _current_year(text, 0, len(text), title, None)
-    doc_place = place_of(text, 0, len(text), None, meta.get("place"))
+    named = gazetteer().mentions(text)  # every place name, scanned once for the whole document
+    doc_place = place_of(text, 0, len(text), None, meta.get("place"), named)
     articles = []
     for k, first in enumerate(starts):
         last = starts[k + 1] - 1 if k + 1 < len(starts) else len(all_lines) - 1
@@ -114,7 +117,7 @@ def split_articles(text: str, meta: dict[str, str] | None = None) -> list[Articl
             a_start = 0
         title = _title(all_lines[first:last + 1], meta.get("title") if k == 0 else None)
         if len(starts) > 1:
-            place = place_of(text, a_start, a_end, doc_place) or doc_place
+            place = place_of(text, a_start, a_end, doc_place, None, named) or doc_place
             date = document_date(text[a_start:a_end])
         else:
             place, date = doc_place, doc_date
@@ -122,6 +125,7 @@ def split_articles(text: str, meta: dict[str, str] | None = None) -> list[Articl
         genre = "communique" if _COMMUNIQUE.search(title) else (
             "report" if _is_report(text, a_start, a_end) else "news")
         art = Article(a_start, a_end, title, place, year, genre)
+        art.place_names = [m for m in named if a_start <= m[0] < a_end]
         art.sections = _sections(all_lines[first:last + 1], art)
         if art.genre == "news" and not art.sections:
             art.sections = _reported_period(all_lines[first:last + 1], art)
@@ -247,15 +251,22 @@ def _sections(article_lines: list[Line], art: Article) -> list[Section]:
     return sections
 
 
-def place_of(text: str, start: int, end: int, context: Place | None, hint: str | None = None) -> Place | None:
-    """The place a stretch of text is about: its headline's most specific place, else its most named one."""
+def place_of(text: str, start: int, end: int, context: Place | None, hint: str | None = None,
+             named: list[tuple[int, int, str]] | None = None) -> Place | None:
+    """The place a stretch of text is about: its headline's most specific place, else its most named one.
+
+    ``named`` are the document's place names (document offsets) when already scanned.
+    """
     gaz = gazetteer()
     if hint:
         found = gaz.resolve(hint, context)
         if found:
             return found
     body = text[start:end]
-    mentions = [(s, e, t) for s, e, t in gaz.mentions(body)]
+    if named is None:
+        mentions = gaz.mentions(body)
+    else:
+        mentions = [(s - start, e - start, t) for s, e, t in named if start <= s and e <= end]
     if not mentions:
         return None
     counts = Counter(t for _, _, t in mentions)

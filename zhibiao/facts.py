@@ -107,7 +107,7 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                    tables: Sequence[Table]) -> Iterator[dict]:
     gaz = gazetteer()
     # every place named in the article, by start offset (one scan instead of one per sentence)
-    named = _Named({art.start + s: (art.start + e, t) for s, e, t in gaz.mentions(text[art.start:art.end])})
+    named = _Named({s: (e, t) for s, e, t in art.place_names})
     in_headline = True
     for line in _lines_in(text, art):
         if any(t.start <= line.start < t.end for t in tables):
