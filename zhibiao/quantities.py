@@ -192,9 +192,13 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
         q = _from_match(text, m, start)
         if q:
             found.extend(q)
-    found.extend(_ranks(text, start, end, found))
-    found.extend(_fractions(text, start, end, found))
-    ratios = _ratios(text, start, end)
+    sentence = text[start:end]
+    # cheap substring tests keep the rarer scans off sentences that cannot hold their forms
+    if "第" in sentence:
+        found.extend(_ranks(text, start, end, found))
+    if "成" in sentence or "分之" in sentence:
+        found.extend(_fractions(text, start, end, found))
+    ratios = _ratios(text, start, end) if (":" in sentence or "：" in sentence) else []
     if ratios:
         found = [q for q in found if not any(r.start <= q.start < r.end for r in ratios)]
         found.extend(ratios)
@@ -222,7 +226,7 @@ def _skip(text: str, m: re.Match[str], floor: int) -> bool:
         return True
     if unit in ARABIC_CLASSIFIERS and not m.group("ar"):
         return True
-    if m.group("ar") and re.fullmatch(r"(?:19|20)\d\d", m.group("ar")) and prev in "“《":
+    if prev and prev in "“《" and m.group("ar") and _YEAR_LIKE.fullmatch(m.group("ar")):
         return True  # a year opening a name: “2024人工智能…”
     if _in_quoted_name(text, s, e, floor, bool(m.group("cn") or m.group("bare"))):
         return True
@@ -246,6 +250,9 @@ def _skip(text: str, m: re.Match[str], floor: int) -> bool:
         and re.match(r"[的]?(?:项目|企业|工业|重点|产业|固定资产)", text[e:e + 5])
         and not re.search(r"(?:投资|达|实现|完成|规模)$", text[max(floor, s - 4):s])
     )
+
+
+_YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
 
 
 def _in_quoted_name(text: str, s: int, e: int, floor: int, chinese: bool) -> bool:
