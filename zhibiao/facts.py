@@ -179,12 +179,16 @@ def _indicator(text: str, q: Quantity, subj: _Subject) -> str | None:
     """The indicator id of a quantity's subject, tried as cleaned and as written before the number."""
     if text.startswith("的", q.end) or re.match(r"(?:以上|以下)?的", text[q.end:q.end + 3]):
         return None  # a condition ("投资5000万元以上的项目"), not a measurement
-    tax = taxonomy()
-    for candidate in (subj.text, _strip_place(subj.text), text[subj.start:q.start]):
-        found = tax.match(_strip_place(candidate), q.unit, q.measure) if candidate else None
+    for candidate in dict.fromkeys((subj.text, text[subj.start:q.start])):
+        found = _match(_strip_place(candidate), q.unit, q.measure) if candidate else None
         if found:
             return found
     return None
+
+
+@lru_cache(maxsize=65536)
+def _match(subject: str, unit: str, measure: str) -> str | None:
+    return taxonomy().match(subject, unit, measure)
 
 
 @lru_cache(maxsize=65536)
@@ -215,18 +219,14 @@ def _round(value: float) -> float | int:
 
 def _clause_start(text: str, floor: int, pos: int) -> int:
     """Start of the clause ending at ``pos``; a bracketed aside "（市级、袁州区）" belongs to it."""
-    i = pos
-    while i > floor:
-        ch = text[i - 1]
-        if ch in "）)":
-            opening = max(text.rfind("（", floor, i - 1), text.rfind("(", floor, i - 1))
+    while True:
+        i = max(text.rfind(ch, floor, pos) for ch in _CLAUSE_BREAK)
+        if i >= 0 and text[i] in "）)":
+            opening = max(text.rfind("（", floor, i), text.rfind("(", floor, i))
             if opening >= 0 and i - opening <= 20:
-                i = opening
+                pos = opening
                 continue
-        if ch in _CLAUSE_BREAK:
-            break
-        i -= 1
-    return i
+        return i + 1 if i >= 0 else floor
 
 
 def _clean_subject(text: str, start: int, end: int) -> _Subject:
