@@ -157,13 +157,16 @@ def _current_year(text: str, start: int, end: int, title: str, date: tuple[int, 
             return int(m.group(1)) + 1
     # "去年…在2023年…考核中": a paragraph tying 去年 to a written year
     body = text[start:end]
-    for m in re.finditer(r"[^\n]*(?:去年|过去一年|过去的一年|一年来)[^\n]*", body):
-        years = {int(y) for y in _YEAR.findall(m.group())}
+    for m in _PAST_YEAR_WORD.finditer(body):
+        line_end = body.find("\n", m.end())
+        line = body[body.rfind("\n", 0, m.start()) + 1:line_end if line_end >= 0 else len(body)]
+        years = {int(y) for y in _YEAR.findall(line)}
         if len(years) == 1:
             return years.pop() + 1
     return _year_from_events(body)
 
 
+_PAST_YEAR_WORD = re.compile(r"去年|过去一年|过去的一年|一年来")
 _LAST_YEAR = re.compile(r"去年|过去一年|过去的一年|上年")
 _ANNIVERSARY = re.compile(r"(迎接|庆祝|喜迎)?(建党|新中国成立|改革开放)(\d{2,3}|[一二三四五六七八九十百]+)周年")
 _ANNIVERSARY_BASE = {"建党": 1921, "新中国成立": 1949, "改革开放": 1978}
