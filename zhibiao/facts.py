@@ -22,7 +22,7 @@ from zhibiao.policies import find_policies, policy_title
 from zhibiao.projects import find_projects
 from zhibiao.quantities import Quantity, find_quantities
 from zhibiao.tables import table_cells
-from zhibiao.text import Line, Span, is_heading, lines, sentences
+from zhibiao.text import Span, is_heading, lines, sentences
 
 #: Words that make a statement a target (plan, goal, expectation).
 _TARGET = re.compile(
@@ -109,7 +109,7 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
     # every place named in the article, by start offset (one scan instead of one per sentence)
     named = _Named({s: (e, t) for s, e, t in art.place_names})
     in_headline = True
-    for line in _lines_in(text, art):
+    for line in lines(text, art.start, art.end):
         if any(t.start <= line.start < t.end for t in tables):
             continue  # table rows are read cell by cell
         # headlines repeat what the body says: facts are taken from the body
@@ -162,10 +162,6 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                     policy=policy_name or art.title, beneficiary=rule.beneficiary,
                     condition=rule.condition, rate=rule.rate, cap=rule.cap,
                 )
-
-
-def _lines_in(text: str, art: Article) -> list[Line]:
-    return [ln for ln in lines(text[:art.end]) if ln.start >= art.start]
 
 
 def _record(rtype: str, doc: str, place: Place | None, text: str, start: int, end: int, **fields) -> dict:

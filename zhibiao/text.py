@@ -33,10 +33,13 @@ class Line:
     text: str
 
 
-def lines(text: str) -> list[Line]:
-    """Every non-blank line of ``text`` with its offsets, surrounding white space trimmed."""
+_LINE = re.compile(r"[^\n]+")
+
+
+def lines(text: str, start: int = 0, end: int | None = None) -> list[Line]:
+    """Every non-blank line of ``text[start:end]`` with its offsets, surrounding white space trimmed."""
     out = []
-    for m in re.finditer(r"[^\n]+", text):
+    for m in _LINE.finditer(text, start, len(text) if end is None else end):
         raw = m.group()
         stripped = raw.strip(" \t\u3000\r\xa0")
         if not stripped:
