@@ -49,6 +49,7 @@ _TRAIL = re.compile(
     r"位居|居|列|排名|排|保持|占|比重|以上|的|再|又|仅|用时|仅用时|控制在|稳定在|在|增速|增幅|增收|减收|增支|减支|"
     r"[比较由从](?:19|20)\d\d年的?|(?:19|20)\d\d年的|比上年同期|较上年同期|按可比口径|按同口径|同口径|按可比价格计算)+$"
 )
+_NOTES = re.compile(r"(?:附件[:：]?)?(?:名词解释|名词注释|词语解释|注释|附注)[:：]?")
 _ASIDE = re.compile(r"[（(][^（()）]{0,8}[)）]|同比")
 
 
@@ -112,6 +113,8 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
     for line in lines(text, art.start, art.end):
         if any(t.start <= line.start < t.end for t in tables):
             continue  # table rows are read cell by cell
+        if _NOTES.fullmatch(re.sub(r"\s", "", line.text)):
+            break  # a glossary of terms explains words; its numbers are definitions, not facts
         # headlines repeat what the body says: facts are taken from the body
         in_headline = in_headline and is_heading(line.text)
         if in_headline:

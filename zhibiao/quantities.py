@@ -309,7 +309,7 @@ def _from_match(text: str, m: re.Match[str], floor: int) -> list[Quantity]:
         measure = "level" if base in ("元", "美元") else "rate"
     elif measure == "level" and _RATE_SUBJECT.search(_clause_before(text, q_start, floor)):
         measure = "rate"
-    elif measure == "level" and _CHANGE_SUBJECT.search(_clause_before(text, q_start, floor)):
+    elif measure == "level" and _CHANGE_SUBJECT.search(_clause_before(text, q_start, floor).split("、")[-1]):
         measure = "change"
     elif measure == "share" and _GROWTH_AFTER.match(text, m.end()):
         measure = "growth"
