@@ -19,8 +19,8 @@ from zhibiao.facts import extract
 from zhibiao.load import load_path
 
 #: Regression floors (F1), measured on the dev gold.
-FLOORS = {"quantity": 0.84, "indicator": 0.94, "project": 0.84, "policy": 0.95}
-FLOORS_REAL = {"quantity": 0.95, "indicator": 0.95, "project": 0.80}
+FLOORS = {"quantity": 0.87, "indicator": 0.95, "project": 0.84, "policy": 0.95}
+FLOORS_REAL = {"quantity": 0.96, "indicator": 0.96, "project": 0.80}
 #: Floors on documents annotated by hand for this project, independently of the extractor
 #: (tests/data/gold-own, genres the dev gold lacks: monthly economic news, project lists).
 FLOORS_OWN = {"quantity": 0.78, "indicator": 0.72}
