@@ -1,0 +1,301 @@
+"""Ingest: files → loaded, extracted documents → the fact base, one transaction per document.
+
+A file is known by its content key: the SHA-256 of its bytes, its sidecar metadata file and
+the options that change its facts (``--date``, ``--encoding``). Keys already stored as
+current are skipped before anything is loaded or extracted, so running the same command
+again after a crash only does the work that is left. Loading and extraction (the slow part)
+run in worker processes when there are enough files; the main process writes, in order.
+
+A database error that will not go away by itself (locked past the timeout, disk full) stops
+the batch; every document written before it stays complete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import DataError, IntegrityError
+
+from zhibiao.store import Store, StoreError
+from zhibiao.store.db import translate
+from zhibiao.store.write import PlaceSync, Prepared, Written, sync_indicators, write_document
+
+#: Below this many files to extract, worker processes cost more than they save.
+PARALLEL_FROM = 8
+
+
+@dataclass
+class Failure:
+    """A file that could not be ingested, and why (one line)."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        """``path: reason``."""
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass
+class Summary:
+    """What one ingest did."""
+
+    stored: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    facts_added: int = 0
+    facts_removed: int = 0
+    failed: list[Failure] = field(default_factory=list)
+    stopped: str | None = None  # why the batch stopped early, if it did
+    not_done: int = 0  # files left when it stopped
+    documents: list[tuple[str, int, str]] = field(default_factory=list)  # (status, doc id, name)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """No file failed and the batch ran to its end."""
+        return not self.failed and self.stopped is None
+
+    def lines(self, where: str) -> list[str]:
+        """The summary as printed by ``zhibiao ingest``."""
+        head = (f"{where}: {self.stored} documents stored, {self.replaced} replaced by a new version, "
+                f"{self.unchanged} unchanged, {len(self.failed)} failed; {self.facts_added:,} facts added")
+        if self.facts_removed:
+            head += f" ({self.facts_removed:,} facts of older versions removed)"
+        out = [head + f" in {self.seconds:.1f} s"]
+        if self.failed:
+            out.append("failed:")
+            out.extend(f"  {f}" for f in self.failed)
+        if self.stopped:
+            out.append(f"stopped early: {self.stopped}; {self.not_done} files not processed "
+                       "(run the same command again to finish)")
+        return out
+
+
+def content_key(path: Path, date: str | None = None, encoding: str | None = None) -> tuple[str, int]:
+    """SHA-256 over the file's bytes, its sidecar ``.meta.json`` and the options; and its size."""
+    h = hashlib.sha256()
+    data = path.read_bytes()
+    h.update(data)
+    for sidecar in (path.with_name(path.name + ".meta.json"), path.with_name(path.stem + ".meta.json")):
+        if sidecar.is_file():
+            h.update(b"\0sidecar\0" + sidecar.read_bytes())
+            break
+    h.update(b"\0options\0" + json.dumps([date, encoding]).encode())
+    return h.hexdigest(), len(data)
+
+
+def prepare(path: Path, key: str, size: int, date: str | None = None, encoding: str | None = None) -> Prepared:
+    """Load and extract one file (raises `zhibiao.load.LoadError` when it cannot be read)."""
+    from zhibiao.facts import extract
+    from zhibiao.load import load_path
+
+    doc = load_path(path, encoding=encoding)
+    if date:
+        doc.meta["date"] = date
+    records = extract(doc.text, doc.name, doc.meta, doc.tables)
+    return Prepared(path=str(path.resolve()), name=doc.name, sha256=key, size=size, format=doc.format,
+                    encoding=doc.encoding, meta=dict(doc.meta), text=doc.text, records=records)
+
+
+def _prepare_safe(job: tuple[Path, str, int, str | None, str | None]) -> Prepared | Failure:
+    from zhibiao.load import LoadError
+
+    path = job[0]
+    try:
+        return prepare(*job)
+    except LoadError as err:
+        return Failure(err.path, err.reason)
+    except Exception as err:  # an extractor bug must not stop the batch; report it for this file
+        return Failure(str(path), f"extraction failed ({type(err).__name__}: {err})")
+
+
+def _die_with_parent() -> None:
+    """Worker initializer: on Linux, be killed when the ingesting process dies (even by kill -9)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:  # not Linux: workers still end when their queue closes
+        return
+
+
+def _prepared(jobs: list[tuple[Path, str, int, str | None, str | None]], workers: int
+              ) -> Iterator[Prepared | Failure]:
+    if workers <= 1 or len(jobs) < PARALLEL_FROM:
+        for job in jobs:
+            yield _prepare_safe(job)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from zhibiao.places import gazetteer
+
+    gazetteer()  # loaded once here, shared by forked workers
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_die_with_parent) as pool:
+        try:
+            yield from pool.map(_prepare_safe, jobs, chunksize=1)
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _known_keys(store: Store, keys: list[str]) -> dict[str, tuple[int, str]]:
+    from sqlalchemy import select
+
+    from zhibiao.store.schema import documents
+
+    found: dict[str, tuple[int, str]] = {}
+    with store.read() as conn:
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            q = select(documents.c.sha256, documents.c.id, documents.c.name).where(
+                documents.c.sha256.in_(chunk), documents.c.is_current)
+            for sha, doc_id, name in conn.execute(q):
+                found[sha] = (doc_id, name)
+    return found
+
+
+def default_workers() -> int:
+    """Worker processes for extraction: the CPUs this process may use, at most 8."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 8))
+
+
+def ingest(store: Store, inputs: Iterable[str], *, date: str | None = None, encoding: str | None = None,
+           force: bool = False, workers: int | None = None,
+           on_error: Callable[[str], None] | None = None,
+           progress: Callable[[int, int, Summary], None] | None = None) -> Summary:
+    """Ingest files, folders and glob patterns into `store`; see the module docstring.
+
+    `on_error` is called with each failure as it happens; `progress(done, total, summary)`
+    after each file.
+    """
+    from zhibiao.load import LoadError, iter_inputs
+
+    started = time.perf_counter()
+    summary = Summary()
+
+    def fail(path: str, reason: str) -> None:
+        summary.failed.append(Failure(path, reason))
+        if on_error:
+            on_error(f"{path}: {reason}")
+
+    paths: list[Path] = []
+    for item in iter_inputs(inputs):
+        if isinstance(item, LoadError):
+            fail(item.path, item.reason)
+        else:
+            paths.append(item)
+    jobs = []
+    for path in paths:
+        try:
+            key, size = content_key(path, date, encoding)
+        except OSError as err:
+            fail(str(path), f"cannot read ({err.strerror or err})")
+            continue
+        jobs.append((path, key, size, date, encoding))
+    total = len(jobs)
+    done = 0
+    try:
+        sync_indicators(store)
+        known = {} if force else _known_keys(store, [j[1] for j in jobs])
+        todo = []
+        for job in jobs:
+            if job[1] in known:
+                summary.unchanged += 1
+                summary.documents.append(("unchanged", known[job[1]][0], job[0].name))
+                done += 1
+            else:
+                todo.append(job)
+        if progress and done:
+            progress(done, total, summary)
+        sync = PlaceSync()
+        for result in _prepared(todo, default_workers() if workers is None else workers):
+            if isinstance(result, Failure):
+                fail(result.path, result.reason)
+            else:
+                try:
+                    written = write_document(store, result, force=force, place_sync=sync)
+                except (DataError, IntegrityError) as err:  # this document's data, not the database
+                    fail(result.path or result.name, f"could not store ({str(err.orig).strip().splitlines()[0]})")
+                else:
+                    _count(summary, written, result.name)
+            done += 1
+            if progress:
+                progress(done, total, summary)
+    except KeyboardInterrupt:
+        summary.stopped = "interrupted"
+    except StoreError as err:
+        summary.stopped = str(err)
+    except Exception as err:
+        translated = translate(err, store.where)
+        if translated is None:
+            raise
+        summary.stopped = str(translated)
+    summary.not_done = total - done
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _count(summary: Summary, written: Written, name: str) -> None:
+    if written.status == "unchanged":
+        summary.unchanged += 1
+    elif written.status == "replaced":
+        summary.replaced += 1
+    else:
+        summary.stored += 1
+    summary.facts_added += written.facts_added
+    summary.facts_removed += written.facts_removed
+    summary.documents.append((written.status, written.doc_id, name))
+
+
+class Progress:
+    """Progress on stderr: a live bar on a terminal, a line every 10% elsewhere (long batches only)."""
+
+    def __init__(self, stream: Any = None, min_files: int = 10) -> None:
+        """Report to `stream` (stderr) when a batch has at least `min_files` files."""
+        self.stream = stream or sys.stderr
+        self.min_files = min_files
+        self._bar: Any = None
+        self._task: Any = None
+        self._last_step = -1
+
+    def __call__(self, done: int, total: int, summary: Summary) -> None:
+        """Report that `done` of `total` files are handled."""
+        if total < self.min_files:
+            return
+        if self.stream.isatty():
+            if self._bar is None:
+                from rich.console import Console
+                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+                self._bar = Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+                                     TextColumn("{task.fields[facts]} facts"), TimeRemainingColumn(),
+                                     console=Console(file=self.stream), transient=True)
+                self._bar.start()
+                self._task = self._bar.add_task("ingest", total=total, facts="0")
+            self._bar.update(self._task, completed=done, facts=f"{summary.facts_added:,}")
+            return
+        step = done * 10 // total
+        if step != self._last_step and total >= 100:
+            self._last_step = step
+            print(f"ingest: {done}/{total} files, {summary.facts_added:,} facts added", file=self.stream, flush=True)
+
+    def close(self) -> None:
+        """Remove the live bar."""
+        if self._bar is not None:
+            self._bar.stop()

@@ -1,0 +1,1 @@
+"""Alembic migrations of the fact base (run through `zhibiao.store.db`)."""

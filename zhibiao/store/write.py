@@ -1,0 +1,174 @@
+"""Storing one document and its facts: one transaction, idempotent by content hash.
+
+- A current document with the same hash exists → nothing is written (``unchanged``).
+- A current document at the same path has another hash → the new one becomes the next
+  version, the old one stops being current and its facts are deleted, all in the same
+  transaction as the new facts (``replaced``).
+- Otherwise the document is ``stored`` as version 1.
+
+The partial unique indexes (one current row per hash, one per path) make a second process
+ingesting the same file at the same time fail cleanly; that failure is reported as unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from zhibiao.store.db import Store
+from zhibiao.store.rows import fact_row
+from zhibiao.store.schema import documents, facts, indicators, places
+
+
+@dataclass
+class Prepared:
+    """A loaded and extracted document, ready to be written (built outside any transaction)."""
+
+    path: str | None  # absolute path, the key for versions
+    name: str
+    sha256: str
+    size: int
+    format: str
+    encoding: str | None
+    meta: dict[str, Any]
+    text: str
+    records: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Written:
+    """What `write_document` did."""
+
+    status: str  # stored | replaced | unchanged
+    doc_id: int
+    facts_added: int = 0
+    facts_removed: int = 0
+    same_as: str | None = None  # for unchanged: the stored document's path or name
+
+
+def _extractor() -> str:
+    from zhibiao import __version__
+
+    return f"zhibiao {__version__}"
+
+
+def _insert_ignore(store: Store, table: Any, rows: list[dict[str, Any]], key: str) -> Any:
+    if store.is_sqlite:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    return dialect_insert(table).values(rows).on_conflict_do_nothing(index_elements=[key])
+
+
+class PlaceSync:
+    """Adds the places facts refer to (and their ancestors) to ``places``, once per code."""
+
+    def __init__(self) -> None:
+        """Start with no code known to be stored."""
+        self._known: set[str] = set()
+        self._pending: set[str] = set()
+
+    def ensure(self, store: Store, conn: Connection, codes: set[str]) -> None:
+        """Insert the missing places among `codes` and their ancestors (inside `conn`'s transaction)."""
+        from zhibiao.places import gazetteer
+
+        todo = codes - self._known
+        if not todo:
+            return
+        gaz = gazetteer()
+        rows: dict[str, dict[str, Any]] = {}
+        for code in todo:
+            place = gaz.by_code(code)
+            chain = [place, *gaz.ancestors(place)] if place else []
+            for p in chain:
+                rows[p.code] = {"code": p.code, "name": p.name, "full_name": p.full_name, "level": p.level,
+                                "parent_code": p.parent_code}
+        if rows:
+            conn.execute(_insert_ignore(store, places, list(rows.values()), "code"))
+        # known only once the transaction commits; a rollback just re-inserts (ignored) next time
+        self._pending = set(rows) | todo
+
+    def committed(self) -> None:
+        """Remember the codes of the last `ensure` as stored."""
+        self._known |= self._pending
+        self._pending = set()
+
+
+def sync_indicators(store: Store) -> None:
+    """Write the package's indicator taxonomy into ``indicators`` (insert new, update changed)."""
+    from zhibiao.indicators import taxonomy
+
+    rows = [{"id": i.id, "name": i.name, "aliases": "|".join(i.aliases), "unit": i.unit}
+            for i in taxonomy().indicators.values()]
+    with store.write() as conn:
+        stored = {r.id: r for r in conn.execute(select(indicators))}
+        new = [r for r in rows if r["id"] not in stored]
+        changed = [r for r in rows if r["id"] in stored and tuple(stored[r["id"]]) != tuple(r.values())]
+        if new:
+            conn.execute(insert(indicators), new)
+        for r in changed:
+            conn.execute(update(indicators).where(indicators.c.id == r["id"]).values(**r))
+
+
+def _same_content(conn: Connection, sha256: str) -> Any:
+    return conn.execute(select(documents.c.id, documents.c.path, documents.c.name)
+                        .where(documents.c.sha256 == sha256, documents.c.is_current)).first()
+
+
+def write_document(store: Store, doc: Prepared, *, force: bool = False, place_sync: PlaceSync | None = None
+                   ) -> Written:
+    """Store `doc` and its facts in one transaction (see the module docstring for the rules)."""
+    sync = place_sync or PlaceSync()
+    try:
+        with store.write() as conn:
+            written = _write(store, conn, doc, force, sync)
+    except IntegrityError:
+        # another process stored the same content or path between our check and our insert
+        with store.read() as conn:
+            same = _same_content(conn, doc.sha256)
+        if same is None:
+            raise
+        return Written("unchanged", same.id, same_as=same.path or same.name)
+    if written.status != "unchanged":
+        sync.committed()
+    return written
+
+
+def _write(store: Store, conn: Connection, doc: Prepared, force: bool, sync: PlaceSync) -> Written:
+    same = _same_content(conn, doc.sha256)
+    if same is not None and not force:
+        return Written("unchanged", same.id, same_as=same.path or same.name)
+    previous = None
+    if same is not None:
+        previous = conn.execute(select(documents).where(documents.c.id == same.id)).first()
+    elif doc.path is not None:
+        previous = conn.execute(select(documents).where(documents.c.path == doc.path, documents.c.is_current)).first()
+    removed = 0
+    if previous is not None:
+        removed = conn.execute(delete(facts).where(facts.c.doc_id == previous.id)).rowcount or 0
+        conn.execute(update(documents).where(documents.c.id == previous.id).values(is_current=False))
+    version = 1
+    if doc.path is not None:
+        version = (conn.execute(select(func.max(documents.c.version)).where(documents.c.path == doc.path)).scalar()
+                   or 0) + 1
+    meta = doc.meta
+    doc_id = conn.execute(insert(documents).values(
+        path=doc.path, name=doc.name, format=doc.format, encoding=doc.encoding, sha256=doc.sha256, size=doc.size,
+        version=version, is_current=True, previous_id=previous.id if previous is not None else None,
+        title=meta.get("title"), date=meta.get("date"), place=meta.get("place"),
+        meta=json.dumps(meta, ensure_ascii=False, sort_keys=True), text=doc.text, n_facts=len(doc.records),
+        extractor=_extractor(), ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    ).returning(documents.c.id)).scalar_one()
+    rows = [fact_row(rec, doc_id, seq) for seq, rec in enumerate(doc.records)]
+    if rows:
+        conn.execute(insert(facts), rows)
+    codes = {r["region_code"] for r in rows if r["region_code"]}
+    if codes:
+        sync.ensure(store, conn, codes)
+    status = "replaced" if previous is not None else "stored"
+    return Written(status, doc_id, facts_added=len(rows), facts_removed=removed)
