@@ -1,4 +1,5 @@
-"""Command-line interface: `zhibiao extract`, `text`, `eval` and `demo`."""
+"""Command-line interface: `zhibiao extract`, `text`, `eval`, the fact base (`ingest`, `query`, `compare`,
+`targets`, `conflicts`, `show`, `doc`) and `demo`."""
 
 from __future__ import annotations
 
@@ -161,23 +162,168 @@ def evaluate(
     print(json.dumps(result["scores"], ensure_ascii=False) if as_json else format_scores(result))
 
 
-@app.command()
-def demo() -> None:
-    """Extract the real documents bundled with zhibiao and print their facts as a table."""
-    from importlib.resources import as_file, files
-
-    bundled = files("zhibiao.data").joinpath("demo")
-    with as_file(bundled) as folder:
-        failures: list[str] = []
-        total = 0
-        for doc in _documents([str(folder)], None, None, failures):
-            records = _facts(doc, False)
-            total += len(records)
-            print(f"\n{doc.name}: {len(records)} facts")
-            _table(records, sys.stdout)
-        print(f"\n{total} facts. Next: zhibiao extract YOUR_FILES --format jsonl > facts.jsonl")
-
-
 def main() -> None:
     """Entry point of the `zhibiao` console script."""
     app()
+
+
+# --------------------------------------------------------------------------- fact base
+# Thin wrappers: the work is in zhibiao.commands (and zhibiao.store, ingest, query, compare, targets).
+
+DbOption = Annotated[str | None, typer.Option(
+    "--db", envvar="ZHIBIAO_DB", show_envvar=True,
+    help="The fact base: a path (default ./zhibiao.db) or a URL (sqlite:///PATH, postgresql://…).")]
+FormatOption = Annotated[str | None, typer.Option(
+    "--format", "-f", help="table, csv, json, jsonl, xlsx or parquet (default: from -o's extension, else table).")]
+OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")]
+NoBomOption = Annotated[bool, typer.Option("--no-bom", help="CSV without the UTF-8 BOM Excel needs.")]
+PlaceOption = Annotated[list[str] | None, typer.Option(
+    "--place", "-p", help="Place name, alias, full name or 6-digit code (repeatable).")]
+WithinOption = Annotated[str | None, typer.Option(help="A place and every place below it (--within 广州市).")]
+IndicatorOption = Annotated[list[str] | None, typer.Option(
+    "--indicator", "-i", help="Indicator id or any of its names: gdp, 地区生产总值, GDP (repeatable).")]
+
+
+def _described(command: str) -> str:
+    return "zhibiao " + " ".join([command, *sys.argv[2:]]) if len(sys.argv) > 1 else f"zhibiao {command}"
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive) or glob patterns.")],
+    db: DbOption = None,
+    date: Annotated[str | None, typer.Option(help="The documents' date (YYYY-MM-DD) when the text lacks one.")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Decode text files with this encoding.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Extract again even documents already stored.")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Extraction processes (default: CPUs).")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every document.")] = False,
+) -> None:
+    """Extract documents and store them with their facts (idempotent: unchanged files are skipped)."""
+    from zhibiao import commands
+
+    raise typer.Exit(commands.run(lambda: commands.ingest(db, paths, date, encoding, force, jobs, verbose)))
+
+
+@app.command()
+def query(
+    place: PlaceOption = None,
+    within: WithinOption = None,
+    indicator: IndicatorOption = None,
+    period: Annotated[str | None, typer.Option(help="2023, 2024H1, … or a range of years 2019:2025.")] = None,
+    kind: Annotated[str | None, typer.Option(help="actual or target.")] = None,
+    measure: Annotated[str | None, typer.Option(help="level, growth, change, share, rank or rate.")] = None,
+    fact_type: Annotated[str | None, typer.Option("--type", help="quantity, project or policy.")] = None,
+    search: Annotated[str | None, typer.Option(
+        "--search", "-s", help="Words in the subject or evidence (all must occur): 新能源汽车 投资.")] = None,
+    doc: Annotated[int | None, typer.Option(help="Only this document id.")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most N rows (tables default to 100; 0: all).")] = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    no_bom: NoBomOption = False,
+    db: DbOption = None,
+) -> None:
+    """Find stored facts by place, indicator, period, kind, measure, type and words."""
+    from zhibiao import commands
+    from zhibiao.query import Filters
+
+    flt = Filters(place=place, within=within, indicator=indicator, period=period, kind=kind, measure=measure,
+                  type=fact_type, search=search, doc=doc)
+    raise typer.Exit(commands.run(lambda: commands.query(db, flt, fmt, output, limit, not no_bom,
+                                                         _described("query"))))
+
+
+@app.command()
+def compare(
+    indicator: Annotated[str, typer.Option("--indicator", "-i", help="Indicator id or name: gdp, 地区生产总值.")],
+    measure: Annotated[str, typer.Option(help="level, growth, change, share, rank or rate.")] = "level",
+    kind: Annotated[str, typer.Option(help="actual or target.")] = "actual",
+    place: PlaceOption = None,
+    within: WithinOption = None,
+    periods: Annotated[str | None, typer.Option(help="Years as columns: 2019:2025.")] = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    no_bom: NoBomOption = False,
+    db: DbOption = None,
+) -> None:
+    """A place × year table of one indicator (≠ marks cells whose sources disagree)."""
+    from zhibiao import commands
+
+    raise typer.Exit(commands.run(lambda: commands.compare(db, indicator, measure, kind, place, within, periods, fmt,
+                                                           output, not no_bom, _described("compare"))))
+
+
+@app.command()
+def targets(
+    place: PlaceOption = None,
+    within: WithinOption = None,
+    period: Annotated[str | None, typer.Option(help="2024 or a range 2019:2025.")] = None,
+    indicator: IndicatorOption = None,
+    measure: Annotated[str | None, typer.Option(help="level, growth, change, share, rank or rate.")] = None,
+    status: Annotated[str | None, typer.Option(help="Only met, missed or pending.")] = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    no_bom: NoBomOption = False,
+    db: DbOption = None,
+) -> None:
+    """Each target beside the actual reported later: met, missed or pending, with both sources."""
+    from zhibiao import commands
+
+    raise typer.Exit(commands.run(lambda: commands.targets(db, place, within, period, indicator, measure, status, fmt,
+                                                           output, not no_bom, _described("targets"))))
+
+
+@app.command()
+def conflicts(
+    place: PlaceOption = None,
+    within: WithinOption = None,
+    indicator: IndicatorOption = None,
+    period: Annotated[str | None, typer.Option(help="2023 or a range 2019:2025.")] = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    no_bom: NoBomOption = False,
+    db: DbOption = None,
+) -> None:
+    """Reports of the same place, indicator, period, kind and measure whose values contradict."""
+    from zhibiao import commands
+    from zhibiao.query import Filters
+
+    flt = Filters(place=place, within=within, indicator=indicator, period=period)
+    raise typer.Exit(commands.run(lambda: commands.conflicts(db, flt, fmt, output, not no_bom,
+                                                             _described("conflicts"))))
+
+
+@app.command()
+def show(
+    fact_id: Annotated[int, typer.Argument(help="A fact id (first column of `zhibiao query`).")],
+    db: DbOption = None,
+) -> None:
+    """A fact with its fields and its sentence in context."""
+    from zhibiao import commands
+
+    raise typer.Exit(commands.run(lambda: commands.show(db, fact_id)))
+
+
+@app.command("doc")
+def doc_command(
+    doc_ref: Annotated[str | None, typer.Argument(metavar="[DOC_ID]", help="A document id or file name.")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most N facts (default 100; 0: all).")] = None,
+    db: DbOption = None,
+) -> None:
+    """A document's metadata and facts; without DOC_ID, the list of documents."""
+    from zhibiao import commands
+
+    raise typer.Exit(commands.run(lambda: commands.doc(db, doc_ref, limit)))
+
+
+@app.command()
+def demo(db: DbOption = None) -> None:
+    """Ingest the real documents bundled with zhibiao into ./zhibiao.db; compare places, check targets."""
+    from importlib.resources import as_file, files
+
+    from zhibiao import commands
+
+    bundled = files("zhibiao.data").joinpath("demo")
+    serve = any((c.name or getattr(c.callback, "__name__", "")) == "serve" for c in app.registered_commands)
+    with as_file(bundled) as folder:
+        status = commands.run(lambda: commands.demo_database(db, str(folder), serve))
+    raise typer.Exit(status)

@@ -1,0 +1,245 @@
+"""Place × period tables (the shape of statistical yearbooks) and conflicts between sources.
+
+Both work on *reports*: quantity facts with the same place, topic (indicator, or subject when
+there is none), period, kind, measure and unit. When one document gives several values that
+cannot all be true for such a key (投资5亿元 … 投资6亿元), the subject names no single
+quantity there, and the key is no conflict. Two reports agree when the values they state
+can both be true: each value is read as an interval by its qualifier (exact ± 0.05%
+rounding, 约/左右 ± 5% or ± 0.5 points for percentages, 超/以上 from the value up, 不足/以下
+from the value down) and the intervals overlap.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, func, select
+
+from zhibiao.query import Filters, conditions, facts_select, parse_period, resolve_indicator
+from zhibiao.store import Store
+from zhibiao.store.schema import facts
+
+#: Relative slack of an exact value (published rounding: 2323.54 vs 2323.5).
+EXACT_SLACK = 5e-4
+#: Relative slack of an approximate value (约, 左右), or points for percentages.
+APPROX_SLACK = 0.05
+APPROX_POINTS = 0.5
+PERCENT_UNITS = frozenset({"%", "百分点", "‰"})
+
+
+def interval(value: float, qualifier: str | None, unit: str | None) -> tuple[float, float]:
+    """The values a report with this qualifier is consistent with."""
+    exact = abs(value) * EXACT_SLACK
+    if qualifier == "approx":
+        slack = max(abs(value) * APPROX_SLACK, APPROX_POINTS if unit in PERCENT_UNITS else 0.0)
+        return value - slack, value + slack
+    if qualifier in ("over", "at_least"):
+        return value - exact, math.inf
+    if qualifier in ("under", "at_most"):
+        return -math.inf, value + exact
+    return value - exact, value + exact
+
+
+def agree(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two reports (dicts with value, qualifier, unit) can both be true."""
+    if a["value"] is None or b["value"] is None:
+        return True
+    lo1, hi1 = interval(a["value"], a["qualifier"], a["unit"])
+    lo2, hi2 = interval(b["value"], b["qualifier"], b["unit"])
+    return lo1 <= hi2 and lo2 <= hi1
+
+
+def by_doc(reports: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
+    """Reports grouped by document id."""
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for r in reports:
+        out[r["doc_id"]].append(r)
+    return out
+
+
+def consistent(reports: list[dict[str, Any]]) -> bool:
+    """Whether all the reports can be true together."""
+    return all(agree(a, b) for i, a in enumerate(reports) for b in reports[i + 1 :])
+
+
+def _recency(row: dict[str, Any]) -> tuple[int, str, int]:
+    """Sort key: exact values first, then the latest document, then the last stored."""
+    return (0 if row["qualifier"] in (None, "exact") else 1, _neg(row["doc_date"] or ""), -row["doc_id"])
+
+
+def _neg(date: str) -> str:
+    return "".join(chr(0x10FFFF - ord(c)) for c in date)
+
+
+@dataclass
+class Cell:
+    """One place and period of a comparison: the value shown and every report behind it."""
+
+    region_code: str
+    region: str
+    period: str
+    value: float
+    qualifier: str | None
+    unit: str | None
+    reports: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def disagree(self) -> bool:
+        """Whether some report contradicts the one shown."""
+        shown = self.reports[0]
+        return any(not agree(shown, r) for r in self.reports[1:])
+
+    @property
+    def sources(self) -> list[str]:
+        """The documents behind the cell, shown one first."""
+        return list(dict.fromkeys(r["doc"] for r in self.reports))
+
+
+@dataclass
+class Comparison:
+    """A place × period table: cells, row and column order, and the unit."""
+
+    indicator: str
+    measure: str
+    kind: str
+    unit: str | None
+    places: list[tuple[str, str]]  # (code, full name), in row order
+    periods: list[str]
+    cells: dict[tuple[str, str], Cell]
+    other_units: dict[str, int] = field(default_factory=dict)  # reports left out: unit → count
+
+
+def compare(store: Store, indicator: str, *, measure: str = "level", kind: str = "actual",
+            place: str | list[str] | None = None, within: str | None = None, periods: str | None = None) -> Comparison:
+    """Annual reports of one indicator and measure, by place and year (see `Comparison`)."""
+    flt = Filters(place=place, within=within, indicator=indicator, measure=measure, kind=kind, type="quantity",
+                  period=periods)
+    with store.read() as conn:
+        where = [*conditions(store, conn, flt), facts.c.period_type == "year"]
+        rows = [dict(r) for r in conn.execute(facts_select(where)).mappings()]
+    units: dict[str | None, int] = defaultdict(int)
+    for r in rows:
+        units[r["unit"]] += 1
+    unit = max(units, key=lambda u: (units[u], u or "")) if units else None
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for r in rows:
+        if r["unit"] != unit or not r["region_code"] or r["value"] is None:
+            continue
+        groups[(r["region_code"], r["period"])].append(r)
+        names.setdefault(r["region_code"], r["region"])
+    cells = {}
+    for key, reports in groups.items():
+        reports.sort(key=_recency)
+        first = reports[0]
+        cells[key] = Cell(key[0], names[key[0]], key[1], first["value"], first["qualifier"], unit, reports)
+    return Comparison(resolve_indicator(indicator), measure, kind, unit, _place_order(names),
+                      _period_columns(periods, groups), cells, {str(u): n for u, n in units.items() if u != unit})
+
+
+def _place_order(names: dict[str, str]) -> list[tuple[str, str]]:
+    """Rows by level, then code: a city before its districts, as in yearbooks."""
+    from zhibiao.places import gazetteer
+
+    gaz = gazetteer()
+    rank = {"country": 0, "province": 1, "prefecture": 2, "county": 3}
+
+    def key(code: str) -> tuple[int, str]:
+        place = gaz.by_code(code)
+        return (rank.get(place.level, 4) if place else 4, code)
+
+    return [(code, names[code]) for code in sorted(names, key=key)]
+
+
+def _period_columns(periods: str | None, groups: dict[tuple[str, str], Any]) -> list[str]:
+    present = sorted({p for _, p in groups})
+    if periods:
+        _, lo, hi = parse_period(periods)
+        if lo is not None and hi is not None and hi - lo <= 30:
+            return [str(y) for y in range(lo, hi + 1)]
+    return present
+
+
+@dataclass
+class Conflict:
+    """Reports of the same thing that cannot all be true, each with its document and evidence."""
+
+    region_code: str
+    region: str
+    topic: str
+    period: str
+    kind: str
+    measure: str
+    unit: str | None
+    reports: list[dict[str, Any]]
+
+
+def conflicts(store: Store, flt: Filters | None = None) -> list[Conflict]:
+    """Groups of reports from different documents whose values contradict each other."""
+    flt = flt or Filters()
+    key_cols = (facts.c.region_code, facts.c.topic, facts.c.period, facts.c.kind, facts.c.measure, facts.c.unit)
+    with store.read() as conn:
+        where = [*conditions(store, conn, flt), facts.c.type == "quantity", facts.c.region_code.is_not(None),
+                 facts.c.year_from.is_not(None), facts.c.topic.is_not(None), facts.c.value.is_not(None)]
+        groups = (select(*key_cols).where(and_(*where)).group_by(*key_cols)
+                  .having(func.count(facts.c.doc_id.distinct()) > 1, func.min(facts.c.value) < func.max(facts.c.value))
+                  .subquery())
+        join_on = and_(*(c == groups.c[c.name] for c in key_cols[:5]),
+                       facts.c.unit.is_not_distinct_from(groups.c.unit))
+        q = facts_select(where).add_columns(facts.c.topic).join(groups, join_on).order_by(*key_cols, facts.c.id)
+        rows = [dict(r) for r in conn.execute(q).mappings()]
+    by_key: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        by_key[(r["region_code"], r["topic"], r["period"], r["kind"], r["measure"], r["unit"])].append(r)
+    out = []
+    for (code, topic, period, kind, measure, unit), reports in by_key.items():
+        docs = {r["doc_id"] for r in reports}
+        if len(docs) < 2 or not all(consistent(own) for own in by_doc(reports).values()):
+            continue  # a document giving several values for it means the subject names no one quantity
+        if any(not agree(a, b) for a in reports for b in reports if a["doc_id"] != b["doc_id"]):
+            reports.sort(key=_recency)
+            out.append(Conflict(code, reports[0]["region"], topic, period, kind, measure, unit, reports))
+    return out
+
+
+def cell_records(cmp: Comparison) -> list[dict[str, Any]]:
+    """A comparison in long form: one dict per filled cell."""
+    out = []
+    for (code, period), cell in sorted(cmp.cells.items()):
+        out.append({"region_code": code, "region": cell.region, "period": period, "indicator": cmp.indicator,
+                    "measure": cmp.measure, "kind": cmp.kind, "value": cell.value, "qualifier": cell.qualifier,
+                    "unit": cell.unit, "disagree": cell.disagree, "reports": len(cell.reports),
+                    "sources": "; ".join(cell.sources), "fact_id": cell.reports[0]["id"]})
+    return out
+
+
+def wide_records(cmp: Comparison) -> tuple[list[str], list[dict[str, Any]]]:
+    """A comparison as rows of place × period values (columns, rows), as in yearbooks."""
+    columns = ["region_code", "region", *cmp.periods]
+    rows = []
+    for code, name in cmp.places:
+        row: dict[str, Any] = {"region_code": code, "region": name}
+        for period in cmp.periods:
+            cell = cmp.cells.get((code, period))
+            row[period] = cell.value if cell else None
+        rows.append(row)
+    return columns, rows
+
+
+CONFLICT_COLUMNS = ("group", "region_code", "region", "topic", "period", "kind", "measure", "unit", "value",
+                    "qualifier", "doc_id", "doc", "doc_date", "fact_id", "evidence")
+
+
+def conflict_records(groups: list[Conflict]) -> list[dict[str, Any]]:
+    """Conflicts in long form: one dict per report, numbered by group."""
+    out = []
+    for n, g in enumerate(groups, 1):
+        for r in g.reports:
+            out.append({"group": n, "region_code": g.region_code, "region": g.region, "topic": g.topic,
+                        "period": g.period, "kind": g.kind, "measure": g.measure, "unit": g.unit,
+                        "value": r["value"], "qualifier": r["qualifier"], "doc_id": r["doc_id"], "doc": r["doc"],
+                        "doc_date": r["doc_date"], "fact_id": r["id"], "evidence": r["evidence"]})
+    return out

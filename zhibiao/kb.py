@@ -1,0 +1,140 @@
+"""The Python API for notebooks: a fact base whose answers are pandas DataFrames.
+
+>>> import zhibiao
+>>> kb = zhibiao.open("zhibiao.db")                      # or "postgresql://…"
+>>> kb.facts(place="广州市南沙区", indicator="gdp")        # tidy: one row per fact
+>>> kb.compare("gdp", measure="growth", within="广州市", periods="2019:2025")  # place × year
+>>> kb.targets(place="广州市南沙区")                       # each target, its actual, met/missed/pending
+
+Filters take the same values as the command line (names, aliases or codes; ``2019:2025``);
+unknown names raise `zhibiao.query.QueryError` naming the closest known ones.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from zhibiao.query import COLUMNS, Filters
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from zhibiao.ingest import Summary
+    from zhibiao.store import Store
+
+
+class KnowledgeBase:
+    """An open fact base (SQLite file or PostgreSQL database)."""
+
+    def __init__(self, store: Store) -> None:
+        """Wrap an open `zhibiao.store.Store`; `zhibiao.open` is the usual way in."""
+        self.store = store
+
+    def __repr__(self) -> str:
+        """``KnowledgeBase('zhibiao.db')``."""
+        return f"KnowledgeBase({self.store.where!r})"
+
+    def facts(self, place: str | list[str] | None = None, indicator: str | list[str] | None = None, *,
+              within: str | None = None, period: str | None = None, kind: str | None = None,
+              measure: str | None = None, type: str | None = None, search: str | None = None,
+              doc: int | None = None, limit: int | None = None) -> pd.DataFrame:
+        """Facts matching every filter given, one row per fact (columns: `zhibiao.query.COLUMNS`)."""
+        import pandas as pd
+
+        from zhibiao.query import find
+
+        flt = Filters(place=place, within=within, indicator=indicator, period=period, kind=kind, measure=measure,
+                      type=type, search=search, doc=doc)
+        return pd.DataFrame(find(self.store, flt, limit), columns=list(COLUMNS))
+
+    def compare(self, indicator: str, measure: str = "level", *, kind: str = "actual",
+                place: str | list[str] | None = None, within: str | None = None, periods: str | None = None,
+                tidy: bool = False) -> pd.DataFrame:
+        """Values by place (rows, full names) and year (columns); ``tidy=True`` gives one row per cell.
+
+        The wide frame's ``attrs`` hold the unit, the cells whose sources disagree, and the
+        qualifier of every cell that is not exact.
+        """
+        import pandas as pd
+
+        from zhibiao.compare import cell_records, compare
+
+        cmp = compare(self.store, indicator, measure=measure, kind=kind, place=place, within=within, periods=periods)
+        if tidy:
+            return pd.DataFrame(cell_records(cmp))
+        frame = pd.DataFrame(index=[name for _, name in cmp.places], columns=cmp.periods, dtype=float)
+        frame.index.name = "region"
+        for (_code, period), cell in cmp.cells.items():
+            frame.loc[cell.region, period] = cell.value
+        frame.attrs = {
+            "indicator": cmp.indicator, "measure": cmp.measure, "kind": cmp.kind, "unit": cmp.unit,
+            "disagree": [(c.region, p) for (_, p), c in cmp.cells.items() if c.disagree],
+            "qualifiers": {(c.region, p): c.qualifier for (_, p), c in cmp.cells.items()
+                           if c.qualifier not in (None, "exact")},
+        }
+        return frame
+
+    def targets(self, place: str | list[str] | None = None, *, within: str | None = None, period: str | None = None,
+                indicator: str | list[str] | None = None, measure: str | None = None) -> pd.DataFrame:
+        """Each target with the actual reported for it, ``status`` met/missed/pending, both sources."""
+        import pandas as pd
+
+        from zhibiao.targets import TARGET_COLUMNS, target_records, targets
+
+        rows = targets(self.store, place=place, within=within, period=period, indicator=indicator, measure=measure)
+        return pd.DataFrame(target_records(rows), columns=list(TARGET_COLUMNS))
+
+    def conflicts(self, place: str | list[str] | None = None, indicator: str | list[str] | None = None, *,
+                  within: str | None = None, period: str | None = None) -> pd.DataFrame:
+        """Reports that contradict each other, one row per report, numbered by ``group``."""
+        import pandas as pd
+
+        from zhibiao.compare import CONFLICT_COLUMNS, conflict_records, conflicts
+
+        groups = conflicts(self.store, Filters(place=place, within=within, indicator=indicator, period=period))
+        return pd.DataFrame(conflict_records(groups), columns=list(CONFLICT_COLUMNS))
+
+    def documents(self) -> pd.DataFrame:
+        """The current documents: id, name, version, date, place, number of facts, path."""
+        import pandas as pd
+
+        from zhibiao.query import document_list
+
+        return pd.DataFrame(document_list(self.store),
+                            columns=["id", "name", "version", "date", "place", "n_facts", "path"])
+
+    def fact(self, fact_id: int) -> dict[str, Any] | None:
+        """One fact with its document's text (``text[start:end] == evidence``)."""
+        from zhibiao.query import fact
+
+        return fact(self.store, fact_id)
+
+    def ingest(self, *paths: str | os.PathLike[str], date: str | None = None, force: bool = False,
+               workers: int | None = None) -> Summary:
+        """Ingest files, folders or glob patterns (see `zhibiao.ingest.ingest`)."""
+        from zhibiao.ingest import ingest
+
+        return ingest(self.store, [os.fspath(p) for p in paths], date=date, force=force, workers=workers)
+
+    def close(self) -> None:
+        """Close the database connections."""
+        self.store.close()
+
+    def __enter__(self) -> KnowledgeBase:
+        """Use in a ``with`` block; closed at its end."""
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Close."""
+        self.close()
+
+
+def open(db: str | os.PathLike[str] | None = None, *, create: bool = False) -> KnowledgeBase:
+    """Open the fact base at a path or URL (default: ``ZHIBIAO_DB``, else ``./zhibiao.db``).
+
+    With ``create=True`` a missing SQLite file is created (empty, at the newest schema).
+    """
+    from zhibiao.store import open_store
+
+    return KnowledgeBase(open_store(db, create=create))

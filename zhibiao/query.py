@@ -1,0 +1,273 @@
+"""Finding facts: filters in the user's words (place names, indicator aliases, periods) → SQL.
+
+A place is a name, alias, full name or 6-digit code (`--within` adds every place below it);
+an indicator is an id or any of its names; a period is one period string (``2023``,
+``2024H1``) or a range of years (``2019:2025``, ``2019:``) that holds every period lying
+inside it. Unknown names raise `QueryError` with the closest known names.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Select, and_, func, literal_column, or_, select, text
+
+from zhibiao.store import Store
+from zhibiao.store import fts as search_index
+from zhibiao.store.schema import documents, facts, places
+
+#: Output columns of a facts query, in order (``start``/``end`` as in the extractor's records).
+COLUMNS = ("id", "doc_id", "doc", "doc_date", "type", "region", "region_code", "subject", "indicator", "period",
+           "kind", "measure", "value", "unit", "qualifier", "name", "status", "investment", "policy",
+           "beneficiary", "condition", "rate", "cap", "evidence", "start", "end")
+TYPES = ("quantity", "project", "policy")
+KINDS = ("actual", "target")
+MEASURES = ("level", "growth", "change", "share", "rank", "rate")
+_CODE = re.compile(r"\d{6}")
+_RANGE = re.compile(r"(\d{4})?\s*[:：~]\s*(\d{4})?")
+
+
+class QueryError(Exception):
+    """A filter the fact base cannot answer (unknown or ambiguous name, bad period): one line."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What to look for; every field is optional and they all must hold."""
+
+    place: str | Sequence[str] | None = None
+    within: str | None = None
+    indicator: str | Sequence[str] | None = None
+    period: str | None = None
+    kind: str | None = None
+    measure: str | None = None
+    type: str | None = None
+    search: str | None = None
+    doc: int | None = None
+
+
+def _names(value: str | Sequence[str] | None) -> list[str]:
+    if value is None:
+        return []
+    items = [value] if isinstance(value, str) else list(value)
+    return [part.strip() for item in items for part in str(item).split(",") if part.strip()]
+
+
+def _suggest(name: str, known: Iterable[str], n: int = 5) -> str:
+    close = difflib.get_close_matches(name, sorted(set(known)), n=n, cutoff=0.4)
+    return f"; closest: {', '.join(close)}" if close else ""
+
+
+def _stored_places(conn: Connection) -> dict[str, str]:
+    return dict(conn.execute(select(places.c.code, places.c.full_name)).all())
+
+
+def resolve_place(conn: Connection, name: str) -> list[str]:
+    """GB/T 2260 code(s) of a place name, alias, full name or code; raises `QueryError`."""
+    from zhibiao.places import gazetteer
+
+    gaz = gazetteer()
+    name = "".join(name.split())
+    stored = _stored_places(conn)
+    if _CODE.fullmatch(name):
+        if gaz.by_code(name) or name in stored:
+            return [name]
+        raise QueryError(f"unknown place code {name}{_suggest(name, stored)}")
+    one = gaz.resolve(name)
+    if one is not None:
+        return [one.code]
+    found = gaz.candidates(name) or [p for p in (gaz.by_code(c) for c, full in stored.items() if full == name) if p]
+    if not found:
+        hint = _suggest(name, stored.values()) or _suggest(name, [p.full_name for p in gaz] + [p.name for p in gaz])
+        raise QueryError(f"unknown place {name!r}{hint}")
+    in_data = [p for p in found if p.code in stored]
+    if len(in_data) == 1 or len(found) == 1:
+        return [(in_data or found)[0].code]
+    if not in_data:
+        return [p.code for p in found]  # none has facts: the answer is empty either way
+    choices = ", ".join(f"{p.full_name} ({p.code})" for p in in_data)
+    raise QueryError(f"place {name!r} is ambiguous: {choices}; give the full name or the code")
+
+
+def descendants(code: str) -> list[str]:
+    """`code` and every place below it in the gazetteer."""
+    from zhibiao.places import gazetteer
+
+    gaz = gazetteer()
+    out = [code]
+    stack = [gaz.by_code(code)]
+    while stack:
+        place = stack.pop()
+        if place is None:
+            continue
+        for child in gaz.children(place):
+            out.append(child.code)
+            stack.append(child)
+    return out
+
+
+def resolve_indicator(name: str) -> str:
+    """The indicator id for an id, name or alias (any case); raises `QueryError` with suggestions."""
+    from zhibiao.indicators import taxonomy
+
+    tax = taxonomy()
+    key = name.strip()
+    if key in tax.indicators:
+        return key
+    for ind in tax.indicators.values():
+        if key == ind.name or key in ind.aliases or key.lower() in (ind.id.lower(), *(a.lower() for a in ind.aliases)):
+            return ind.id
+    matched = tax.match(key)
+    if matched:
+        return matched
+    known = [i.id for i in tax.indicators.values()] + [i.name for i in tax.indicators.values()]
+    raise QueryError(f"unknown indicator {name!r}{_suggest(key, known)} (`zhibiao query --help` lists ids)")
+
+
+def parse_period(period: str) -> tuple[str | None, int | None, int | None]:
+    """``(exact period, first year, last year)``: ``2023`` → exact; ``2019:2025`` → years."""
+    period = period.strip()
+    m = _RANGE.fullmatch(period)
+    if m and (m.group(1) or m.group(2)):
+        lo, hi = (int(g) if g else None for g in m.groups())
+        if lo is not None and hi is not None and lo > hi:
+            raise QueryError(f"period range {period!r} ends before it starts")
+        return None, lo, hi
+    if not period or ":" in period:
+        raise QueryError(f"bad period {period!r}: use 2023, 2024H1, 2024Q1, 2020-01/2020-07 or a range 2019:2025")
+    return period, None, None
+
+
+def _choice(value: str | None, allowed: Sequence[str], what: str) -> str | None:
+    if value is None:
+        return None
+    if value not in allowed:
+        raise QueryError(f"unknown {what} {value!r}: use one of {', '.join(allowed)}")
+    return value
+
+
+def place_codes(conn: Connection, place: str | Sequence[str] | None, within: str | None) -> list[str] | None:
+    """The region codes the place filters allow (None: no restriction)."""
+    codes: list[str] | None = None
+    for name in _names(place):
+        codes = (codes or []) + resolve_place(conn, name)
+    if within:
+        below: list[str] = []
+        for area in resolve_place(conn, within):
+            below.extend(descendants(area) if area != "000000" else [])
+        if below:
+            codes = below if codes is None else [c for c in codes if c in set(below)]
+    return codes
+
+
+def conditions(store: Store, conn: Connection, flt: Filters) -> list[ColumnElement[bool]]:
+    """WHERE conditions on ``facts`` for `flt` (names resolved, values checked)."""
+    where: list[ColumnElement[bool]] = []
+    codes = place_codes(conn, flt.place, flt.within)
+    if codes is not None:
+        where.append(facts.c.region_code.in_(codes))
+    ids = [resolve_indicator(n) for n in _names(flt.indicator)]
+    if ids:
+        where.append(facts.c.indicator.in_(ids))
+    if flt.period:
+        exact, lo, hi = parse_period(flt.period)
+        if exact:
+            where.append(facts.c.period == exact)
+        if lo is not None:
+            where.append(facts.c.year_from >= lo)
+        if hi is not None:
+            where.append(facts.c.year_to <= hi)
+    for column, value, allowed in ((facts.c.kind, flt.kind, KINDS), (facts.c.measure, flt.measure, MEASURES),
+                                   (facts.c.type, flt.type, TYPES)):
+        if _choice(value, allowed, column.name):
+            where.append(column == value)
+    if flt.doc is not None:
+        where.append(facts.c.doc_id == flt.doc)
+    if flt.search:
+        where.extend(search_conditions(store, flt.search))
+    return where
+
+
+def search_conditions(store: Store, query: str) -> list[ColumnElement[bool]]:
+    """Full-text conditions: bigram phrases through the index, other terms through LIKE."""
+    terms = search_index.parse(query)
+    out: list[ColumnElement[bool]] = []
+    for phrase in terms.phrases:
+        if store.is_sqlite:
+            hits = select(literal_column("rowid")).select_from(text(search_index.SQLITE_TABLE)).where(
+                text(f"{search_index.SQLITE_TABLE} MATCH :m").bindparams(m=search_index.sqlite_match(phrase)))
+            out.append(facts.c.id.in_(hits.scalar_subquery()))
+        else:
+            out.append(text(f"{search_index.PG_VECTOR} @@ phraseto_tsquery('simple', :p)").bindparams(p=phrase))
+    for term in terms.like:
+        pattern = search_index.like_pattern(term)
+        out.append(or_(*(c.ilike(pattern, escape="\\") for c in (facts.c.subject, facts.c.name, facts.c.policy,
+                                                                    facts.c.beneficiary, facts.c.evidence))))
+    return out
+
+
+def facts_select(where: Sequence[ColumnElement[bool]]) -> Select[Any]:
+    """SELECT of the output `COLUMNS` for facts matching `where`, in document order."""
+    cols = [facts.c.id, facts.c.doc_id, documents.c.name.label("doc"), documents.c.date.label("doc_date")]
+    for name in COLUMNS[4:]:
+        column = {"start": "char_start", "end": "char_end"}.get(name, name)
+        cols.append(facts.c[column].label(name))
+    q = select(*cols).select_from(facts.join(documents, documents.c.id == facts.c.doc_id))
+    return q.where(and_(*where)) if where else q
+
+
+def find(store: Store, flt: Filters, limit: int | None = None) -> list[dict[str, Any]]:
+    """Facts matching `flt` (at most `limit`), as dicts with the `COLUMNS` keys."""
+    with store.read() as conn:
+        q = facts_select(conditions(store, conn, flt)).order_by(facts.c.id)
+        if limit:
+            q = q.limit(limit)
+        return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def count(store: Store, flt: Filters) -> int:
+    """How many facts match `flt`."""
+    with store.read() as conn:
+        where = conditions(store, conn, flt)
+        q = select(func.count()).select_from(facts)
+        return conn.execute(q.where(and_(*where)) if where else q).scalar_one()
+
+
+def fact(store: Store, fact_id: int) -> dict[str, Any] | None:
+    """One fact with its document's text and metadata (keys: the `COLUMNS`, ``text``, ``path``)."""
+    with store.read() as conn:
+        q = facts_select([facts.c.id == fact_id]).add_columns(documents.c.text, documents.c.path)
+        row = conn.execute(q).mappings().first()
+        return dict(row) if row else None
+
+
+def document(store: Store, doc: str) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    """A document (by id, or by name for its current version) and its facts; None if unknown."""
+    with store.read() as conn:
+        q = select(documents)
+        q = q.where(documents.c.id == int(doc)) if doc.strip().isdigit() else q.where(
+            documents.c.name == doc.strip(), documents.c.is_current)
+        row = conn.execute(q.order_by(documents.c.id.desc())).mappings().first()
+        if row is None:
+            return None
+        rows = conn.execute(facts_select([facts.c.doc_id == row["id"]]).order_by(facts.c.seq)).mappings()
+        return dict(row), [dict(r) for r in rows]
+
+
+def document_list(store: Store) -> list[dict[str, Any]]:
+    """Current documents: id, name, version, date, place, number of facts, path."""
+    with store.read() as conn:
+        q = select(documents.c.id, documents.c.name, documents.c.version, documents.c.date, documents.c.place,
+                   documents.c.n_facts, documents.c.path).where(documents.c.is_current).order_by(documents.c.id)
+        return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def closest_documents(store: Store, doc: str) -> str:
+    """A hint naming the stored documents closest to `doc`."""
+    with store.read() as conn:
+        names = conn.execute(select(documents.c.name).where(documents.c.is_current)).scalars().all()
+    return _suggest(doc, names)
