@@ -17,3 +17,5 @@ def need_shared() -> None:
     """Skip a test that needs the shared corpus when it is not beside the checkout."""
     if not SEEDS.is_dir():
         pytest.skip(f"shared corpus not found at {SHARED} (set ZHIBIAO_SHARED)")
+
+pytest_plugins = ["tests.store_fixtures"]  # fact-base fixtures: both backends, real documents

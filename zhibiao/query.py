@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, func, literal_column, or_, select, text
+from sqlalchemy import ColumnElement, Connection, Select, and_, func, literal, literal_column, or_, select, text
 
 from zhibiao.store import Store
 from zhibiao.store import fts as search_index
@@ -198,11 +198,13 @@ def search_conditions(store: Store, query: str) -> list[ColumnElement[bool]]:
     out: list[ColumnElement[bool]] = []
     for phrase in terms.phrases:
         if store.is_sqlite:
+            table = literal_column(search_index.SQLITE_TABLE)
             hits = select(literal_column("rowid")).select_from(text(search_index.SQLITE_TABLE)).where(
-                text(f"{search_index.SQLITE_TABLE} MATCH :m").bindparams(m=search_index.sqlite_match(phrase)))
+                table.op("MATCH")(literal(search_index.sqlite_match(phrase))))
             out.append(facts.c.id.in_(hits.scalar_subquery()))
         else:
-            out.append(text(f"{search_index.PG_VECTOR} @@ phraseto_tsquery('simple', :p)").bindparams(p=phrase))
+            query = func.phraseto_tsquery(literal_column("'simple'"), literal(phrase))
+            out.append(literal_column(search_index.PG_VECTOR).op("@@")(query))
     for term in terms.like:
         pattern = search_index.like_pattern(term)
         out.append(or_(*(c.ilike(pattern, escape="\\") for c in (facts.c.subject, facts.c.name, facts.c.policy,

@@ -107,3 +107,8 @@ PG_VECTOR = "to_tsvector('simple', coalesce(facts.search, ''))"
 def is_fts_object(name: str | None) -> bool:
     """Whether a table or index name belongs to the full-text machinery (hidden from Alembic)."""
     return bool(name) and (name == PG_INDEX or name.startswith(SQLITE_TABLE))
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Alembic's ``include_object`` hook: leave the FTS5 tables, triggers and GIN index alone."""
+    return not is_fts_object(name)

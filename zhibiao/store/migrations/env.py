@@ -9,13 +9,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from zhibiao.store.fts import is_fts_object
+from zhibiao.store.fts import include_object
 from zhibiao.store.schema import metadata
-
-
-def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """Leave the FTS5 virtual table, its shadow tables and the GIN index out of autogenerate."""
-    return not is_fts_object(name)
 
 
 def run_migrations_online() -> None:
