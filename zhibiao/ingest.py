@@ -272,7 +272,7 @@ class Progress:
         self.min_files = min_files
         self._bar: Any = None
         self._task: Any = None
-        self._last_step = -1
+        self._last_step = 0
 
     def __call__(self, done: int, total: int, summary: Summary) -> None:
         """Report that `done` of `total` files are handled."""

@@ -1,0 +1,200 @@
+"""zhibiao.ingest and `zhibiao ingest`: real files, real processes, a real kill -9.
+
+The kill test and the idempotency tests run on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from tests.conftest import REAL, need_shared
+from zhibiao.ingest import content_key, ingest
+from zhibiao.store import open_store
+from zhibiao.store.schema import documents, facts
+
+#: Short real excerpts: quick to extract, so a batch of many copies still takes seconds.
+SMALL = (
+    "guangzhou-baiyun-2022-plan-report.excerpt.txt",
+    "guangzhou-haizhu-2021-gov-work-report.excerpt.txt",
+    "guangzhou-huangpu-2020-communique.excerpt.txt",
+    "guangzhou-nansha-2021-gov-work-report.excerpt.txt",
+    "guangzhou-panyu-2022-plan-report.excerpt.txt",
+    "guangzhou-panyu-2023-gov-work-report.excerpt.txt",
+    "guangzhou-tianhe-2025-gov-work-report.excerpt.txt",
+    "guangzhou-nansha-2023-gov-work-report-news.txt",
+)
+
+
+def zhibiao(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "zhibiao", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=300, env={**os.environ, **(env or {})})
+
+
+def copies(folder: Path, n: int) -> list[Path]:
+    """`n` distinct real documents: the short excerpts, each copy with a line naming it appended."""
+    need_shared()
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i in range(n):
+        name = SMALL[i % len(SMALL)]
+        target = folder / f"{i:03d}-{name}"
+        target.write_bytes((REAL / name).read_bytes() + f"\n(副本 {i})\n".encode())
+        out.append(target)
+    return out
+
+
+def state(url: str) -> dict:
+    """Counts and consistency facts of a fact base, read through the store."""
+    store = open_store(url, say=None)
+    try:
+        with store.read() as conn:
+            current = conn.execute(select(documents.c.id, documents.c.sha256, documents.c.n_facts)
+                                   .where(documents.c.is_current)).all()
+            per_doc = dict(conn.execute(select(facts.c.doc_id, func.count()).group_by(facts.c.doc_id)).all())
+            all_docs = conn.execute(select(func.count()).select_from(documents)).scalar()
+            orphans = conn.execute(select(func.count()).select_from(facts).where(
+                facts.c.doc_id.not_in(select(documents.c.id).where(documents.c.is_current)))).scalar()
+            if store.is_sqlite:
+                assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+                conn.exec_driver_sql("INSERT INTO facts_fts(facts_fts) VALUES ('integrity-check')")
+        return {
+            "current": len(current), "all": all_docs, "orphans": orphans,
+            "complete": all(per_doc.get(d, 0) == n for d, _, n in current),
+            "unique": len({sha for _, sha, _ in current}) == len(current),
+            "facts": sum(per_doc.values()), "declared": sum(n for _, _, n in current),
+        }
+    finally:
+        store.close()
+
+
+def count_documents(url: str) -> int:
+    if "://" not in url:
+        import sqlite3
+
+        try:
+            with sqlite3.connect(f"file:{url}?mode=ro", uri=True, timeout=1) as conn:
+                return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        except sqlite3.Error:
+            return 0
+    import psycopg
+
+    try:
+        with psycopg.connect(url) as conn:
+            return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    except psycopg.Error:
+        return 0
+
+
+def test_kill_minus_9_midway_leaves_a_consistent_database_and_a_rerun_completes(db_url, tmp_path):
+    files = copies(tmp_path / "docs", 48)
+    proc = subprocess.Popen([sys.executable, "-m", "zhibiao", "ingest", str(tmp_path / "docs"), "--db", db_url,
+                             "--jobs", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while count_documents(db_url) < 6 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert proc.poll() is None, "the ingest finished before it could be killed: " + proc.stderr.read().decode()
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+
+    after_kill = state(db_url)
+    assert 6 <= after_kill["current"] < len(files)
+    assert after_kill["complete"] and after_kill["unique"] and after_kill["orphans"] == 0
+    assert after_kill["facts"] == after_kill["declared"] > 0
+
+    time.sleep(0.3)  # the workers die with their parent (PR_SET_PDEATHSIG)
+    mine = str(tmp_path / "docs")
+    survivors = [p for p in os.listdir("/proc") if p.isdigit() and _cmdline(p).count(mine)]
+    assert survivors == []
+
+    rerun = zhibiao("ingest", str(tmp_path / "docs"), "--db", db_url, "--jobs", "2")
+    assert rerun.returncode == 0, rerun.stderr
+    done = state(db_url)
+    assert done["current"] == done["all"] == len(files)
+    assert done["complete"] and done["unique"] and done["orphans"] == 0
+    summary = rerun.stdout.strip().splitlines()[-1]
+    assert f"{len(files) - after_kill['current']} documents stored" in summary
+    assert f"{after_kill['current']} unchanged" in summary
+
+    third = zhibiao("ingest", str(tmp_path / "docs"), "--db", db_url)
+    assert third.returncode == 0 and f"0 documents stored, 0 replaced by a new version, {len(files)} unchanged" in \
+        third.stdout
+    assert state(db_url) == done
+
+
+def _cmdline(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def test_ingest_summary_new_versions_and_bad_files(db_url, tmp_path):
+    need_shared()
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in SMALL[:3]:
+        shutil.copyfile(REAL / name, folder / name)
+    (folder / "scan.pdf").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
+    first = zhibiao("ingest", str(folder), str(tmp_path / "missing.txt"), "--db", db_url)
+    assert first.returncode == 1
+    assert "3 documents stored, 0 replaced by a new version, 0 unchanged, 2 failed" in first.stdout
+    assert "missing.txt: no such file or directory" in first.stdout
+    assert "scan.pdf: not a text document (binary data: PNG image)" in first.stdout
+    assert "missing.txt: no such file or directory" in first.stderr  # also said at once on stderr
+
+    changed = folder / SMALL[0]
+    changed.write_bytes(changed.read_bytes().replace(b"2022", b"2023", 1))
+    (folder / "scan.pdf").unlink()
+    second = zhibiao("ingest", str(folder), "--db", db_url)
+    assert second.returncode == 0, second.stderr
+    assert "0 documents stored, 1 replaced by a new version, 2 unchanged, 0 failed" in second.stdout
+    assert "  replaced  doc" in second.stdout
+    after = state(db_url)
+    assert (after["current"], after["all"]) == (3, 4) and after["complete"]
+
+
+def test_content_key_covers_sidecar_and_options(tmp_path):
+    doc = tmp_path / "report.txt"
+    doc.write_text("2023年全区地区生产总值增长5%。", encoding="utf-8")
+    plain = content_key(doc)[0]
+    assert content_key(doc, date="2024-01-01")[0] != plain
+    (tmp_path / "report.txt.meta.json").write_text(json.dumps({"date": "2024-02-01"}), encoding="utf-8")
+    assert content_key(doc)[0] != plain
+    assert content_key(doc)[1] == doc.stat().st_size
+
+
+def test_parallel_and_sequential_ingest_store_the_same_facts(tmp_path):
+    files = copies(tmp_path / "docs", 12)
+    results = []
+    for workers in (1, 2):
+        store = open_store(str(tmp_path / f"kb{workers}.db"), create=True, say=None)
+        summary = ingest(store, [str(f) for f in files], workers=workers)
+        assert summary.ok and summary.stored == len(files)
+        with store.read() as conn:
+            results.append(conn.execute(select(documents.c.name, facts.c.seq, facts.c.evidence, facts.c.value)
+                                        .join(facts, facts.c.doc_id == documents.c.id)
+                                        .order_by(documents.c.name, facts.c.seq)).all())
+        store.close()
+    assert results[0] == results[1] and results[0]
+
+
+def test_progress_lines_off_a_terminal(tmp_path, capsys):
+    from zhibiao.ingest import Progress, Summary
+
+    progress = Progress(stream=sys.stderr)
+    summary = Summary(facts_added=1234)
+    for done in range(1, 201):
+        progress(done, 200, summary)
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines[0] == "ingest: 20/200 files, 1,234 facts added" and lines[-1].startswith("ingest: 200/200")
+    assert len(lines) == 10
