@@ -3,7 +3,8 @@
 `db_url` runs a test on SQLite (a file in a scratch folder) and on PostgreSQL (a fresh
 database on the server of `tests.pg`), skipping PostgreSQL with the reason when no server
 can be had. `filled` is an open store holding the `REAL_DOCS` (written directly from their
-extraction, which runs once per session).
+extraction, which runs once per session); `filled_ro` is the same, shared by a module's
+read-only tests.
 """
 
 from __future__ import annotations
@@ -43,11 +44,9 @@ def pg_server() -> Iterator[pg.Server | None]:
         server.stop()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database that does not exist yet (SQLite) or is empty (PostgreSQL)."""
+def _database(request: pytest.FixtureRequest, folder: Path) -> Iterator[str]:
     if request.param == "sqlite":
-        yield str(tmp_path / "kb.db")
+        yield str(folder / "kb.db")
         return
     server = request.getfixturevalue("pg_server")
     if server is None:
@@ -55,6 +54,18 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     url, name = server.database()
     yield url
     server.drop(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database that does not exist yet (SQLite) or is empty (PostgreSQL)."""
+    yield from _database(request, tmp_path)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Like `db_url`, shared by the tests of one module."""
+    yield from _database(request, tmp_path_factory.mktemp("kb"))
 
 
 @pytest.fixture(scope="session")
@@ -83,16 +94,29 @@ def prepared(real_docs: dict[str, Path]) -> list:
     return out
 
 
-@pytest.fixture
-def filled(db_url: str, prepared: list) -> Iterator:
-    """An open store holding the prepared real documents."""
+def _fill(url: str, prepared: list):
     from zhibiao.store import open_store
     from zhibiao.store.write import PlaceSync, sync_indicators, write_document
 
-    store = open_store(db_url, create=True, say=None)
+    store = open_store(url, create=True, say=None)
     sync_indicators(store)
     sync = PlaceSync()
     for doc in prepared:
         write_document(store, doc, place_sync=sync)
+    return store
+
+
+@pytest.fixture
+def filled(db_url: str, prepared: list) -> Iterator:
+    """An open store holding the prepared real documents (a test may change it)."""
+    store = _fill(db_url, prepared)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def filled_ro(module_db_url: str, prepared: list) -> Iterator:
+    """Like `filled`, shared by a module's tests: they must not change it."""
+    store = _fill(module_db_url, prepared)
     yield store
     store.close()

@@ -334,11 +334,11 @@ def _assert_consistent(store) -> None:
 
 
 @pytest.mark.parametrize("term", ["投资", "生产总值", "新能源汽车", "GDP", "3000元", "增长4.3%", "亿", "规模以上 工业"])
-def test_search_finds_exactly_what_a_substring_scan_finds(filled, term):
+def test_search_finds_exactly_what_a_substring_scan_finds(filled_ro, term):
     from zhibiao.query import Filters, find
 
-    found = {r["id"] for r in find(filled, Filters(search=term))}
-    with filled.read() as conn:
+    found = {r["id"] for r in find(filled_ro, Filters(search=term))}
+    with filled_ro.read() as conn:
         rows = conn.execute(select(facts.c.id, facts.c.subject, facts.c.name, facts.c.policy, facts.c.beneficiary,
                                    facts.c.evidence)).all()
     words = term.split()
@@ -349,13 +349,13 @@ def test_search_finds_exactly_what_a_substring_scan_finds(filled, term):
         assert found, term
 
 
-def test_postgres_search_uses_the_gin_index(filled):
-    if filled.is_sqlite:
-        plan = filled.engine.connect().exec_driver_sql(
+def test_postgres_search_uses_the_gin_index(filled_ro):
+    if filled_ro.is_sqlite:
+        plan = filled_ro.engine.connect().exec_driver_sql(
             "EXPLAIN QUERY PLAN SELECT rowid FROM facts_fts WHERE facts_fts MATCH '\"投资\"'").all()
         assert any("VIRTUAL TABLE INDEX" in str(r) for r in plan)
         return
-    with filled.engine.connect() as conn:
+    with filled_ro.engine.connect() as conn:
         conn.exec_driver_sql("SET enable_seqscan = off")
         plan = conn.exec_driver_sql("EXPLAIN SELECT id FROM facts WHERE to_tsvector('simple', coalesce(facts.search, "
                                     "'')) @@ phraseto_tsquery('simple', '投资')").all()

@@ -184,8 +184,15 @@ IndicatorOption = Annotated[list[str] | None, typer.Option(
     "--indicator", "-i", help="Indicator id or any of its names: gdp, 地区生产总值, GDP (repeatable).")]
 
 
-def _described(command: str) -> str:
-    return "zhibiao " + " ".join([command, *sys.argv[2:]]) if len(sys.argv) > 1 else f"zhibiao {command}"
+def _described(ctx: typer.Context) -> str:
+    """The command as typed, for the notes of an export (from the parsed options, not argv)."""
+    parts = [f"zhibiao {ctx.command.name}"]
+    for name, value in ctx.params.items():
+        if value in (None, False, [], ()) or name in ("db", "output", "fmt", "no_bom"):
+            continue
+        for item in value if isinstance(value, list | tuple) else [value]:
+            parts.append(f"--{name.replace('_', '-')}" + ("" if item is True else f" {item}"))
+    return " ".join(parts)
 
 
 @app.command()
@@ -206,6 +213,7 @@ def ingest(
 
 @app.command()
 def query(
+    ctx: typer.Context,
     place: PlaceOption = None,
     within: WithinOption = None,
     indicator: IndicatorOption = None,
@@ -229,11 +237,12 @@ def query(
     flt = Filters(place=place, within=within, indicator=indicator, period=period, kind=kind, measure=measure,
                   type=fact_type, search=search, doc=doc)
     raise typer.Exit(commands.run(lambda: commands.query(db, flt, fmt, output, limit, not no_bom,
-                                                         _described("query"))))
+                                                         _described(ctx))))
 
 
 @app.command()
 def compare(
+    ctx: typer.Context,
     indicator: Annotated[str, typer.Option("--indicator", "-i", help="Indicator id or name: gdp, 地区生产总值.")],
     measure: Annotated[str, typer.Option(help="level, growth, change, share, rank or rate.")] = "level",
     kind: Annotated[str, typer.Option(help="actual or target.")] = "actual",
@@ -249,11 +258,12 @@ def compare(
     from zhibiao import commands
 
     raise typer.Exit(commands.run(lambda: commands.compare(db, indicator, measure, kind, place, within, periods, fmt,
-                                                           output, not no_bom, _described("compare"))))
+                                                           output, not no_bom, _described(ctx))))
 
 
 @app.command()
 def targets(
+    ctx: typer.Context,
     place: PlaceOption = None,
     within: WithinOption = None,
     period: Annotated[str | None, typer.Option(help="2024 or a range 2019:2025.")] = None,
@@ -269,11 +279,12 @@ def targets(
     from zhibiao import commands
 
     raise typer.Exit(commands.run(lambda: commands.targets(db, place, within, period, indicator, measure, status, fmt,
-                                                           output, not no_bom, _described("targets"))))
+                                                           output, not no_bom, _described(ctx))))
 
 
 @app.command()
 def conflicts(
+    ctx: typer.Context,
     place: PlaceOption = None,
     within: WithinOption = None,
     indicator: IndicatorOption = None,
@@ -289,7 +300,7 @@ def conflicts(
 
     flt = Filters(place=place, within=within, indicator=indicator, period=period)
     raise typer.Exit(commands.run(lambda: commands.conflicts(db, flt, fmt, output, not no_bom,
-                                                             _described("conflicts"))))
+                                                             _described(ctx))))
 
 
 @app.command()
