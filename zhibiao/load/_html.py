@@ -1,21 +1,33 @@
-"""HTML loader: trafilatura for the main content, our own rendering of its XML tree.
+"""HTML loader: the page's main content as text with tables, plus page metadata.
 
-trafilatura (`bare_extraction`, tables on, comments off) finds the main content and drops
-menus, breadcrumbs, share widgets and footers. We render its XML tree ourselves so that tables
-come out one row per line with tab-separated cells and exact cell offsets. Metadata come from
-the page: the Chinese government-site meta tags (ArticleTitle, PubDate, ContentSource, SiteName),
-Open Graph / canonical links, labelled lines ("发布日期：", "来源："), then trafilatura's own.
-Attachment links (pdf/doc/docx/xls/xlsx/wps/ofd), which trafilatura drops, go to
-meta['attachments'] as a JSON list.
+The main content comes from the first of these steps that finds it (see `_main_content`):
+
+1. the article container of a Chinese government CMS (``<ucapcontent>``, ``#UCAP-CONTENT``,
+   ``.TRS_Editor``, ``#zoom`` …), rendered directly when it holds a real article (enough text,
+   few links) — most government pages stop here, at a fraction of trafilatura's cost;
+2. trafilatura (`bare_extraction`: tables on, comments off, its full cascade with the
+   readability/justext comparison) on the tree parsed once here, metadata off;
+3. on pages built from layout tables, the page region trafilatura's text came from, re-rendered
+   in document order;
+4. the page body with menus, headers and footers skipped, then the whole body.
+
+We render the chosen tree ourselves so that tables come out one row per line with tab-separated
+cells and exact cell offsets. Metadata come from the page: the Chinese government-site meta tags
+(ArticleTitle, PubDate, ContentSource, SiteName), Open Graph / canonical links, labelled lines
+("发布日期：", "来源："), then — field by field, only when those find nothing — trafilatura's own
+(`_TrafilaturaMeta`). Attachment links (pdf/doc/docx/xls/xlsx/wps/ofd), which trafilatura drops,
+go to meta['attachments'] as a JSON list.
 """
 
 from __future__ import annotations
 
+import bisect
+import functools
 import json
 import logging
 import re
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar
 from urllib.parse import urljoin
 
 from zhibiao.load._model import Document, LoadError, TextBuilder, clean_cell
@@ -41,12 +53,18 @@ _BREAK = {"lb", "br"}
 _TABLE = {"table"}
 _ROW = {"row", "tr"}
 _CELL = {"cell", "td", "th"}
+_BLOCKISH = _BLOCK | _ROW | _CELL  # a line ends before and after these
 
-_BOILER = re.compile(
-    r"ICP备|ICP证|公网安备|网站标识码|版权所有|Copyright|©|技术支持\s*[:：]|主办单位\s*[:：]|"
+_BOILER_WORDS = (
+    r"公网安备|网站标识码|版权所有|©|技术支持\s*[:：]|主办单位\s*[:：]|"
     r"承办单位\s*[:：]|您当前所在的?位置|您现在的位置|您的位置|当前位置\s*[:：]|分享到|扫一扫|"
     r"打印本页|关闭窗口|【\s*字体|字号\s*[:：]|【\s*打印\s*】|【\s*关闭\s*】|上一篇|下一篇|"
-    r"浏览次数|访问量|阅读次数|网站地图|联系我们|无障碍|适老化", re.IGNORECASE)
+    r"浏览次数|访问量|阅读次数|网站地图|联系我们|无障碍|适老化")
+_BOILER = re.compile(r"ICP备|ICP证|Copyright|" + _BOILER_WORDS, re.IGNORECASE)
+#: `_BOILER` for text without "icp"/"copyr" in any letter case: without its Latin words, it needs no
+#: IGNORECASE, and a pattern with IGNORECASE scans ten times slower.
+_BOILER_NO_LATIN = re.compile(_BOILER_WORDS)
+_NAV_SPLIT = re.compile(r"\s*[|｜»>/]\s*")
 _RELATED = re.compile(r"^(?:相关(?:文章|新闻|链接|阅读|信息|文件|稿件|政策|解读|推荐)|延伸阅读|推荐阅读|"
                       r"热点推荐|热门文章|猜你喜欢)\s*[:：]?$")
 _ATTACH = re.compile(r"\.(pdf|docx?|xlsx?|wps|ofd|et)(?:$|[?#])", re.IGNORECASE)
@@ -68,13 +86,20 @@ def sniff_charset(data: bytes) -> str | None:
     return m[1].decode("ascii", "replace") if m else None
 
 
+_TAG_NAMES: dict[str, str] = {}
+
+
 def _tag(el: Any) -> str | None:
+    """Lower-case local name of an element; None for comments, processing instructions, entities."""
     tag = el.tag
     if not isinstance(tag, str):
-        return None  # comment / processing instruction / entity
-    if "}" in tag:
-        tag = tag.rsplit("}", 1)[1]
-    return tag.lower()
+        return None
+    name = _TAG_NAMES.get(tag)
+    if name is None:
+        name = (tag.rsplit("}", 1)[1] if "}" in tag else tag).lower()
+        if len(_TAG_NAMES) < 4096:
+            _TAG_NAMES[tag] = name
+    return name
 
 
 def _flatten(el: Any) -> str:
@@ -84,7 +109,7 @@ def _flatten(el: Any) -> str:
     def walk(e: Any) -> None:
         tag = _tag(e)
         if tag is not None and tag not in _SKIP:
-            sep = tag in _BLOCK or tag in _BREAK or tag in _CELL or tag in _ROW
+            sep = tag in _BLOCKISH or tag in _BREAK
             if sep:
                 parts.append(" ")
             parts.append(e.text or "")
@@ -139,11 +164,13 @@ def _is_data_table(table: Any) -> bool:
 class _Renderer:
     """Walks an element tree into blocks: lines of text and tables."""
 
-    def __init__(self, skip_chrome: bool = False, tables_as_lines: bool = False) -> None:
+    def __init__(self, skip_chrome: bool = False, tables_as_lines: bool = False,
+                 max_lines: int | None = None) -> None:
         self.blocks: list[Block] = []
         self._buf: list[str] = []
         self.skip_chrome = skip_chrome
         self.tables_as_lines = tables_as_lines
+        self.max_lines = max_lines  # stop (raise _Enough) once this many blocks are out
 
     def flush(self) -> None:
         """End the current block: its non-empty lines become line blocks."""
@@ -153,6 +180,8 @@ class _Renderer:
             line = piece.replace("\xa0", " ").strip()
             if line:
                 self.blocks.append(("line", line))
+        if self.max_lines is not None and len(self.blocks) >= self.max_lines:
+            raise _Enough
 
     def walk(self, el: Any) -> None:
         """Render `el` (and its tail text) into blocks."""
@@ -174,7 +203,7 @@ class _Renderer:
         elif tag in _BREAK:
             self._buf.append("\n")
         else:
-            block = tag in _BLOCK or tag in _ROW or tag in _CELL
+            block = tag in _BLOCKISH
             if block:
                 self.flush()
             self._buf.append(el.text or "")
@@ -185,12 +214,19 @@ class _Renderer:
         self._buf.append(el.tail or "")
 
     def render(self, root: Any) -> list[Block]:
-        """Blocks for everything inside `root`."""
-        self._buf.append(root.text or "")
-        for child in root:
-            self.walk(child)
-        self.flush()
+        """Blocks for everything inside `root` (only the first `max_lines` when that is set)."""
+        try:
+            self._buf.append(root.text or "")
+            for child in root:
+                self.walk(child)
+            self.flush()
+        except _Enough:
+            del self.blocks[self.max_lines:]
         return self.blocks
+
+
+class _Enough(Exception):
+    """Stops a `_Renderer` that has rendered all the lines it was asked for."""
 
 
 def _norm(s: str) -> str:
@@ -201,27 +237,50 @@ def _is_nav(line: str) -> bool:
     """A menu bar or breadcrumb: "首页 | 机构 | 政务公开 …", "首页 > 政务公开 > …"."""
     if len(line) > 100:
         return False
-    if line.startswith("首页") or re.match(r"^(?:当前位置|位置)", line):
+    if line.startswith(("首页", "当前位置", "位置")):
         return True
-    parts = [p for p in re.split(r"\s*[|｜»>/]\s*", line) if p]
-    return len(parts) >= 4 and line.count("|") + line.count("｜") + line.count(">") >= 3 and \
-        all(len(p) <= 8 for p in parts)
+    if line.count("|") + line.count("｜") + line.count(">") < 3:
+        return False
+    parts = [p for p in _NAV_SPLIT.split(line) if p]
+    return len(parts) >= 4 and all(len(p) <= 8 for p in parts)
+
+
+def _boiler_lines(lines: list[str]) -> set[int]:
+    """Indexes of the lines under 150 characters that `_BOILER` matches, in one regex scan.
+
+    The lines are joined with NUL, which no part of `_BOILER` matches, so no match spans two
+    lines (lines holding a NUL are tested one by one).
+    """
+    short = [(i, line) for i, line in enumerate(lines) if len(line) < 150]
+    if any("\0" in line for _, line in short):
+        return {i for i, line in short if _BOILER.search(line)}
+    starts, pos = [], 0
+    for _, line in short:
+        starts.append(pos)
+        pos += len(line) + 1
+    joined = "\0".join(line for _, line in short)
+    lower = joined.encode("utf-8", "surrogatepass").lower()
+    boiler = _BOILER if b"icp" in lower or b"copyr" in lower else _BOILER_NO_LATIN
+    return {short[bisect.bisect_right(starts, m.start()) - 1][0] for m in boiler.finditer(joined)}
 
 
 def _clean_blocks(blocks: list[Block]) -> list[Block]:
     """Drop boilerplate lines (ICP/备案, breadcrumbs, share bars) and trailing related lists."""
     out: list[Block] = []
     skipping_related = False
+    boiler = _boiler_lines([v for k, v in blocks if k == "line"])
+    n = -1
     for kind, value in blocks:
         if kind == "line":
             line: str = value
+            n += 1
             if _RELATED.match(line):
                 skipping_related = True
                 continue
             if skipping_related and len(line) < 60:
                 continue
             skipping_related = False
-            if (len(line) < 150 and _BOILER.search(line)) or _is_nav(line):
+            if n in boiler or _is_nav(line):
                 continue
         else:
             skipping_related = False
@@ -301,8 +360,8 @@ def _structural_title(tree: Any) -> str | None:
         text = _flatten(el)
         if 4 <= len(text) <= 200:
             return text
-    for el in tree.iter():
-        if _tag(el) in ("div", "h2", "h3", "p", "td", "span", "strong"):
+    for el in tree.iter("div", "h2", "h3", "p", "td", "span", "strong"):
+        if el.get("class") or el.get("id"):
             key = f"{el.get('class', '')} {el.get('id', '')}"
             if key.strip() and _TITLE_CLASS.search(key):
                 text = _flatten(el)
@@ -311,13 +370,14 @@ def _structural_title(tree: Any) -> str | None:
     return None
 
 
-def _page_title(tree: Any, traf_title: str | None) -> str | None:
-    """Title: government-site/Open Graph meta tags, else <h1>/title-like element, else <title>."""
+def _page_title(tree: Any, traf_title: Callable[[], str | None]) -> str | None:
+    """Title: government-site/Open Graph meta tags, else <h1>/title-like element, else <title>
+    (trafilatura's, asked for only when the meta tags give none, else the <title> element)."""
     meta_title = _meta_content(tree, "ArticleTitle", "og:title", "title", "dc.title")
     if meta_title and len(_norm(meta_title)) >= 4:
         return _clean_title(meta_title)
     structural = _structural_title(tree)
-    page_title = traf_title
+    page_title = traf_title()
     if not page_title:
         for el in tree.iter("title"):
             page_title = _flatten(el) or (el.text or "")
@@ -358,35 +418,102 @@ def _parse(html: str) -> Any:
         return lxml.html.document_fromstring(f"<html><body>{stripped}</body></html>")
 
 
-def _trafilatura(html: str) -> tuple[Any | None, dict[str, str | None]]:
-    """trafilatura's main-content tree and metadata; (None, {}) when it finds nothing."""
+def _parse_once(html: str) -> tuple[Any, Any | None]:
+    """(our page tree, the tree trafilatura builds from `html` or None when it refuses the page).
+
+    One parse serves both (trafilatura's parser drops comments and processing instructions, which
+    our rendering skips anyway); only pages trafilatura refuses or whose <body> it renamed get a
+    second, plain lxml parse for our own use.
+    """
+    import trafilatura
+
+    try:
+        traf_tree = trafilatura.load_html(html)
+    except Exception as e:  # refused input: trafilatura's own extraction would have failed too
+        log.debug("trafilatura could not parse the page: %r", e)
+        traf_tree = None
+    if traf_tree is not None:
+        # for a fragment trafilatura returns the element it stands for; the document is around it
+        root = traf_tree.getroottree().getroot()
+        if _tag(root) == "html" and root.find("body") is not None:
+            return root, traf_tree
+    return _parse(html), traf_tree
+
+
+#: Article containers of Chinese government CMSs (UCAP, TRS WCM, gov.cn …), innermost first,
+#: each with a string the page source must hold for it to match (a cheap test before the XPath;
+#: none for the tag, whose name may come in any case).
+_CONTAINERS = (
+    ("", "//ucapcontent"),
+    ("UCAP-CONTENT", "//*[@id='UCAP-CONTENT']"),
+    ("TRS_", "//*[contains(concat(' ', normalize-space(@class), ' '), ' TRS_Editor ')"
+             " or contains(concat(' ', normalize-space(@class), ' '), ' TRS_UEDITOR ')]"),
+    ("oom", "//*[@id='zoom' or @id='Zoom' or @id='zoomcon' or @id='fontzoom']"),
+    ("content-fontsize", "//*[@id='content-fontsize']"),
+)
+_MIN_CONTAINER_CHARS = 100
+_MAX_CONTAINER_LINK_SHARE = 0.3
+
+
+@functools.cache
+def _xpath(expr: str) -> Any:
+    from lxml import etree
+
+    return etree.XPath(expr)
+
+
+def _visible_chars(text: str) -> int:
+    return sum(map(len, text.split()))
+
+
+def _container_blocks(tree: Any, html: str) -> list[Block] | None:
+    """Step 1: blocks of the page's CMS article container, or None when there is no usable one.
+
+    The first selector of `_CONTAINERS` that matches wins (its longest match when it matches
+    several); the container must hold `_MIN_CONTAINER_CHARS` of text, at most
+    `_MAX_CONTAINER_LINK_SHARE` of it in links (a list page is not an article). Boilerplate lines
+    are dropped as everywhere else.
+    """
+    for hint, expr in _CONTAINERS:
+        if hint not in html:
+            continue
+        hits = [el for el in _xpath(expr)(tree) if _tag(el) not in _SKIP]
+        if not hits:
+            continue
+        box = max(hits, key=lambda el: len(el.text_content())) if len(hits) > 1 else hits[0]
+        chars = _visible_chars(box.text_content())
+        links = sum(_visible_chars(a.text_content()) for a in box.iter("a"))
+        if chars < _MIN_CONTAINER_CHARS or links > _MAX_CONTAINER_LINK_SHARE * chars:
+            return None
+        blocks = _clean_blocks(_Renderer().render(box))
+        kept = sum(len(v) if k == "line" else sum(len(c) for r in v for c in r) for k, v in blocks)
+        return blocks if kept >= _MIN_CONTAINER_CHARS else None
+    return None
+
+
+def _trafilatura(traf_tree: Any) -> Any | None:
+    """trafilatura's main-content tree for the page trafilatura parsed; None when it finds nothing."""
     import trafilatura
 
     try:
         doc = trafilatura.bare_extraction(
-            html, include_tables=True, include_comments=False, with_metadata=True,
+            traf_tree, include_tables=True, include_comments=False, with_metadata=False,
             include_images=False, include_links=False, deduplicate=False,
-            date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except Exception as e:  # malformed input can trip the extractor; fall back to lxml
         log.debug("trafilatura failed: %r", e)
-        return None, {}
-    if doc is None:
-        return None, {}
-    meta = {k: getattr(doc, k, None) for k in ("title", "date", "sitename", "author", "url")}
-    return getattr(doc, "body", None), meta
+        return None
+    return getattr(doc, "body", None) if doc is not None else None
 
 
-def load_html(data: bytes, name: str, label: str, encoding: str | None) -> Document:
-    """Load an HTML page: main content as text, tables with offsets, page metadata."""
-    dec = decode_for_load(data, label, sniff_charset(data), encoding)
-    html = _BAD_XML_CHARS.sub(" ", _XML_DECL.sub("", dec.text, count=1))
-    if not html.strip():
-        raise LoadError(label, "empty file (only whitespace)")
-    tree = _parse(html)
-    body, tmeta = _trafilatura(html)
-
-    blocks: list[Block] = []
+def _main_content(tree: Any, traf_tree: Any | None, html: str) -> tuple[list[Block], str, bool]:
+    """(blocks, extraction method, whether trafilatura's metadata may be used) — the cascade of
+    the module docstring: CMS container, trafilatura, layout-table region, page body."""
+    blocks = _container_blocks(tree, html)
+    if blocks:
+        return blocks, "container", True
+    body = _trafilatura(traf_tree) if traf_tree is not None else None
+    blocks = []
     extraction = "trafilatura"
     if body is not None:
         blocks = _clean_blocks(_Renderer().render(body))
@@ -403,39 +530,166 @@ def load_html(data: bytes, name: str, label: str, encoding: str | None) -> Docum
         blocks = _clean_blocks(_Renderer(skip_chrome=True).render(root))
         if not blocks:
             blocks = _clean_blocks(_Renderer().render(root))
+    return blocks, extraction, body is not None
+
+
+class _TrafilaturaMeta:
+    """trafilatura's page metadata (title, date, author, sitename, url), each field worked out the
+    first time it is asked for, following `trafilatura.metadata.extract_metadata`.
+
+    These are last resorts behind the page's own meta tags and labelled lines, and the whole
+    `extract_metadata` pass costs more than extracting the facts of the page (its author search
+    deep-copies the page and runs regex XPaths over it), so only the fields needed are computed,
+    and the author search only on pages whose markup names an author/byline at all.
+    """
+
+    #: Every author XPath of trafilatura (2.x `xpaths.AUTHOR_XPATHS`) needs one of these, in any letter
+    #: case, in a tag name or attribute value of the page.
+    _AUTHOR_HINTS = (b"author", b"byl", b"bbl", b"username", b"zuozhe", b"bianji", b"xiaobian", b"channel-name",
+                     b"submitted-by", b"posted-by", b"journalist-name", b"screenname", b"writer", b"<rel")
+    _DATE_PARAMS: ClassVar[dict[str, Any]] = {"extensive_search": False, "original_date": True}
+
+    def __init__(self, tree: Any | None, html: str) -> None:
+        self._tree = tree
+        self._html = html
+        self._raw: dict[str, str | None] = {}
+        self._base_doc: Any = None
+
+    def get(self, key: str) -> str | None:
+        """The field `key`, cleaned as trafilatura cleans it; None when absent."""
+        if self._tree is None:
+            return None
+        if key not in self._raw:
+            try:
+                self._raw[key] = getattr(self, f"_{key}")()
+            except Exception as e:  # metadata heuristics must never break loading
+                log.debug("trafilatura metadata %s failed: %r", key, e)
+                self._raw[key] = None
+        value = self._raw[key]
+        if not isinstance(value, str):
+            return None
+        from html import unescape
+
+        from trafilatura.utils import line_processing
+
+        return line_processing(unescape(value if len(value) <= 10000 else value[:9999] + "…"))
+
+    def _base(self) -> Any:
+        """Meta tags and JSON-LD, which every field consults first."""
+        if self._base_doc is None:
+            from trafilatura.metadata import examine_meta, extract_meta_json
+
+            doc = examine_meta(self._tree)
+            if doc.author and " " not in doc.author:
+                doc.author = None
+            try:
+                doc = extract_meta_json(self._tree, doc)
+            except Exception as e:
+                log.debug("trafilatura JSON-LD failed: %r", e)
+            self._base_doc = doc
+        return self._base_doc
+
+    def _title(self) -> str | None:
+        from trafilatura.metadata import extract_title
+
+        return self._base().title or extract_title(self._tree)
+
+    def _author(self) -> str | None:
+        from trafilatura.metadata import extract_author
+
+        if self._base().author:
+            return self._base().author
+        # substring tests on the ASCII-lower-cased page: a regex over the raw page costs as much as the search
+        page = self._html.encode("utf-8", "surrogatepass").lower()
+        return extract_author(self._tree) if any(h in page for h in self._AUTHOR_HINTS) else None
+
+    def _url(self) -> str | None:
+        from trafilatura.metadata import extract_url
+
+        if "url" not in self._raw:
+            self._raw["url"] = self._base().url or extract_url(self._tree)
+        return self._raw["url"]
+
+    def _date(self) -> str | None:
+        from htmldate import find_date
+
+        return find_date(self._tree, **self._DATE_PARAMS, url=self._url())
+
+    def _sitename(self) -> str | None:
+        from trafilatura.metadata import META_URL, extract_sitename
+
+        site = self._base().sitename or extract_sitename(self._tree)
+        if site:
+            site = site.lstrip("@")
+            if site and "." not in site and not site[0].isupper():
+                site = site.title()
+            return site
+        url = self._url()
+        return m[1] if url and (m := META_URL.match(url)) else None
+
+
+class _NoMeta:
+    """Stands in for `_TrafilaturaMeta` where trafilatura found no content (nor metadata)."""
+
+    def get(self, key: str) -> None:
+        return None
+
+
+def _page_lines(page_root: Any, title: str | None) -> tuple[list[str], list[str]]:
+    """(the first 120 lines of the page, the lines near its title) — tables as lines.
+
+    "Near the title" is the line holding the title and the 14 after it, else the first 120 lines.
+    Rendering stops as soon as both are known.
+    """
+    tn = _norm(title) if title else ""
+    limit = 120
+    while True:
+        lines = [v for k, v in _Renderer(tables_as_lines=True, max_lines=limit).render(page_root) if k == "line"]
+        if not tn:
+            return lines, lines
+        found = next((i for i, line in enumerate(lines) if tn in _norm(line)), None)
+        if found is not None and found + 15 <= len(lines):
+            return lines[:120], lines[found: found + 15]
+        if len(lines) < limit:  # the whole page
+            return lines[:120], lines[found: found + 15] if found is not None else lines[:120]
+        limit *= 4
+
+
+def load_html(data: bytes, name: str, label: str, encoding: str | None) -> Document:
+    """Load an HTML page: main content as text, tables with offsets, page metadata."""
+    dec = decode_for_load(data, label, sniff_charset(data), encoding)
+    html = _BAD_XML_CHARS.sub(" ", _XML_DECL.sub("", dec.text, count=1))
+    if not html.strip():
+        raise LoadError(label, "empty file (only whitespace)")
+    tree, traf_tree = _parse_once(html)
+    blocks, extraction, with_traf_meta = _main_content(tree, traf_tree, html)
     if not blocks:
         raise LoadError(label, "no main content")
+    tmeta = _TrafilaturaMeta(traf_tree, html) if with_traf_meta else _NoMeta()
 
     meta: dict[str, str] = {"encoding_method": dec.method, "extraction": extraction}
     if dec.replaced:
         meta["decode_errors"] = str(dec.replaced)
-    title = _page_title(tree, tmeta.get("title"))
+    title = _page_title(tree, lambda: tmeta.get("title"))
     if title:
         meta["title"] = title
 
     page_root = tree.find("body")
     page_root = page_root if page_root is not None else tree
-    page_lines = [v for k, v in _Renderer(tables_as_lines=True).render(page_root) if k == "line"]
-    near = page_lines[:120]
-    if title:
-        tn = _norm(title)
-        for i, line in enumerate(page_lines):
-            if tn and tn in _norm(line):
-                near = page_lines[i: i + 15]
-                break
-    date = None
-    for cand, source in (
-        (labelled_date(near), "page-label"),
-        (_meta_content(tree, "PubDate", "pubdate", "publishdate", "publish_date", "article:published_time",
-                       "og:release_date", "dc.date", "dc.date.issued", "date", "firstpublishedtime",
-                       "publishtime"), "html-meta"),
-        (labelled_date(page_lines[:120]) if near is not page_lines[:120] else None, "page-label"),
-        (tmeta.get("date"), "trafilatura"),
-    ):
-        if cand and (date := parse_date(cand)):
+    first_lines, near = _page_lines(page_root, title)
+    labelled = labelled_meta(near)
+    date_sources: tuple[tuple[Callable[[], str | None], str], ...] = (
+        (lambda: labelled.get("date"), "page-label"),
+        (lambda: _meta_content(tree, "PubDate", "pubdate", "publishdate", "publish_date", "article:published_time",
+                               "og:release_date", "dc.date", "dc.date.issued", "date", "firstpublishedtime",
+                               "publishtime"), "html-meta"),
+        (lambda: labelled_date(first_lines) if near != first_lines else None, "page-label"),
+        (lambda: tmeta.get("date"), "trafilatura"),
+    )
+    for source_of, source in date_sources:
+        if (cand := source_of()) and (date := parse_date(cand)):
             meta["date"], meta["date_source"] = date, source
             break
-    labelled = labelled_meta(near)
     publisher = (_meta_content(tree, "ContentSource") or labelled.get("publisher") or tmeta.get("author")
                  or _meta_content(tree, "SiteName") or tmeta.get("sitename"))
     if publisher:

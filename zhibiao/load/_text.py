@@ -393,13 +393,15 @@ def parse_date(s: str) -> str | None:
     return _valid(dt.year, dt.month, dt.day) if dt else None
 
 
-_DATE_LABELS: tuple[tuple[str, bool], ...] = (
-    # (label regex, colon required)
-    (r"发布日期|发布时间|发文日期|成文日期|印发日期|公布日期|公开日期", False),
-    (r"发稿时间|发稿日期|发表时间|发表日期|发布于", False),
-    (r"(?<![\u4e00-\u9fff])(?:日期|时间)|(?i:date|pubdate|published)", True),
-    (r"更新时间|更新日期", True),
+_DATE_LABELS: tuple[tuple[str, bool, tuple[str, ...]], ...] = (
+    # (label regex, colon required, words one of which a match holds: a cheap test before the scan;
+    # Latin words are looked for in the ASCII-lower-cased text)
+    (r"发布日期|发布时间|发文日期|成文日期|印发日期|公布日期|公开日期", False, ("日期", "时间")),
+    (r"发稿时间|发稿日期|发表时间|发表日期|发布于", False, ("发稿", "发表", "发布于")),
+    (r"(?<![\u4e00-\u9fff])(?:日期|时间)|(?i:date|pubdate|published)", True, ("日期", "时间", "date", "publ")),
+    (r"更新时间|更新日期", True, ("更新",)),
 )
+_PUBLISHER_WORDS = ("来源", "发布机构", "发文机关", "发布单位")
 _PUBLISHER = re.compile(r"(?<!资料)(?<!数据)(?:信息来源|文章来源|稿件来源|来源|发布机构|发文机关|发布单位)"
                         r"\s*[:：]\s*"
                         r"([^\s|｜<>:：【】\[\]]{0,40})")
@@ -408,13 +410,45 @@ _NAME_ONLY = re.compile(r"^[\u4e00-\u9fffA-Za-z（）()·\s]{2,20}$")
 _TITLE_LINE = re.compile(r"^\s*(?:title|标题|题目)\s*[:：]\s*(\S.{0,200}?)\s*$", re.IGNORECASE)
 
 
+@functools.cache
+def _date_label_patterns(joined: bool) -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
+    """(pattern, words) per `_DATE_LABELS` entry; for `joined` lines the separators do not cross
+    a newline, so each match stays within one line."""
+    ws = r"[^\S\n]*" if joined else r"\s*"
+    out = []
+    for label, colon, words in _DATE_LABELS:
+        sep = rf"{ws}[:：]{ws}" if colon else rf"{ws}[:：]?{ws}"
+        out.append((re.compile(rf"(?:{label}){sep}(.{{4,60}})"), words))
+    return tuple(out)
+
+
+def _holds_any(text: str, words: tuple[str, ...]) -> bool:
+    """Whether `text` holds one of `words` (ASCII words in any letter case)."""
+    lower: bytes | None = None
+    for word in words:
+        if word.isascii():
+            lower = lower if lower is not None else text.encode("utf-8", "surrogatepass").lower()
+            if word.encode() in lower:
+                return True
+        elif word in text:
+            return True
+    return False
+
+
 def labelled_date(lines: list[str]) -> str | None:
-    """A date from a labelled line ('发布日期：2024-05-28', '时间：', 'date:' …) among `lines`."""
-    for label, colon in _DATE_LABELS:
-        sep = r"\s*[:：]\s*" if colon else r"\s*[:：]?\s*"
-        pat = re.compile(rf"(?:{label}){sep}(.{{4,60}})")
-        for line in lines:
-            for m in pat.finditer(line):
+    """A date from a labelled line ('发布日期：2024-05-28', '时间：', 'date:' …) among `lines`.
+
+    Each label pattern scans the lines joined by newlines (which it cannot cross) at once, and
+    only when the text holds one of the label's words at all.
+    """
+    joined = "\n".join(lines)
+    one_scan = not any("\n" in line for line in lines)  # else line by line, as the lines are
+    texts = [joined] if one_scan else lines
+    for pat, words in _date_label_patterns(one_scan):
+        if not _holds_any(joined, words):
+            continue
+        for text in texts:
+            for m in pat.finditer(text):
                 if d := parse_date(m[1]):
                     return d
     return None
@@ -425,7 +459,7 @@ def labelled_meta(lines: list[str]) -> dict[str, str]:
     meta: dict[str, str] = {}
     if d := labelled_date(lines):
         meta["date"] = d
-    for i, line in enumerate(lines):
+    for i, line in enumerate(lines if _holds_any("\n".join(lines), _PUBLISHER_WORDS) else ()):
         m = _PUBLISHER.search(line)
         if not m:
             continue
