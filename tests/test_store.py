@@ -10,7 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 
 from zhibiao.store import DatabaseLocked, NotAFactBase, SchemaTooNew, StoreError, open_store, upgrade
 from zhibiao.store.fts import bigrams, like_pattern, parse
@@ -362,19 +362,26 @@ def test_postgres_search_uses_the_gin_index(filled_ro):
     assert any("ix_facts_search" in r[0] for r in plan)
 
 
-def test_inserted_rows_reach_the_index_through_triggers(db_url):
+def test_index_follows_writes_replacements_and_plain_deletes(db_url, prepared):
+    """Written facts are indexed, replaced ones leave it, and a plain DELETE is followed (trigger)."""
+    from zhibiao.query import Filters, count
+
     store = _open(db_url)
     try:
-        with store.write() as conn:
-            doc_id = conn.execute(insert(documents).values(name="x.txt", sha256="s", text="t").returning(
-                documents.c.id)).scalar_one()
-            conn.execute(insert(facts), [fact_row({"type": "quantity", "subject": "跨境电商进出口",
-                                                   "evidence": "跨境电商进出口增长20%"}, doc_id, 0)])
-        from zhibiao.query import Filters, count
-
-        assert count(store, Filters(search="电商")) == 1
+        write_document(store, prepared[0])
+        hits = count(store, Filters(search="海拉尔"))
+        assert hits > 0
+        changed = dataclasses.replace(prepared[0], sha256="1" * 64, records=prepared[0].records[:3])
+        write_document(store, changed)
+        assert count(store, Filters(search="海拉尔")) <= 3
+        _assert_consistent(store)
         with store.write() as conn:
             conn.execute(facts.delete())
-        assert count(store, Filters(search="电商")) == 0
+        assert count(store, Filters(search="海拉尔")) == 0
+        with store.write() as conn:
+            conn.execute(documents.delete())
+        write_document(store, prepared[0])
+        assert count(store, Filters(search="海拉尔")) == hits
+        _assert_consistent(store)
     finally:
         store.close()

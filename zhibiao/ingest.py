@@ -102,8 +102,10 @@ def prepare(path: Path, key: str, size: int, date: str | None = None, encoding: 
     if date:
         doc.meta["date"] = date
     records = extract(doc.text, doc.name, doc.meta, doc.tables)
-    return Prepared(path=str(path.resolve()), name=doc.name, sha256=key, size=size, format=doc.format,
-                    encoding=doc.encoding, meta=dict(doc.meta), text=doc.text, records=records)
+    prepared = Prepared(path=str(path.resolve()), name=doc.name, sha256=key, size=size, format=doc.format,
+                        encoding=doc.encoding, meta=dict(doc.meta), text=doc.text, records=records)
+    prepared.fact_rows()  # derived columns (bigrams, periods) are computed here, in the worker
+    return prepared
 
 
 def _prepare_safe(job: tuple[Path, str, int, str | None, str | None]) -> Prepared | Failure:
@@ -141,6 +143,9 @@ def _prepared(jobs: list[tuple[Path, str, int, str | None, str | None]], workers
     from zhibiao.places import gazetteer
 
     gazetteer()  # loaded once here, shared by forked workers
+    import gc
+
+    gc.freeze()  # keep the collector from touching (and so copying) the shared pages in every worker
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_die_with_parent) as pool:

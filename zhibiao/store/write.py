@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from zhibiao.store.db import Store
+from zhibiao.store.fts import SQLITE_INDEX_DOCUMENT
 from zhibiao.store.rows import fact_row
 from zhibiao.store.schema import documents, facts, indicators, places
 
@@ -38,6 +39,13 @@ class Prepared:
     meta: dict[str, Any]
     text: str
     records: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[dict[str, Any]] | None = field(default=None, init=False)  # built where extraction ran
+
+    def fact_rows(self) -> list[dict[str, Any]]:
+        """The ``facts`` rows of the records (``doc_id`` still to be set), built once."""
+        if self.rows is None:
+            self.rows = [fact_row(rec, 0, seq) for seq, rec in enumerate(self.records)]
+        return [dict(r) for r in self.rows]
 
 
 @dataclass
@@ -164,9 +172,13 @@ def _write(store: Store, conn: Connection, doc: Prepared, force: bool, sync: Pla
         meta=json.dumps(meta, ensure_ascii=False, sort_keys=True), text=doc.text, n_facts=len(doc.records),
         extractor=_extractor(), ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
     ).returning(documents.c.id)).scalar_one()
-    rows = [fact_row(rec, doc_id, seq) for seq, rec in enumerate(doc.records)]
+    rows = doc.fact_rows()
+    for row in rows:
+        row["doc_id"] = doc_id
     if rows:
         conn.execute(insert(facts), rows)
+        if store.is_sqlite:
+            conn.execute(text(SQLITE_INDEX_DOCUMENT), {"doc_id": doc_id})
     codes = {r["region_code"] for r in rows if r["region_code"]}
     if codes:
         sync.ensure(store, conn, codes)
