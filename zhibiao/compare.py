@@ -20,7 +20,7 @@ from sqlalchemy import and_, func, select
 
 from zhibiao.query import Filters, conditions, facts_select, parse_period, resolve_indicator
 from zhibiao.store import Store
-from zhibiao.store.schema import facts
+from zhibiao.store.schema import documents, facts
 
 #: Relative slack of an exact value (published rounding: 2323.54 vs 2323.5).
 EXACT_SLACK = 5e-4
@@ -65,13 +65,14 @@ def consistent(reports: list[dict[str, Any]]) -> bool:
     return all(agree(a, b) for i, a in enumerate(reports) for b in reports[i + 1 :])
 
 
-def _recency(row: dict[str, Any]) -> tuple[int, str, int]:
-    """Sort key: exact values first, then the latest document, then the last stored."""
-    return (0 if row["qualifier"] in (None, "exact") else 1, _neg(row["doc_date"] or ""), -row["doc_id"])
+def by_recency(reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Exact values first, then the latest document (by date, then the last stored)."""
+    newest = sorted(reports, key=lambda r: (r["doc_date"] or "", r["doc_id"]), reverse=True)
+    return sorted(newest, key=lambda r: r["qualifier"] not in (None, "exact"))  # stable: keeps the date order
 
 
-def _neg(date: str) -> str:
-    return "".join(chr(0x10FFFF - ord(c)) for c in date)
+#: What a compare cell keeps of each report.
+_CELL_COLUMNS = ("id", "doc_id", "region", "region_code", "period", "value", "unit", "qualifier", "evidence")
 
 
 @dataclass
@@ -119,7 +120,10 @@ def compare(store: Store, indicator: str, *, measure: str = "level", kind: str =
                   period=periods)
     with store.read() as conn:
         where = [*conditions(store, conn, flt), facts.c.period_type == "year"]
-        rows = [dict(r) for r in conn.execute(facts_select(where)).mappings()]
+        q = select(*(facts.c[c] for c in _CELL_COLUMNS), documents.c.name, documents.c.date).join(
+            documents, documents.c.id == facts.c.doc_id).where(and_(*where))
+        names = (*_CELL_COLUMNS, "doc", "doc_date")
+        rows = [dict(zip(names, r, strict=True)) for r in conn.execute(q).all()]
     units: dict[str | None, int] = defaultdict(int)
     for r in rows:
         units[r["unit"]] += 1
@@ -132,8 +136,8 @@ def compare(store: Store, indicator: str, *, measure: str = "level", kind: str =
         groups[(r["region_code"], r["period"])].append(r)
         names.setdefault(r["region_code"], r["region"])
     cells = {}
-    for key, reports in groups.items():
-        reports.sort(key=_recency)
+    for key, found in groups.items():
+        reports = by_recency(found)
         first = reports[0]
         cells[key] = Cell(key[0], names[key[0]], key[1], first["value"], first["qualifier"], unit, reports)
     return Comparison(resolve_indicator(indicator), measure, kind, unit, _place_order(names),
@@ -200,7 +204,7 @@ def conflicts(store: Store, flt: Filters | None = None) -> list[Conflict]:
         if len(docs) < 2 or not all(consistent(own) for own in by_doc(reports).values()):
             continue  # a document giving several values for it means the subject names no one quantity
         if any(not agree(a, b) for a in reports for b in reports if a["doc_id"] != b["doc_id"]):
-            reports.sort(key=_recency)
+            reports = by_recency(reports)
             out.append(Conflict(code, reports[0]["region"], topic, period, kind, measure, unit, reports))
     return out
 

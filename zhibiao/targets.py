@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import and_, select
 
-from zhibiao.compare import PERCENT_UNITS, _recency, by_doc, consistent
+from zhibiao.compare import PERCENT_UNITS, by_doc, by_recency, consistent
 from zhibiao.query import Filters, conditions
 from zhibiao.store import Store
 from zhibiao.store.schema import documents, facts
@@ -77,10 +77,12 @@ def _key(fact: dict[str, Any]) -> tuple[Any, ...]:
     return (fact["region_code"], fact["topic"], fact["period"], fact["measure"], fact["unit"])
 
 
+_NAMES = ("id", "doc_id", "region", "region_code", "subject", "indicator", "topic", "period", "kind", "measure",
+          "value", "unit", "qualifier", "evidence")
+
+
 def _columns(alias: Any, prefix: str) -> list[Any]:
-    names = ("id", "doc_id", "region", "region_code", "subject", "indicator", "topic", "period", "kind", "measure",
-             "value", "unit", "qualifier", "evidence")
-    return [alias.c[n].label(prefix + n) for n in names]
+    return [alias.c[n].label(prefix + n) for n in _NAMES]
 
 
 def targets(store: Store, *, place: str | list[str] | None = None, within: str | None = None,
@@ -103,14 +105,18 @@ def targets(store: Store, *, place: str | list[str] | None = None, within: str |
              .select_from(t.join(td, td.c.id == t.c.doc_id).outerjoin(a, match).outerjoin(ad, ad.c.id == a.c.doc_id))
              .where(t.c.id.in_(base.scalar_subquery()))
              .order_by(t.c.region_code, t.c.period, t.c.topic, t.c.id))
-        rows = conn.execute(q).mappings().all()
+        rows = conn.execute(q).all()
     out: list[TargetRow] = []
     by_target: dict[int, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
+    names = (*_NAMES, "doc", "doc_date")
+    half = len(names)
     for r in rows:
-        target = {k[2:]: v for k, v in r.items() if k.startswith("t_")}
-        entry = by_target.setdefault(target["id"], (target, []))
-        if r["a_id"] is not None:
-            actual = {k[2:]: v for k, v in r.items() if k.startswith("a_")}
+        entry = by_target.get(r[0])
+        if entry is None:
+            entry = by_target[r[0]] = (dict(zip(names, r[:half], strict=True)), [])
+        if r[half] is not None:
+            actual = dict(zip(names, r[half:], strict=True))
+            target = entry[0]
             if not (target["doc_date"] and actual["doc_date"] and actual["doc_date"] < target["doc_date"]):
                 entry[1].append(actual)
     own_targets: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
@@ -121,7 +127,7 @@ def targets(store: Store, *, place: str | list[str] | None = None, within: str |
         actuals = [a for own in by_doc(list(unique)).values() if consistent(own) for a in own]
         if not consistent(own_targets[(*_key(target), target["doc_id"])]):
             actuals = []  # the document sets several targets under this name: none is attributable
-        actuals.sort(key=_recency)
+        actuals = by_recency(actuals)
         chosen = actuals[0] if actuals else None
         out.append(TargetRow(target, chosen, verdict(target, chosen), len(actuals)))
     return out
