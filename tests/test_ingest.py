@@ -198,3 +198,27 @@ def test_progress_lines_off_a_terminal(tmp_path, capsys):
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines[0] == "ingest: 20/200 files, 1,234 facts added" and lines[-1].startswith("ingest: 200/200")
     assert len(lines) == 10
+
+
+def test_a_locked_database_stops_ingest_with_a_clear_message(tmp_path):
+    import sqlite3
+
+    need_shared()
+    db = tmp_path / "kb.db"
+    doc = tmp_path / SMALL[0]
+    shutil.copyfile(REAL / SMALL[0], doc)
+    assert zhibiao("ingest", str(doc), "--db", str(db)).returncode == 0
+    doc.write_bytes(doc.read_bytes() + "\n补充一句。\n".encode())
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the database
+    try:
+        locked = zhibiao("ingest", str(doc), "--db", str(db), env={"ZHIBIAO_DB_TIMEOUT": "0.5"})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert locked.returncode == 1
+    assert "locked by another process" in locked.stdout and "run the same command again" in locked.stdout
+    after = state(str(db))
+    assert (after["current"], after["all"]) == (1, 1) and after["complete"]
+    done = zhibiao("ingest", str(doc), "--db", str(db))
+    assert done.returncode == 0 and "1 replaced by a new version" in done.stdout
