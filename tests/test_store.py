@@ -385,3 +385,18 @@ def test_index_follows_writes_replacements_and_plain_deletes(db_url, prepared):
         _assert_consistent(store)
     finally:
         store.close()
+
+
+def test_two_processes_creating_the_same_database_both_succeed(db_url):
+    """The second migrator waits for the first (write lock / advisory lock), then finds it done."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def make(_: int) -> str | None:
+        store = open_store(db_url, create=True, say=None)
+        try:
+            return store.revision()
+        finally:
+            store.close()
+
+    with ThreadPoolExecutor(3) as pool:
+        assert list(pool.map(make, range(3))) == [HEAD] * 3

@@ -31,6 +31,8 @@ DEFAULT_DB = "zhibiao.db"
 DEFAULT_TIMEOUT = 30.0
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: PostgreSQL advisory lock held while migrating (any fixed number unlikely to clash).
+_PG_MIGRATION_LOCK = 0x7A68_6962
 
 
 class StoreError(Exception):
@@ -191,6 +193,8 @@ def upgrade(store: Store, target: str = "head", say: Callable[[str], None] | Non
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
     with store.write() as conn:
+        if not store.is_sqlite:  # two processes opening a new database: the second waits, then finds it done
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, target)
     if say:

@@ -117,8 +117,8 @@ def sync_indicators(store: Store) -> None:
         stored = {r.id: r for r in conn.execute(select(indicators))}
         new = [r for r in rows if r["id"] not in stored]
         changed = [r for r in rows if r["id"] in stored and tuple(stored[r["id"]]) != tuple(r.values())]
-        if new:
-            conn.execute(insert(indicators), new)
+        if new:  # insert-or-ignore: another process may be adding them at the same time
+            conn.execute(_insert_ignore(store, indicators, new, "id"))
         for r in changed:
             conn.execute(update(indicators).where(indicators.c.id == r["id"]).values(**r))
 
