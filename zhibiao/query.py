@@ -125,7 +125,8 @@ def resolve_indicator(name: str) -> str:
     if matched:
         return matched
     known = [i.id for i in tax.indicators.values()] + [i.name for i in tax.indicators.values()]
-    raise QueryError(f"unknown indicator {name!r}{_suggest(key, known)} (`zhibiao query --help` lists ids)")
+    hint = _suggest(key, known) or f"; known ids: {', '.join(tax.indicators)}"
+    raise QueryError(f"unknown indicator {name!r}{hint}")
 
 
 def parse_period(period: str) -> tuple[str | None, int | None, int | None]:
