@@ -31,7 +31,7 @@ from zhibiao.ingest import content_key, prepare
 from zhibiao.load import LoadError, iter_inputs
 from zhibiao.query import Filters, count, find
 from zhibiao.store import open_store
-from zhibiao.store.fts import SQLITE_TABLE
+from zhibiao.store.fts import PG_CREATE, PG_DROP, SQLITE_TABLE
 from zhibiao.store.rows import period_fields
 from zhibiao.store.schema import documents, facts
 from zhibiao.store.write import PlaceSync, sync_indicators
@@ -89,8 +89,8 @@ def build(store: Any, docs: list[Any], target: int, batch: int = 50_000) -> tupl
     pending: list[dict[str, Any]] = []
     sync = PlaceSync()
     with store.write() as conn:
-        if store.is_sqlite:  # index once at the end instead of per document
-            conn.execute(text(f"DROP TABLE IF EXISTS {SQLITE_TABLE}"))
+        # the search index is built once at the end instead of row by row
+        conn.execute(text(f"DROP TABLE IF EXISTS {SQLITE_TABLE}" if store.is_sqlite else PG_DROP[0]))
         sync.ensure(store, conn, {code for code, _ in spots[: min(copies, len(spots))]})
     sync.committed()
     for c in range(copies):
@@ -125,6 +125,8 @@ def build(store: Any, docs: list[Any], target: int, batch: int = 50_000) -> tupl
         with store.engine.connect() as conn:
             conn.exec_driver_sql("ANALYZE")
     else:
+        with store.write() as conn:
+            conn.execute(text(PG_CREATE[0]))
         with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM ANALYZE facts")
     return total, time.perf_counter() - started
