@@ -338,3 +338,57 @@ def demo(db: DbOption = None) -> None:
     with as_file(bundled) as folder:
         status = commands.run(lambda: commands.demo_database(db, str(folder), serve))
     raise typer.Exit(status)
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on; 127.0.0.1 keeps it on this machine.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=0, max=65535)] = 8000,
+    token: Annotated[str | None, typer.Option(
+        envvar="ZHIBIAO_TOKEN", show_envvar=True,
+        help="API token that allows uploads (POST /api/documents); without one the server is read-only.")] = None,
+    max_upload_mb: Annotated[float, typer.Option(help="Largest upload accepted, in MB.", min=0.001)] = 50,
+    workers: Annotated[int, typer.Option(help="Server processes (more serve more clients at once).", min=1)] = 1,
+) -> None:
+    """Browse the fact base in a web browser, and serve its JSON API (docs at /docs)."""
+    from zhibiao import commands
+
+    raise typer.Exit(commands.run(lambda: _serve(db, host, port, token, max_upload_mb, workers)))
+
+
+def _serve(db: str | None, host: str, port: int, token: str | None, max_upload_mb: float, workers: int) -> int:
+    import os
+
+    try:
+        import uvicorn
+
+        from zhibiao.web.app import create_app
+    except ImportError as err:
+        from zhibiao.commands import Failed
+
+        raise Failed(f"the web app needs {err.name}: pip install 'zhibiao' with its dependencies") from None
+    from zhibiao.commands import Failed, note, opened
+
+    with opened(db) as store:  # fail here, with the CLI's message, when the database cannot be used
+        where = store.where
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        note(f"listening on {host}: other machines can reach this server" + ("" if token else " (read-only)"))
+    note(f"serving {where} at http://{'[' + host + ']' if ':' in host else host}:{port}/ "
+         f"({'uploads allowed with the token' if token else 'read-only'}); Ctrl-C stops")
+    if workers > 1:  # each process builds its own app from these
+        from zhibiao.store import resolve_url
+
+        os.environ["ZHIBIAO_DB"] = resolve_url(db)
+        os.environ["ZHIBIAO_SERVE_MAX_UPLOAD_MB"] = str(max_upload_mb)
+        if token:
+            os.environ["ZHIBIAO_TOKEN"] = token
+        uvicorn.run("zhibiao.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                    log_level="warning")
+        return 0
+    try:
+        app = create_app(db, token=token or "", max_upload_mb=max_upload_mb)
+    except Exception as err:  # StoreError and the like: one line
+        raise Failed(str(err)) from None
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+    return 0

@@ -1,0 +1,226 @@
+"""Turning facts into HTML safely: labels in Chinese or English, values as people read them, and
+a document's text with every fact highlighted.
+
+Document text is untrusted (an ingested web page may hold ``<script>`` or ``onerror=``): every
+piece of it goes through `markupsafe.escape` before it is joined with markup, and templates
+autoescape everything else, so stored text is shown as text and never runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from zhibiao import views
+
+LANGS = ("zh", "en")
+
+#: Interface labels: key → (中文, English).
+LABELS: dict[str, tuple[str, str]] = {
+    "app": ("指标", "zhibiao"),
+    "tagline": ("地方经济文件中的数字，每一个都能追溯到原文", "Figures from regional economic documents, each traced "
+                                                           "to its sentence"),
+    "home": ("首页", "Home"),
+    "documents": ("文件", "Documents"),
+    "document": ("文件", "Document"),
+    "facts": ("事实", "Facts"),
+    "fact": ("事实", "Fact"),
+    "explore": ("指标浏览", "Explorer"),
+    "targets": ("目标完成", "Targets"),
+    "conflicts": ("数据冲突", "Conflicts"),
+    "api": ("API 文档", "API docs"),
+    "search": ("搜索", "Search"),
+    "search_hint": ("搜索主语或原文，如 新能源汽车", "Words in subjects or sentences, e.g. 新能源汽车"),
+    "places": ("地区", "Places"),
+    "years": ("年份", "Years"),
+    "indicators": ("指标", "Indicators"),
+    "indicator": ("指标", "Indicator"),
+    "place": ("地区", "Place"),
+    "region": ("地区", "Place"),
+    "within": ("及其下辖", "and everything within"),
+    "within_label": ("范围（含下辖）", "Within (and below)"),
+    "period": ("时期", "Period"),
+    "from": ("起", "From"),
+    "to": ("止", "To"),
+    "kind": ("类别", "Kind"),
+    "measure": ("口径", "Measure"),
+    "type": ("类型", "Type"),
+    "value": ("数值", "Value"),
+    "unit": ("单位", "Unit"),
+    "subject": ("主语", "Subject"),
+    "evidence": ("原文", "Source text"),
+    "in_context": ("上下文", "In context"),
+    "status": ("状态", "Status"),
+    "target": ("目标", "Target"),
+    "actual": ("实际", "Actual"),
+    "date": ("日期", "Date"),
+    "version": ("版本", "Version"),
+    "name": ("名称", "Name"),
+    "id": ("编号", "ID"),
+    "show": ("查看", "Show"),
+    "download": ("下载", "Download"),
+    "chart": ("图表", "Chart"),
+    "line": ("折线图", "Line"),
+    "bar": ("柱状图", "Bar"),
+    "table": ("表格", "Table"),
+    "no_results": ("没有符合条件的结果", "Nothing matches"),
+    "more": ("下一页", "Next page"),
+    "all": ("全部", "All"),
+    "any": ("不限", "Any"),
+    "facts_in_doc": ("本文件中的事实", "Facts in this document"),
+    "other_reports": ("其他文件中的同一指标、地区和时期", "Other documents on the same place, indicator and period"),
+    "none_other": ("没有其他文件报告同一内容", "No other document reports it"),
+    "open_in_doc": ("在文件中查看", "Open in the document"),
+    "previous": ("上一条", "Previous"),
+    "next": ("下一条", "Next"),
+    "legend": ("图例", "Legend"),
+    "quantity": ("数量", "quantity"),
+    "project": ("项目", "project"),
+    "policy": ("政策", "policy"),
+    "level": ("总量", "level"),
+    "growth": ("增速", "growth"),
+    "change": ("增减", "change"),
+    "share": ("占比", "share"),
+    "rank": ("排名", "rank"),
+    "rate": ("比率", "rate"),
+    "met": ("已完成", "met"),
+    "missed": ("未完成", "missed"),
+    "pending": ("待核实", "pending"),
+    "disagree": ("来源不一致", "sources disagree"),
+    "source": ("来源", "Source"),
+    "sources": ("来源", "Sources"),
+    "reports": ("报告数", "Reports"),
+    "group": ("组", "Group"),
+    "no_conflicts": ("没有发现相互矛盾的数据", "No conflicting reports found"),
+    "no_targets": ("没有符合条件的目标", "No targets match"),
+    "marks": ("≈ 约 · > 超过 · < 不足 · ≥ 不低于 · ≤ 不超过 · ≠ 来源不一致 · – 无数据",
+              "≈ about · > over · < under · ≥ at least · ≤ at most · ≠ sources disagree · – no report"),
+    "other_units": ("其他单位的数据未列入", "Left out (other units)"),
+    "pick_indicator": ("请选择指标和地区", "Pick an indicator and a place"),
+    "upload": ("上传文件", "Upload a document"),
+    "token": ("令牌", "Token"),
+    "upload_hint": ("上传需要服务器的 API 令牌（--token 或 ZHIBIAO_TOKEN）", "Uploads need the server's API token "
+                                                                        "(--token or ZHIBIAO_TOKEN)"),
+    "read_only": ("只读：未设置令牌，不能上传", "Read-only: no token set, uploads are off"),
+    "send": ("上传", "Upload"),
+    "text_chars": ("字符", "characters"),
+    "path": ("路径", "Path"),
+    "qualifier": ("限定", "Qualifier"),
+    "region_code": ("行政区划代码", "Admin code"),
+    "period_type": ("时期类型", "Period type"),
+    "cite": ("引用", "Citation"),
+    "error": ("出错了", "Something went wrong"),
+    "not_found": ("找不到", "Not found"),
+    "back_home": ("返回首页", "Back home"),
+    "met_missed": ("已完成 / 未完成 / 待核实", "met / missed / pending"),
+    "total": ("合计", "Total"),
+    "with_facts": ("有事实的地区", "places with facts"),
+    "rows": ("行", "rows"),
+    "truncated": ("只显示前 {n} 行", "showing the first {n} rows"),
+    "investment": ("投资", "Investment"),
+    "beneficiary": ("对象", "Beneficiary"),
+    "condition": ("条件", "Condition"),
+    "cap": ("上限", "Cap"),
+    "what": ("内容", "What"),
+}
+
+
+class Translator:
+    """Labels for one language; unknown keys come back as themselves."""
+
+    def __init__(self, lang: str) -> None:
+        """`lang`: ``zh`` or ``en``."""
+        self.lang = lang if lang in LANGS else "zh"
+        self._i = LANGS.index(self.lang)
+
+    def __call__(self, key: str | None, **fields: Any) -> str:
+        """The label of `key` (formatted with `fields`)."""
+        if key is None:
+            return ""
+        pair = LABELS.get(key)
+        text = pair[self._i] if pair else key
+        return text.format(**fields) if fields else text
+
+
+QUALIFIER_WORDS = {"approx": ("约", "about"), "over": ("超过", "over"), "under": ("不足", "under"),
+                   "at_least": ("不低于", "at least"), "at_most": ("不超过", "at most")}
+
+
+def value_text(row: dict[str, Any]) -> str:
+    """A fact's figure as a reader expects it (≈2323.54亿元, 4.3%, a project's investment, a rule's cap)."""
+    kind = row.get("type")
+    if kind == "project":
+        return views.value_text(row.get("investment"), "元") if row.get("investment") else ""
+    if kind == "policy":
+        if row.get("cap"):
+            return views.value_text(row["cap"], "元", "at_most")
+        return views.value_text(row.get("rate"), "%", "at_most") if row.get("rate") is not None else ""
+    return views.value_text(row.get("value"), row.get("unit"), row.get("qualifier"))
+
+
+def what(row: dict[str, Any]) -> str:
+    """What a fact is about: its subject, project name or beneficiary."""
+    return row.get("subject") or row.get("name") or row.get("beneficiary") or row.get("policy") or ""
+
+
+def card(row: dict[str, Any], t: Translator) -> dict[str, Any]:
+    """The few fields a hover card shows (plain data: the page's script puts them in as text)."""
+    return {"id": row["id"], "type": t(row["type"]), "what": what(row), "value": value_text(row),
+            "indicator": row.get("indicator") or "", "region": row.get("region") or "",
+            "period": row.get("period") or "", "kind": t(row.get("kind")) if row.get("kind") else "",
+            "measure": t(row.get("measure")) if row.get("measure") else (t(row.get("status")) if row.get("status")
+                                                                         else "")}
+
+
+def highlighted(text: str, rows: Sequence[dict[str, Any]]) -> Markup:
+    """`text` as HTML with each fact's span wrapped in a link to it, nested where spans nest.
+
+    A span that starts inside another and ends beyond it is cut at the outer one's end (its
+    whole evidence stays on the fact's own page). Every piece of text is escaped.
+    """
+    spans = sorted(((r["start"], r["end"], r) for r in rows
+                    if isinstance(r.get("start"), int) and isinstance(r.get("end"), int)
+                    and 0 <= r["start"] < r["end"] <= len(text)),
+                   key=lambda s: (s[0], -s[1], s[2]["id"]))
+    out: list[str] = []
+    stack: list[int] = []  # end offsets of the open spans
+    pos = 0
+    seen: set[int] = set()
+
+    def close_until(limit: int) -> None:
+        nonlocal pos
+        while stack and stack[-1] <= limit:
+            end = stack.pop()
+            out.append(str(escape(text[pos:end])))
+            out.append("</a>")
+            pos = end
+
+    for start, end, row in spans:
+        close_until(start)
+        if stack:
+            end = min(end, stack[-1])
+            if end <= start:
+                continue
+        out.append(str(escape(text[pos:start])))
+        pos = start
+        anchor = "" if row["id"] in seen else f' id="f{int(row["id"])}"'
+        seen.add(row["id"])
+        kind = row["type"] if row["type"] in ("quantity", "project", "policy") else "other"
+        out.append(f'<a class="hl t-{kind}"{anchor} href="/facts/{int(row["id"])}" data-fact="{int(row["id"])}">')
+        stack.append(end)
+    close_until(len(text))
+    out.append(str(escape(text[pos:])))
+    return Markup("".join(out))
+
+
+def context_html(text: str, start: int, end: int, rows: Iterable[dict[str, Any]] = ()) -> Markup:
+    """The sentence around ``text[start:end]`` with the span marked (escaped)."""
+    before, span, after = views.context(text, start, end)
+    return Markup(f"…{escape(before)}<mark class=\"hl-here\">{escape(span)}</mark>{escape(after)}…")
+
+
+def number(value: float | None) -> str:
+    """A table cell number (no trailing zeros), or an en dash when there is none."""
+    return "–" if value is None else views.number(value)
