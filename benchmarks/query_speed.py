@@ -122,13 +122,10 @@ def build(store: Any, docs: list[Any], target: int, batch: int = 50_000) -> tupl
         with store.write() as conn:
             conn.execute(text(SQLITE_CREATE[0]))
             conn.execute(text(f"INSERT INTO {SQLITE_TABLE}({SQLITE_TABLE}) VALUES ('rebuild')"))
-        with store.engine.connect() as conn:
-            conn.exec_driver_sql("ANALYZE")
     else:
         with store.write() as conn:
             conn.execute(text(PG_CREATE[0]))
-        with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM ANALYZE facts")
+    store.optimize()  # what `zhibiao ingest` does at the end of a batch
     return total, time.perf_counter() - started
 
 

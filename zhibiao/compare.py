@@ -72,7 +72,7 @@ def by_recency(reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 #: What a compare cell keeps of each report.
-_CELL_COLUMNS = ("id", "doc_id", "region", "region_code", "period", "value", "unit", "qualifier", "evidence")
+_CELL_COLUMNS = ("id", "doc_id", "region", "region_code", "period", "value", "unit", "qualifier")
 
 
 @dataclass

@@ -251,6 +251,12 @@ def ingest(store: Store, inputs: Iterable[str], *, date: str | None = None, enco
         if translated is None:
             raise
         summary.stopped = str(translated)
+    if summary.stored + summary.replaced:
+        try:
+            store.optimize()  # the planner picks its indexes by these statistics
+        except Exception as err:  # statistics are an optimisation: never fail an ingest over them
+            if on_error:
+                on_error(f"{store.where}: statistics not refreshed ({type(err).__name__})")
     summary.not_done = total - done
     summary.seconds = time.perf_counter() - started
     return summary

@@ -150,6 +150,18 @@ class Store:
                 return None
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
+    def optimize(self) -> None:
+        """Refresh the query planner's statistics (SQLite: a sampled ANALYZE, milliseconds on 1M facts)."""
+        if self.is_sqlite:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA analysis_limit = 1000")
+                conn.exec_driver_sql("ANALYZE")
+                conn.commit()
+        else:
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("ANALYZE facts")
+                conn.exec_driver_sql("ANALYZE documents")
+
     def close(self) -> None:
         """Release connections (a SQLite WAL file is checkpointed by the last one out)."""
         self.engine.dispose()

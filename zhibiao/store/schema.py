@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 
 #: Migration revisions in order; the last is what this code writes and reads.
-REVISIONS = ("0001", "0002", "0003", "0004")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 HEAD = REVISIONS[-1]
 
 metadata = MetaData()
@@ -101,7 +101,7 @@ facts = Table(
     Index("ix_facts_doc", "doc_id", "seq"),
     Index("ix_facts_indicator", "indicator", "region_code", "period"),
     Index("ix_facts_place_period", "region_code", "period", "kind"),
-    Index("ix_facts_topic", "topic", "region_code", "period"),
+    Index("ix_facts_topic", "topic", "region_code", "period", "kind", "measure"),
     Index("ix_facts_years", "year_from", "year_to"),
 )
 
