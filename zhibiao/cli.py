@@ -56,8 +56,13 @@ def _documents(inputs: Iterable[str], encoding: str | None, date: str | None, fa
 def _facts(doc, with_codes: bool) -> list[dict]:
     from zhibiao.facts import extract
 
+    return _rows(extract(doc.text, doc.name, doc.meta, doc.tables), with_codes)
+
+
+def _rows(records: Iterable[dict], with_codes: bool) -> list[dict]:
+    """Fact records projected to the JSONL fields (plus region_code when asked)."""
     out = []
-    for rec in extract(doc.text, doc.name, doc.meta, doc.tables):
+    for rec in records:
         row = {k: rec.get(k) for k in FIELDS[rec["type"]]}
         if with_codes:
             row["region_code"] = rec.get("region_code")
@@ -99,25 +104,114 @@ def extract(
     date: Annotated[str | None, typer.Option(help="The documents' date (YYYY-MM-DD) when the text lacks one.")] = None,
     encoding: Annotated[str | None, typer.Option(help="Decode text files with this encoding.")] = None,
     with_codes: Annotated[bool, typer.Option("--with-codes", help="Add region_code to each record.")] = False,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", "-w", min=0,
+        help="Processes to extract with (0: all CPUs). Local engine: default 1; the output is the same "
+             "whatever the number. Ray: the CPUs of the local Ray instance (default all).")] = None,
+    engine: Annotated[str, typer.Option(help="local (processes on this machine) or ray (Ray Data; "
+                                             "pip install 'zhibiao[ray]').")] = "local",
+    address: Annotated[str | None, typer.Option(
+        help="Ray cluster to join: auto, HOST:PORT or ray://HOST:PORT (default: start a local Ray instance).")] = None,
+    out: Annotated[str | None, typer.Option(
+        "--out", help="Write Parquet shards (documents/ and facts/) to this folder or URL instead of JSONL; "
+                      "required with --engine ray.")] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace shards already in --out.")] = False,
 ) -> None:
     """Extract facts (quantities, projects, policy rules) from documents."""
     if fmt not in ("jsonl", "table"):
         _err(f"unknown format {fmt!r}: use jsonl or table")
         raise typer.Exit(2)
+    if engine not in ("local", "ray"):
+        _err(f"unknown engine {engine!r}: use local or ray")
+        raise typer.Exit(2)
+    if address and engine != "ray":
+        _err("--address joins a Ray cluster: add --engine ray")
+        raise typer.Exit(2)
+    if engine == "ray" and not out:
+        _err("--engine ray writes Parquet shards: give the folder with --out DIR")
+        raise typer.Exit(2)
+    if out and (output or fmt != "jsonl"):
+        _err("--out writes Parquet shards instead of JSONL: drop --output/--format")
+        raise typer.Exit(2)
+    if engine == "ray":
+        _extract_ray(paths, out or "", address, workers, date, encoding, overwrite)
+        return
+    from zhibiao.scale.local import run_local
+
+    results = run_local(paths, 1 if workers is None else workers, encoding=encoding, date=date)
+    if out:
+        _extract_shards(results, out, overwrite)
+        return
     failures: list[str] = []
-    out = output.open("w", encoding="utf-8") if output else sys.stdout
+    stream = output.open("w", encoding="utf-8") if output else sys.stdout
     try:
-        for doc in _documents(paths, encoding, date, failures):
-            records = _facts(doc, with_codes)
+        for result in results:
+            if result.error:
+                _err(result.error)
+                failures.append(result.error)
+                continue
+            records = _rows(result.facts, with_codes)
             if fmt == "jsonl":
                 for r in records:
-                    out.write(json.dumps(r, ensure_ascii=False) + "\n")
+                    stream.write(json.dumps(r, ensure_ascii=False) + "\n")
             else:
-                _table(records, out)
+                _table(records, stream)
     finally:
         if output:
-            out.close()
+            stream.close()
     if failures:
+        raise typer.Exit(1)
+
+
+def _parts(n: int) -> str:
+    return f"{n} part" + ("" if n == 1 else "s")
+
+
+def _extract_shards(results: Iterable, out: str, overwrite: bool) -> None:
+    """`extract --out` with the local engine: results to Parquet shards, a summary on stderr."""
+    import time
+
+    from zhibiao.scale.parquet import ShardError, ShardWriter
+
+    started = time.perf_counter()
+    try:
+        writer = ShardWriter(out, overwrite=overwrite)
+        failed = 0
+        for result in results:
+            if result.error:
+                _err(result.error)
+                failed += 1
+            writer.add(result)
+        manifest = writer.close()
+    except (ShardError, OSError) as err:
+        _err(str(err))
+        raise typer.Exit(1) from None
+    print(f"zhibiao: {manifest['documents']:,} documents ({failed} failed), {manifest['facts']:,} facts "
+          f"→ {out} ({_parts(len(manifest['parts']))}) in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _extract_ray(paths: list[str], out: str, address: str | None, workers: int | None, date: str | None,
+                 encoding: str | None, overwrite: bool) -> None:
+    """`extract --engine ray`: a Ray Data run writing Parquet shards, a summary on stderr."""
+    from zhibiao.scale.ray_engine import EngineError, run_ray
+
+    if address and workers:
+        _err("--workers sets the CPUs of a local Ray instance; a cluster joined with --address has its own")
+        raise typer.Exit(2)
+    try:
+        stats = run_ray(paths, out, address=address, num_cpus=workers or None, encoding=encoding, date=date,
+                        overwrite=overwrite)
+    except EngineError as err:
+        _err(str(err))
+        raise typer.Exit(1) from None
+    for error in stats.errors:
+        _err(error)
+    print(f"zhibiao: {stats.documents:,} documents ({stats.failed} failed), {stats.facts:,} facts → {out} "
+          f"({_parts(stats.parts)}) in {stats.run_seconds:.1f} s on {stats.cpus:g} CPUs "
+          f"(+ {stats.startup_seconds:.1f} s Ray start-up)", file=sys.stderr)
+    if stats.failed:
         raise typer.Exit(1)
 
 
