@@ -251,7 +251,7 @@ def ingest(store: Store, inputs: Iterable[str], *, date: str | None = None, enco
         if translated is None:
             raise
         summary.stopped = str(translated)
-    if summary.stored + summary.replaced:
+    if summary.stored + summary.replaced and store.is_sqlite:  # PostgreSQL's autovacuum keeps its own
         try:
             store.optimize()  # the planner picks its indexes by these statistics
         except Exception as err:  # statistics are an optimisation: never fail an ingest over them
