@@ -161,6 +161,25 @@ def test_missing_inputs_fail_in_place(tmp_path):
     assert results[2].error == f"{seed.parent / '*.none'}: no documents match this pattern"
 
 
+def test_url_inputs_are_fetched_with_their_sidecar(tmp_path):
+    """A document named by URL gives the facts and metadata of the same file named by path."""
+    from zhibiao.scale.ray_engine import list_inputs, process_location
+
+    need_shared()
+    doc = tmp_path / "docs" / "report.txt"
+    doc.parent.mkdir()
+    doc.write_bytes(sorted(SEEDS.glob("*.txt"))[0].read_bytes())
+    (tmp_path / "docs" / "report.txt.meta.json").write_text('{"date": "2023-02-01", "place": "广州市南沙区"}')
+    (tmp_path / "docs" / ".hidden.txt").write_text("x")
+    url = doc.resolve().as_uri()
+    assert list(list_inputs([doc.parent.resolve().as_uri()])) == [url]
+    by_url, by_path = process_location(url), process(doc)
+    assert by_url.path == url and by_url.meta == by_path.meta and by_url.meta["date"] == "2023-02-01"
+    assert by_url.facts == by_path.facts and by_url.sha256 == by_path.sha256
+    missing = process_location(url + ".gone")
+    assert missing.error.startswith(url + ".gone: cannot read")
+
+
 # -- Parquet shards --------------------------------------------------------------------------
 
 def test_shards_give_back_every_result_exactly(baseline, tmp_path):
