@@ -495,3 +495,14 @@ def test_serve_command_options() -> None:
         assert option in result.output, option
     missing = CliRunner().invoke(app, ["serve", "--db", "/nonexistent/none.db"])
     assert missing.exit_code == 1
+
+
+def test_repeated_requests_are_answered_alike(client: TestClient) -> None:
+    """The response cache replays the same body and headers, never piling headers up."""
+    url = "/api/compare?indicator=gdp&measure=growth&within=%E5%B9%BF%E5%B7%9E%E5%B8%82"
+    first = client.get(url)
+    for _ in range(3):
+        again = client.get(url)
+        assert again.content == first.content
+        assert again.headers.get_list("content-security-policy") == first.headers.get_list("content-security-policy")
+        assert len(again.headers.raw) == len(first.headers.raw)

@@ -214,7 +214,7 @@ def upload(request: Request,
             done = ingest_upload(_store(request), content, file.filename, date)
     except UploadError as err:
         raise HTTPException(err.status, str(err)) from None
-    request.app.state.cache.clear()
+    request.app.state.cache.clear()  # also makes every cached response stale
     return UTF8JSON(done.as_dict(), status_code=201 if done.status != "unchanged" else 200)
 
 

@@ -128,12 +128,12 @@ class Guard:
 
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers += [(b"content-security-policy", policy.encode()),
-                            (b"x-content-type-options", b"nosniff"),
-                            (b"referrer-policy", b"same-origin"),
-                            (b"x-frame-options", b"DENY")]
-                message["headers"] = headers
+                headers = [*message.get("headers", []),
+                           (b"content-security-policy", policy.encode()),
+                           (b"x-content-type-options", b"nosniff"),
+                           (b"referrer-policy", b"same-origin"),
+                           (b"x-frame-options", b"DENY")]
+                message = {**message, "headers": headers}  # a copy: the message may be a cached one
             await send(message)
 
         return sending
@@ -232,7 +232,10 @@ def create_app(db: str | os.PathLike[str] | None = None, *, token: str | None = 
             return pages.error_page(request, 422, message)
         return error(422, message)
 
-    app.add_middleware(Guard, settings=settings)
+    from zhibiao.web.responses import ResponseCache
+
+    app.add_middleware(ResponseCache, cache=app.state.cache)
+    app.add_middleware(Guard, settings=settings)  # outermost: uploads are refused before anything else
     return app
 
 

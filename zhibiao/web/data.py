@@ -75,8 +75,8 @@ class Cache:
             self._print = None
             self._checked = 0.0
 
-    def get(self, key: str, compute: Callable[[], T]) -> T:
-        """The cached value of `key`, computed by `compute` when missing or stale."""
+    def generation(self) -> tuple[Any, ...] | None:
+        """The documents' fingerprint as last checked (checked again when older than `seconds`)."""
         now = time.monotonic()
         if now - self._checked > self.seconds:
             current = fingerprint(self.store)
@@ -85,6 +85,11 @@ class Cache:
                     self._values.clear()
                     self._print = current
                 self._checked = now
+        return self._print
+
+    def get(self, key: str, compute: Callable[[], T]) -> T:
+        """The cached value of `key`, computed by `compute` when missing or stale."""
+        self.generation()
         with self._lock:
             if key in self._values:
                 return self._values[key]

@@ -120,7 +120,7 @@ def document_page(request: Request, doc_id: int) -> HTMLResponse:
     except ValueError:
         extra = {}
     return page(request, "document.html", doc=meta, meta_extra=extra, rows=shown, n_facts=len(rows),
-                body=render.highlighted(meta["text"], shown),
+                body=render.highlighted(meta["text"], shown), side=render.side_list(shown, t, len(meta["text"])),
                 cards={str(r["id"]): render.card(r, t) for r in shown},
                 versions=data.document_versions(_store(request), doc_id))
 
@@ -161,7 +161,8 @@ def explore(request: Request, indicator: str | None = None, measure: str = "leve
     form = {"indicator": indicator or "", "measure": measure, "kind": kind, "place": place or "",
             "within": within or "", "from": start or "", "to": end or "", "chart": chart}
     if not indicator:
-        return page(request, "explore.html", form=form, indicators=indicators, cmp=None)
+        return page(request, "explore.html", form=form, indicator_options=render.indicator_options(indicators, ""),
+                    cmp=None)
     periods = _period_range(start, end)
     places = [p.strip() for p in (place or "").split(",") if p.strip()] or None
     cmp = compare(store, indicator, measure=measure, kind=kind, place=places, within=(within or "").strip() or None,
@@ -187,7 +188,8 @@ def explore(request: Request, indicator: str | None = None, measure: str = "leve
     params += [("place", p) for p in places or []]
     chart_data = {"periods": cmp.periods, "series": series, "unit": unit, "type": chart,
                   "title": f"{cmp.indicator} · {measure}"}
-    return page(request, "explore.html", form=form, indicators=indicators, cmp=cmp, table=table, factor=factor,
+    return page(request, "explore.html", form=form, indicator_options=render.indicator_options(indicators, indicator),
+                cmp=cmp, table=table, factor=factor,
                 unit=unit, chart_data=chart_data,
                 csv_url="/api/compare?" + urlencode([*params, ("format", "csv")]),
                 xlsx_url="/api/compare?" + urlencode([*params, ("format", "xlsx")]),

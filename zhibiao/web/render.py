@@ -224,3 +224,27 @@ def context_html(text: str, start: int, end: int, rows: Iterable[dict[str, Any]]
 def number(value: float | None) -> str:
     """A table cell number (no trailing zeros), or an en dash when there is none."""
     return "–" if value is None else views.number(value)
+
+
+def indicator_options(indicators: Sequence[dict[str, Any]], selected: str) -> Markup:
+    """The ``<option>`` list of the explorer's indicator picker (built here: hundreds of rows)."""
+    out = []
+    for i in indicators:
+        mark = " selected" if selected in (i["id"], i["name"]) else ""
+        count = f" · {i['facts']}" if i["facts"] else ""
+        out.append(f'<option value="{escape(i["id"])}"{mark}>{escape(i["name"])} ({escape(i["id"])}){count}</option>')
+    return Markup("".join(out))
+
+
+def side_list(rows: Sequence[dict[str, Any]], t: Translator, text_length: int) -> Markup:
+    """The document page's list of facts: each links to its highlight (or its page when it has no span)."""
+    out = []
+    for r in rows:
+        fid = int(r["id"])
+        kind = r["type"] if r["type"] in ("quantity", "project", "policy") else "other"
+        spanned = isinstance(r.get("start"), int) and isinstance(r.get("end"), int) and r["end"] <= text_length
+        href = f"#f{fid}" if spanned else f"/facts/{fid}"
+        out.append(f'<li class="t-{kind}"><a href="{href}" data-target="f{fid}"><span class="tag t-{kind}">'
+                   f'{escape(t(r["type"]))}</span> {escape(what(r))} <b>{escape(value_text(r))}</b> '
+                   f'<small>{escape(r.get("period") or "")}</small></a></li>')
+    return Markup("".join(out))
