@@ -228,7 +228,7 @@ def main() -> None:
                                                                   values, 0), timeout=60).read())
         values["after"] = [first["next"] or 0]
         for _, template in chosen:  # warm-up: caches, gazetteer, pinyin, SQLite pages
-            asyncio.run(load(base, [fill(template, values, i) for i in range(args.workers * 4)], args.workers * 2))
+            asyncio.run(load(base, [fill(template, values, i) for i in range(2 * args.clients)], args.clients))
         print(f"\n{args.clients} concurrent clients, {args.requests} requests per endpoint, "
               f"{args.workers} server process(es), {os.cpu_count()} CPUs, response cache "
               f"{'on' if args.cache else 'off'}\n")
