@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -158,7 +159,8 @@ def main() -> None:
     ap.add_argument("--corpus", default=str(DEFAULT_CORPUS))
     ap.add_argument("--keep", help="build the SQLite file here (and keep it; reused when it exists)")
     args = ap.parse_args()
-    db = args.db or args.keep or str(Path(tempfile.mkdtemp(prefix="zhibiao-query-bench-")) / "bench.db")
+    scratch = None if args.db or args.keep else Path(tempfile.mkdtemp(prefix="zhibiao-query-bench-"))
+    db = args.db or args.keep or str(scratch / "bench.db")
     reuse = bool(args.keep and Path(args.keep).exists())
     store = open_store(db, create=True, say=None)
     if reuse:
@@ -200,6 +202,8 @@ def main() -> None:
         p50, p95, size = timed(fn, args.runs)
         print(f"{label:<52} {p50:>8.1f} {p95:>8.1f} {size:>8,}")
     store.close()
+    if scratch is not None:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":
