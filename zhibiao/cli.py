@@ -291,18 +291,33 @@ def _described(ctx: typer.Context) -> str:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive) or glob patterns.")],
+    paths: Annotated[list[str] | None, typer.Argument(help="Files, folders (recursive) or glob patterns.")] = None,
     db: DbOption = None,
     date: Annotated[str | None, typer.Option(help="The documents' date (YYYY-MM-DD) when the text lacks one.")] = None,
     encoding: Annotated[str | None, typer.Option(help="Decode text files with this encoding.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Extract again even documents already stored.")] = False,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Extraction processes (default: CPUs).")] = None,
+    jobs: Annotated[int | None, typer.Option("--workers", "--jobs", "-j",
+                                             help="Extraction processes (default: CPUs).")] = None,
+    engine: Annotated[str, typer.Option(help="local (processes on this machine) or ray.")] = "local",
+    address: Annotated[str | None, typer.Option(help="Ray cluster: auto, HOST:PORT or ray://HOST:PORT.")] = None,
+    out: Annotated[str | None, typer.Option(help="With --engine ray: keep the Parquet shards here.")] = None,
+    from_parquet: Annotated[str | None, typer.Option(
+        "--from-parquet", help="Store facts from Parquet shards made elsewhere (extract/ingest --engine ray).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every document.")] = False,
 ) -> None:
     """Extract documents and store them with their facts (idempotent: unchanged files are skipped)."""
     from zhibiao import commands
 
-    raise typer.Exit(commands.run(lambda: commands.ingest(db, paths, date, encoding, force, jobs, verbose)))
+    if engine not in ("local", "ray"):
+        commands.err(f"unknown engine {engine!r}: use local or ray")
+        raise typer.Exit(2)
+    if not paths and not from_parquet:
+        commands.err("nothing to ingest: give files or folders, or --from-parquet DIR")
+        raise typer.Exit(2)
+    if engine == "ray" or from_parquet:
+        raise typer.Exit(commands.run(lambda: commands.ingest_engine(
+            db, paths or [], engine, address, out, from_parquet, date, encoding, force)))
+    raise typer.Exit(commands.run(lambda: commands.ingest(db, paths or [], date, encoding, force, jobs, verbose)))
 
 
 @app.command()

@@ -91,6 +91,31 @@ def ingest(db: str | None, paths: Sequence[str], date: str | None, encoding: str
     return 0 if summary.ok else 1
 
 
+def ingest_engine(db: str | None, paths: Sequence[str], engine: str, address: str | None, out: str | None,
+                  from_parquet: str | None, date: str | None, encoding: str | None, force: bool) -> int:
+    """`zhibiao ingest --engine ray` / `--from-parquet DIR`: store facts extracted as Parquet shards."""
+    import tempfile
+
+    from zhibiao.ingest import ingest_results
+    from zhibiao.scale.parquet import read_shards
+
+    with tempfile.TemporaryDirectory(prefix="zhibiao-ray-") as scratch:
+        shards = from_parquet
+        if engine == "ray":
+            from zhibiao.scale.ray_engine import run_ray
+
+            shards = out or scratch
+            stats = run_ray(paths, shards, address, encoding=encoding, date=date, overwrite=out is None)
+            note(f"ray: {stats.documents} documents ({stats.failed} failed) extracted in {stats.seconds:.1f} s "
+                 f"on {stats.cpus:g} CPUs; shards in {shards}")
+        assert shards is not None
+        with opened(db, create=True) as store:
+            summary = ingest_results(store, read_shards(shards), force=force, on_error=err)
+            for line in summary.lines(store.where):
+                print(line)
+    return 0 if summary.ok else 1
+
+
 def _output(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str | None, output: Path | None, *,
             store: Any, query: str, table: Callable[[list[dict[str, Any]]], Any], bom: bool, sheet: str,
             doc_ids: set[int] | None = None, total: int | None = None) -> None:

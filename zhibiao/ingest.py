@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy.exc import DataError, IntegrityError
 
+from zhibiao.pipeline import DocResult
 from zhibiao.store import Store, StoreError
 from zhibiao.store.db import translate
 from zhibiao.store.write import PlaceSync, Prepared, Written, sync_indicators, write_document
@@ -310,3 +311,49 @@ class Progress:
         """Remove the live bar."""
         if self._bar is not None:
             self._bar.stop()
+
+
+def prepared_from(result: DocResult) -> Prepared | Failure:
+    """A document extracted by another engine (`zhibiao.pipeline.DocResult`) ready to write."""
+    if not result.ok or result.sha256 is None:
+        return Failure(result.path or result.name, (result.error or "no content").split(": ", 1)[-1])
+    prepared = Prepared(path=result.path, name=result.name, sha256=result.sha256, size=result.size or 0,
+                        format=result.format or "text", encoding=result.encoding, meta=dict(result.meta),
+                        text=result.text, records=list(result.facts))
+    prepared.fact_rows()
+    return prepared
+
+
+def ingest_results(store: Store, results: Iterable[DocResult], *, force: bool = False,
+                   on_error: Callable[[str], None] | None = None) -> Summary:
+    """Store documents already extracted elsewhere (Ray shards, ``--from-parquet``), one
+    transaction each, idempotent by the SHA-256 of each document's bytes."""
+    started = time.perf_counter()
+    summary = Summary()
+    try:
+        sync_indicators(store)
+        sync = PlaceSync()
+        for result in results:
+            item = prepared_from(result)
+            if isinstance(item, Failure):
+                summary.failed.append(item)
+                if on_error:
+                    on_error(str(item))
+                continue
+            known = {} if force else _known_keys(store, [item.sha256])
+            if item.sha256 in known:
+                summary.unchanged += 1
+                summary.documents.append(("unchanged", known[item.sha256][0], item.name))
+                continue
+            _count(summary, write_document(store, item, force=force, place_sync=sync), item.name)
+    except KeyboardInterrupt:
+        summary.stopped = "interrupted"
+    except StoreError as err:
+        summary.stopped = str(err)
+    except Exception as err:
+        translated = translate(err, store.where)
+        if translated is None:
+            raise
+        summary.stopped = str(translated)
+    summary.seconds = time.perf_counter() - started
+    return summary
