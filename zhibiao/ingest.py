@@ -243,15 +243,8 @@ def ingest(store: Store, inputs: Iterable[str], *, date: str | None = None, enco
             done += 1
             if progress:
                 progress(done, total, summary)
-    except KeyboardInterrupt:
-        summary.stopped = "interrupted"
-    except StoreError as err:
-        summary.stopped = str(err)
-    except Exception as err:
-        translated = translate(err, store.where)
-        if translated is None:
-            raise
-        summary.stopped = str(translated)
+    except (KeyboardInterrupt, Exception) as err:
+        summary.stopped = _stop_reason(err, store)
     if summary.stored + summary.replaced and store.is_sqlite:  # PostgreSQL's autovacuum keeps its own
         try:
             store.optimize()  # the planner picks its indexes by these statistics
@@ -261,6 +254,18 @@ def ingest(store: Store, inputs: Iterable[str], *, date: str | None = None, enco
     summary.not_done = total - done
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _stop_reason(err: BaseException, store: Store) -> str:
+    """Why a batch stopped: an interrupt or a database error (anything else is a bug: re-raised)."""
+    if isinstance(err, KeyboardInterrupt):
+        return "interrupted"
+    if isinstance(err, StoreError):
+        return str(err)
+    translated = translate(err, store.where) if isinstance(err, Exception) else None
+    if translated is None:
+        raise err
+    return str(translated)
 
 
 def _count(summary: Summary, written: Written, name: str) -> None:
@@ -346,14 +351,7 @@ def ingest_results(store: Store, results: Iterable[DocResult], *, force: bool = 
                 summary.documents.append(("unchanged", known[item.sha256][0], item.name))
                 continue
             _count(summary, write_document(store, item, force=force, place_sync=sync), item.name)
-    except KeyboardInterrupt:
-        summary.stopped = "interrupted"
-    except StoreError as err:
-        summary.stopped = str(err)
-    except Exception as err:
-        translated = translate(err, store.where)
-        if translated is None:
-            raise
-        summary.stopped = str(translated)
+    except (KeyboardInterrupt, Exception) as err:
+        summary.stopped = _stop_reason(err, store)
     summary.seconds = time.perf_counter() - started
     return summary
