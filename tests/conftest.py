@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(__import__("os").environ.get("ZHIBIAO_SHARED", ROOT.parent / "shared"))
+
+
+def _shared() -> Path:
+    """The shared corpus: $ZHIBIAO_SHARED, else ../shared beside the checkout, else /work/shared."""
+    if os.environ.get("ZHIBIAO_SHARED"):
+        return Path(os.environ["ZHIBIAO_SHARED"])
+    for candidate in (ROOT.parent / "shared", Path("/work/shared")):
+        if (candidate / "corpus" / "seeds").is_dir():
+            return candidate
+    return ROOT.parent / "shared"
+
+
+SHARED = _shared()
 SEEDS = SHARED / "corpus" / "seeds"
 REAL = SHARED / "corpus" / "real"
 GOLD = SHARED / "gold"
