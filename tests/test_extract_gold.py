@@ -37,28 +37,25 @@ def _predict(folder, names):
     return records
 
 
+def _scores(gold_dir, docs):
+    need_shared()
+    gold = load_records(gold_dir)
+    return score(gold, _predict(docs, sorted({g["doc"] for g in gold})), docs)["scores"]
+
+
 @pytest.fixture(scope="module")
 def dev_scores():
-    need_shared()
-    gold = load_records(GOLD / "dev")
-    names = sorted({g["doc"] for g in gold})
-    return score(gold, _predict(SEEDS, names), SEEDS)["scores"]
+    return _scores(GOLD / "dev", SEEDS)
 
 
 @pytest.fixture(scope="module")
 def real_scores():
-    need_shared()
-    gold = load_records(GOLD / "dev-real")
-    names = sorted({g["doc"] for g in gold})
-    return score(gold, _predict(REAL, names), REAL)["scores"]
+    return _scores(GOLD / "dev-real", REAL)
 
 
 @pytest.fixture(scope="module")
 def own_scores():
-    need_shared()
-    gold = load_records(OWN_GOLD)
-    names = sorted({g["doc"] for g in gold})
-    return score(gold, _predict(REAL, names), REAL)["scores"]
+    return _scores(OWN_GOLD, REAL)
 
 
 @pytest.mark.parametrize("kind", sorted(FLOORS_OWN))
