@@ -22,7 +22,7 @@ from zhibiao.policies import find_policies, policy_title
 from zhibiao.projects import find_projects
 from zhibiao.quantities import Quantity, find_quantities
 from zhibiao.tables import table_cells
-from zhibiao.text import Span, is_heading, lines, sentences
+from zhibiao.text import Span, clause_start, is_heading, lines, sentences
 
 #: Words that make a statement a target (plan, goal, expectation).
 _TARGET = re.compile(
@@ -218,14 +218,7 @@ def _round(value: float) -> float | int:
 
 def _clause_start(text: str, floor: int, pos: int) -> int:
     """Start of the clause ending at ``pos``; a bracketed aside "（市级、袁州区）" belongs to it."""
-    while True:
-        i = max(text.rfind(ch, floor, pos) for ch in _CLAUSE_BREAK)
-        if i >= 0 and text[i] in "）)":
-            opening = max(text.rfind("（", floor, i), text.rfind("(", floor, i))
-            if opening >= 0 and i - opening <= 20:
-                pos = opening
-                continue
-        return i + 1 if i >= 0 else floor
+    return clause_start(text, floor, pos, _CLAUSE_BREAK, brackets=True)
 
 
 def _clean_subject(text: str, start: int, end: int) -> _Subject:

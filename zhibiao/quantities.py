@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from zhibiao.numbers import ARABIC, CHINESE, parse_number
+from zhibiao.numbers import ARABIC, CHINESE, parse_fraction, parse_number
+from zhibiao.text import clause_start
 
 #: surface unit → (base unit, factor to the base unit)
 UNITS: dict[str, tuple[str, float]] = {
@@ -51,7 +52,8 @@ _ABSTRACT = re.compile(r"方面|工作|领域|要求|方向|体系|机制|重点
                        r"目标|任务|"
                        r"原则|理念|战略|结合|转变|必须|确保|环节|导向")
 #: A unit character that starts a longer word is not a unit: 633项目, 2024人工智能.
-_WORD_AFTER_UNIT = {"项": "目", "人": "工", "个": "体", "家": "居", "户": "外", "名": "单", "位": "于", "大": "学"}
+_WORD_AFTER_UNIT = {"项": "目", "人": "工", "个": "体", "家": "居", "户": "外", "名": "单", "位": "于", "大": "学",
+                    "周": "年岁"}
 #: Units that need an Arabic numeral: after a Chinese numeral they are ordinary words
 #: (一次 "once", 一度 "for a while", 一口 …, 一天).
 ARABIC_ONLY_UNITS = {"次", "度", "口", "眼", "天", "周", "米", "P", "起", "单", "只", "片", "部", "份", "支", "场"}
@@ -134,17 +136,11 @@ class Quantity:
     unit: str
     qualifier: str
     measure: str
-    surface: str
-    chinese: bool = False
-
-
-_LAST_BREAK = re.compile(r"[，,；;。：:][^，,；;。：:]*\Z")
 
 
 def _clause_before(text: str, start: int, floor: int) -> str:
     """Text of the current clause before ``start`` (back to a comma or the sentence start)."""
-    m = _LAST_BREAK.search(text, floor, start)
-    return text[m.start() + 1 if m else floor:start]
+    return text[clause_start(text, floor, start, "，,；;。：:"):start]
 
 
 def _measure(text: str, start: int, floor: int, unit: str) -> tuple[str, int]:
@@ -216,13 +212,12 @@ def _skip(text: str, m: re.Match[str], floor: int) -> bool:
         return True
     if prev and prev in "数几多若前后" and (m.group("cn") or m.group("bare")):
         return True  # vague amounts: 数十项, 几百人
-    if m.group("qual") in ("超", "超过", "过") and unit in ("元", "美元") and nxt == "的":
+    if m.group("qual") in ("超", "超过") and unit in ("元", "美元") and nxt == "的":
         return True  # a size class: 营业收入超亿元的工业企业
-    if unit == "周" and nxt in ("年", "岁"):
-        return True
     if m.group("bare") and not (m.group("qual") or m.group("more") or m.group("more2")):
         return True  # 亿元以上项目, 百度, 每万人: a scale word alone is not an amount
-    if _WORD_AFTER_UNIT.get(unit) == text[m.end("unit"):m.end("unit") + 1]:
+    after_unit = text[m.end("unit"):m.end("unit") + 1]
+    if after_unit and after_unit in _WORD_AFTER_UNIT.get(unit, ""):
         return True
     if unit in ARABIC_CLASSIFIERS and not m.group("ar"):
         return True
@@ -313,13 +308,11 @@ def _from_match(text: str, m: re.Match[str], floor: int) -> list[Quantity]:
         measure = "change"
     elif measure == "share" and _GROWTH_AFTER.match(text, m.end()):
         measure = "growth"
-    chinese = bool(m.group("cn") or m.group("bare"))
-    surface = m.group()
     if high is None:
-        return [Quantity(q_start, m.end(), sign * low, value_unit, qualifier, measure, surface, chinese)]
+        return [Quantity(q_start, m.end(), sign * low, value_unit, qualifier, measure)]
     return [
-        Quantity(q_start, m.end(), sign * low, value_unit, "at_least", measure, surface, chinese),
-        Quantity(q_start, m.end(), sign * high, value_unit, "at_most", measure, surface, chinese),
+        Quantity(q_start, m.end(), sign * low, value_unit, "at_least", measure),
+        Quantity(q_start, m.end(), sign * high, value_unit, "at_most", measure),
     ]
 
 
@@ -339,14 +332,14 @@ def _ranks(text: str, start: int, end: int, taken: list[Quantity]) -> list[Quant
         except ValueError:
             continue
         s = m.start("ctx") if m.group("ctx") else m.start()
-        out.append(Quantity(s, m.end(), value, "位", "exact", "rank", m.group(), not m.group("num").isdigit()))
+        out.append(Quantity(s, m.end(), value, "位", "exact", "rank"))
     return out
 
 
 FRACTION = re.compile(
     r"(?=[约大近将接超逾突多高不低少至最一二两三四五六七八九十百0-9])"
-    rf"(?P<qual>{_QUAL_BEFORE})?(?:(?P<den>[一二两三四五六七八九十百]+)分之(?P<numer>[一二两三四五六七八九十]+)"
-    r"|(?P<tenths>[一二两三四五六七八九]|[0-9](?:\.[0-9])?)成)(?P<post>以上|左右|多)?"
+    rf"(?P<qual>{_QUAL_BEFORE})?(?P<frac>[一二两三四五六七八九十百]+分之[一二两三四五六七八九十]+"
+    r"|(?:[一二两三四五六七八九]|[0-9](?:\.[0-9])?)成)(?P<post>以上|左右|多)?"
 )
 
 
@@ -358,15 +351,12 @@ def _fractions(text: str, start: int, end: int, taken: list[Quantity]) -> list[Q
             continue
         if m.start() > start and text[m.start() - 1] in "这那每一":
             continue
-        if m.group("tenths"):
-            value = parse_number(m.group("tenths")) * 10
-        else:
-            value = parse_number(m.group("numer")) / parse_number(m.group("den")) * 100
+        value = parse_fraction(m.group("frac"))
         qualifier = QUALIFIER_BEFORE.get(m.group("qual") or "", "exact")
         if m.group("post"):
             qualifier = QUALIFIER_AFTER[m.group("post")]
         measure, sign = _measure(text, m.start(), start, "%")
-        out.append(Quantity(m.start(), m.end(), sign * value, "%", qualifier, measure, m.group(), True))
+        out.append(Quantity(m.start(), m.end(), sign * value, "%", qualifier, measure))
     return out
 
 
@@ -379,8 +369,7 @@ def _ratios(text: str, start: int, end: int) -> list[Quantity]:
     for m in RATIO.finditer(text, start, end):
         parts = [g for g in m.groups() if g]
         if len(parts) == 3 and abs(sum(float(p) for p in parts) - 100) < 0.5:
-            out.extend(Quantity(m.start(), m.end(), float(p), "%", "exact", "share", m.group())
-                       for p in parts)
+            out.extend(Quantity(m.start(), m.end(), float(p), "%", "exact", "share") for p in parts)
         elif len(parts) == 2 and parts[1] == "1" and "比" in text[max(start, m.start() - 4):m.start()]:
-            out.append(Quantity(m.start(), m.end(), float(parts[0]), "倍", "exact", "rate", m.group()))
+            out.append(Quantity(m.start(), m.end(), float(parts[0]), "倍", "exact", "rate"))
     return out

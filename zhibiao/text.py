@@ -12,8 +12,6 @@ from dataclasses import dataclass
 #: Sentence ends: Chinese and ASCII full stops, question/exclamation marks, semicolons,
 #: bullet marks and line breaks (reports put one item per line).
 _SENTENCE = re.compile(r"[^。！？!?；;\n◆★●■▲※]+[。！？!?；;]*")
-#: Clause separators inside a sentence.
-CLAUSE_BREAK = "，,：:（）()"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,3 +65,19 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
 def is_heading(line: str) -> bool:
     """Whether a line reads as a heading or headline: short and without a sentence end."""
     return len(line) <= 40 and not re.search(r"[。；;！？!?]$", line) and not line.endswith("：")
+
+
+def clause_start(text: str, floor: int, pos: int, breaks: str, brackets: bool = False) -> int:
+    """Start of the clause ending at ``pos``: just after the last of ``breaks`` in ``text[floor:pos]``.
+
+    With ``brackets``, a closed bracketed aside ("（市级、袁州区）") belongs to the clause
+    rather than ending it.
+    """
+    while True:
+        i = max(text.rfind(ch, floor, pos) for ch in breaks)
+        if brackets and i >= 0 and text[i] in "）)":
+            opening = max(text.rfind("（", floor, i), text.rfind("(", floor, i))
+            if opening >= 0 and i - opening <= 20:
+                pos = opening
+                continue
+        return i + 1 if i >= 0 else floor
