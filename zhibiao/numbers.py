@@ -15,11 +15,9 @@ DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, 
           "六": 6, "七": 7, "八": 8, "九": 9, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5,
           "陆": 6, "柒": 7, "捌": 8, "玖": 9}
 SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
-BIG_UNITS = {"万": 1e4, "亿": 1e8, "万亿": 1e12}
 
 CN_DIGIT = "零〇○一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
 CN_SMALL = "十拾百佰千仟"
-CN_ALL = CN_DIGIT + CN_SMALL + "万亿点"
 
 #: An Arabic number (ASCII or full-width) with optional thousands separators and decimals.
 ARABIC = r"[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?"
