@@ -467,8 +467,6 @@ def serve(
 
 
 def _serve(db: str | None, host: str, port: int, token: str | None, max_upload_mb: float, workers: int) -> int:
-    import os
-
     try:
         import uvicorn
 
@@ -485,14 +483,11 @@ def _serve(db: str | None, host: str, port: int, token: str | None, max_upload_m
         note(f"listening on {host}: other machines can reach this server" + ("" if token else " (read-only)"))
     note(f"serving {where} at http://{'[' + host + ']' if ':' in host else host}:{port}/ "
          f"({'uploads allowed with the token' if token else 'read-only'}); Ctrl-C stops")
-    if workers > 1:  # each process builds its own app from these
+    if workers > 1:  # one process takes the connections, `workers` processes answer (zhibiao.web.pool)
         from zhibiao.store import resolve_url
+        from zhibiao.web.pool import PoolApp
 
-        os.environ["ZHIBIAO_DB"] = resolve_url(db)
-        os.environ["ZHIBIAO_SERVE_MAX_UPLOAD_MB"] = str(max_upload_mb)
-        if token:
-            os.environ["ZHIBIAO_TOKEN"] = token
-        uvicorn.run("zhibiao.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+        uvicorn.run(PoolApp(resolve_url(db), workers, token or None, max_upload_mb), host=host, port=port,
                     log_level="warning")
         return 0
     try:

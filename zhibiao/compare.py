@@ -12,15 +12,24 @@ from the value down) and the intervals overlap.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import and_, func, select
 
-from zhibiao.query import Filters, conditions, facts_select, parse_period, resolve_indicator
+from zhibiao.query import (
+    Filters,
+    conditions,
+    document_labels,
+    facts_select,
+    parse_period,
+    place_names,
+    resolve_indicator,
+)
 from zhibiao.store import Store
-from zhibiao.store.schema import documents, facts
+from zhibiao.store.schema import facts
 
 #: Relative slack of an exact value (published rounding: 2323.54 vs 2323.5).
 EXACT_SLACK = 5e-4
@@ -71,8 +80,8 @@ def by_recency(reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(newest, key=lambda r: r["qualifier"] not in (None, "exact"))  # stable: keeps the date order
 
 
-#: What a compare cell keeps of each report.
-_CELL_COLUMNS = ("id", "doc_id", "region", "region_code", "period", "value", "unit", "qualifier")
+#: What compare reads of each report (all in the index ``ix_facts_measure``, so the table is not read).
+_CELL_COLUMNS = ("id", "doc_id", "region_code", "period", "value", "unit", "qualifier")
 
 
 @dataclass
@@ -87,13 +96,13 @@ class Cell:
     unit: str | None
     reports: list[dict[str, Any]] = field(default_factory=list)
 
-    @property
+    @cached_property
     def disagree(self) -> bool:
         """Whether some report contradicts the one shown."""
         shown = self.reports[0]
         return any(not agree(shown, r) for r in self.reports[1:])
 
-    @property
+    @cached_property
     def sources(self) -> list[str]:
         """The documents behind the cell, shown one first."""
         return list(dict.fromkeys(r["doc"] for r in self.reports))
@@ -116,31 +125,29 @@ class Comparison:
 def compare(store: Store, indicator: str, *, measure: str = "level", kind: str = "actual",
             place: str | list[str] | None = None, within: str | None = None, periods: str | None = None) -> Comparison:
     """Annual reports of one indicator and measure, by place and year (see `Comparison`)."""
-    flt = Filters(place=place, within=within, indicator=indicator, measure=measure, kind=kind, type="quantity",
-                  period=periods)
+    # only quantities have a measure, so no type condition (it would make SQLite read the table)
+    flt = Filters(place=place, within=within, indicator=indicator, measure=measure, kind=kind, period=periods)
     with store.read() as conn:
         where = [*conditions(store, conn, flt), facts.c.period_type == "year"]
-        q = select(*(facts.c[c] for c in _CELL_COLUMNS), documents.c.name, documents.c.date).join(
-            documents, documents.c.id == facts.c.doc_id).where(and_(*where))
-        names = (*_CELL_COLUMNS, "doc", "doc_date")
-        rows = [dict(zip(names, r, strict=True)) for r in conn.execute(q).all()]
-    units: dict[str | None, int] = defaultdict(int)
-    for r in rows:
-        units[r["unit"]] += 1
-    unit = max(units, key=lambda u: (units[u], u or "")) if units else None
+        rows = conn.execute(select(*(facts.c[c] for c in _CELL_COLUMNS)).where(and_(*where))).all()
+        units = Counter(r[5] for r in rows)
+        unit = max(units, key=lambda u: (units[u], u or "")) if units else None
+        rows = [r for r in rows if r[5] == unit and r[2] and r[4] is not None]
+        docs = document_labels(store, conn, {r[1] for r in rows})
+        names = place_names(store, conn, {r[2] for r in rows})
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    names: dict[str, str] = {}
-    for r in rows:
-        if r["unit"] != unit or not r["region_code"] or r["value"] is None:
-            continue
-        groups[(r["region_code"], r["period"])].append(r)
-        names.setdefault(r["region_code"], r["region"])
+    for fact_id, doc_id, code, period, value, fact_unit, qualifier in rows:
+        doc, doc_date = docs[doc_id]
+        groups[(code, period)].append({"id": fact_id, "doc_id": doc_id, "region": names[code], "region_code": code,
+                                       "period": period, "value": value, "unit": fact_unit, "qualifier": qualifier,
+                                       "doc": doc, "doc_date": doc_date})
     cells = {}
     for key, found in groups.items():
         reports = by_recency(found)
         first = reports[0]
         cells[key] = Cell(key[0], names[key[0]], key[1], first["value"], first["qualifier"], unit, reports)
-    return Comparison(resolve_indicator(indicator), measure, kind, unit, _place_order(names),
+    shown = {code: names[code] for code, _ in groups}
+    return Comparison(resolve_indicator(indicator), measure, kind, unit, _place_order(shown),
                       _period_columns(periods, groups), cells, {str(u): n for u, n in units.items() if u != unit})
 
 

@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 
 #: Migration revisions in order; the last is what this code writes and reads.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
 HEAD = REVISIONS[-1]
 
 metadata = MetaData()
@@ -63,6 +63,7 @@ documents = Table(
           sqlite_where=text("is_current"), postgresql_where=text("is_current")),
     Index("ix_documents_sha256", "sha256"),
     Index("ix_documents_name", "name"),
+    Index("ix_documents_path", "path", "version"),
 )
 
 facts = Table(
@@ -103,6 +104,9 @@ facts = Table(
     Index("ix_facts_place_period", "region_code", "period", "kind"),
     Index("ix_facts_topic", "topic", "region_code", "period", "kind", "measure"),
     Index("ix_facts_years", "year_from", "year_to"),
+    # covers compare and the explorer (see migration 0006)
+    Index("ix_facts_measure", "indicator", "measure", "region_code", "year_from", "year_to", "kind", "period_type",
+          "period", "unit", "value", "qualifier", "doc_id"),
 )
 
 places = Table(

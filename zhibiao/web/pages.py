@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import jinja2
+import orjson
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
@@ -22,6 +23,8 @@ router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(env=jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                                                   trim_blocks=True, lstrip_blocks=True))
 templates.env.globals.update(value_text=render.value_text, what=render.what, number=render.number)
+# |tojson through orjson (Jinja still makes the result safe inside HTML: <, >, & and ' escaped)
+templates.env.policies["json.dumps_function"] = lambda obj, **_: orjson.dumps(obj).decode()
 LANG_COOKIE = "zhibiao_lang"
 MEASURES = ("level", "growth", "change", "share", "rank", "rate")
 #: Facts a list page shows at a time.
@@ -114,14 +117,16 @@ def document_page(request: Request, doc_id: int) -> HTMLResponse:
         raise HTTPException(404, f"no document {doc_id}")
     meta, rows = found
     shown = rows[:DOC_FACTS]
+    values = [render.value_text(r) for r in shown]
     t = render.Translator(language(request))
     try:
         extra = json.loads(meta.get("meta") or "{}")
     except ValueError:
         extra = {}
     return page(request, "document.html", doc=meta, meta_extra=extra, rows=shown, n_facts=len(rows),
-                body=render.highlighted(meta["text"], shown), side=render.side_list(shown, t, len(meta["text"])),
-                cards={str(r["id"]): render.card(r, t) for r in shown},
+                body=render.highlighted(meta["text"], shown),
+                side=render.side_list(shown, t, len(meta["text"]), values),
+                cards={str(r["id"]): render.card(r, t, v) for r, v in zip(shown, values, strict=True)},
                 versions=data.document_versions(_store(request), doc_id))
 
 
@@ -174,15 +179,11 @@ def explore(request: Request, indicator: str | None = None, measure: str = "leve
         factor, unit = views.scale_for(cmp.unit, [c.value for c in cmp.cells.values()])
     series = []
     table = []
+    disagree_label = render.Translator(language(request))("disagree")
     for code, name in cmp.places:
-        values = []
-        cells = []
-        for period in cmp.periods:
-            cell = cmp.cells.get((code, period))
-            values.append(None if cell is None else round(cell.value / factor, 4))
-            cells.append(cell)
-        series.append({"name": name, "data": values})
-        table.append((code, name, cells))
+        row = [cmp.cells.get((code, period)) for period in cmp.periods]
+        series.append({"name": name, "data": [None if c is None else round(c.value / factor, 4) for c in row]})
+        table.append((code, name, [render.compare_cell(c, factor, disagree_label) for c in row]))
     params = [(k, v) for k, v in (("indicator", cmp.indicator), ("measure", measure), ("kind", kind),
                                   ("within", within), ("periods", periods)) if v]
     params += [("place", p) for p in places or []]

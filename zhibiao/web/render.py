@@ -165,9 +165,11 @@ def what(row: dict[str, Any]) -> str:
     return row.get("subject") or row.get("name") or row.get("beneficiary") or row.get("policy") or ""
 
 
-def card(row: dict[str, Any], t: Translator) -> dict[str, Any]:
-    """The few fields a hover card shows (plain data: the page's script puts them in as text)."""
-    return {"id": row["id"], "type": t(row["type"]), "what": what(row), "value": value_text(row),
+def card(row: dict[str, Any], t: Translator, value: str | None = None) -> dict[str, Any]:
+    """The few fields a hover card shows (plain data: the page's script puts them in as text);
+    `value` is the row's `value_text` when the caller has it already."""
+    return {"id": row["id"], "type": t(row["type"]), "what": what(row),
+            "value": value_text(row) if value is None else value,
             "indicator": row.get("indicator") or "", "region": row.get("region") or "",
             "period": row.get("period") or "", "kind": t(row.get("kind")) if row.get("kind") else "",
             "measure": t(row.get("measure")) if row.get("measure") else (t(row.get("status")) if row.get("status")
@@ -226,6 +228,24 @@ def number(value: float | None) -> str:
     return "–" if value is None else views.number(value)
 
 
+_QUALIFIER_MARKS = {"approx": "≈", "over": ">", "under": "<", "at_least": "≥", "at_most": "≤"}
+
+
+def compare_cell(cell: Any, factor: float, disagree_label: str) -> Markup:
+    """One cell of the explorer's place × year table (a `zhibiao.compare.Cell`, or None when empty).
+
+    Built here rather than in the template: a table has hundreds of cells, and this is the
+    page's hot loop. The sources are document names, so they are escaped like any stored text.
+    """
+    if cell is None:
+        return Markup('<td class="num empty">–</td>')
+    title = f' title="{escape("; ".join(cell.sources))}"' if len(cell.reports) > 1 else ""
+    mark = f' <span title="{escape(disagree_label)}">≠</span>' if cell.disagree else ""
+    shown = _QUALIFIER_MARKS.get(cell.qualifier or "", "") + number(cell.value / factor)
+    return Markup(f'<td class="num{" disagree" if cell.disagree else ""}"{title}>'
+                  f'<a href="/facts/{int(cell.reports[0]["id"])}">{escape(shown)}</a>{mark}</td>')
+
+
 def indicator_options(indicators: Sequence[dict[str, Any]], selected: str) -> Markup:
     """The ``<option>`` list of the explorer's indicator picker (built here: hundreds of rows)."""
     out = []
@@ -236,15 +256,18 @@ def indicator_options(indicators: Sequence[dict[str, Any]], selected: str) -> Ma
     return Markup("".join(out))
 
 
-def side_list(rows: Sequence[dict[str, Any]], t: Translator, text_length: int) -> Markup:
-    """The document page's list of facts: each links to its highlight (or its page when it has no span)."""
+def side_list(rows: Sequence[dict[str, Any]], t: Translator, text_length: int,
+              values: Sequence[str] | None = None) -> Markup:
+    """The document page's list of facts: each links to its highlight (or its page when it has no span);
+    `values` are the rows' `value_text` when the caller has them already."""
     out = []
-    for r in rows:
+    for i, r in enumerate(rows):
         fid = int(r["id"])
         kind = r["type"] if r["type"] in ("quantity", "project", "policy") else "other"
         spanned = isinstance(r.get("start"), int) and isinstance(r.get("end"), int) and r["end"] <= text_length
         href = f"#f{fid}" if spanned else f"/facts/{fid}"
+        value = values[i] if values else value_text(r)
         out.append(f'<li class="t-{kind}"><a href="{href}" data-target="f{fid}"><span class="tag t-{kind}">'
-                   f'{escape(t(r["type"]))}</span> {escape(what(r))} <b>{escape(value_text(r))}</b> '
+                   f'{escape(t(r["type"]))}</span> {escape(what(r))} <b>{escape(value)}</b> '
                    f'<small>{escape(r.get("period") or "")}</small></a></li>')
     return Markup("".join(out))
