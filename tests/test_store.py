@@ -293,6 +293,134 @@ def test_a_document_is_all_or_nothing(db_url, prepared):
         store.close()
 
 
+def _as_result(doc):
+    """A prepared document as another engine hands it over (`zhibiao.pipeline.DocResult`)."""
+    from zhibiao.pipeline import DocResult
+
+    return DocResult(name=doc.name, path=doc.path, sha256=doc.sha256, format=doc.format, text=doc.text,
+                     meta=dict(doc.meta), facts=list(doc.records), encoding=doc.encoding, size=doc.size)
+
+
+def test_a_failure_in_the_middle_of_a_documents_facts_loses_only_that_document(db_url, prepared):
+    """A row refused half-way through a long COPY (INSERT on SQLite): nothing of that document
+    is kept, the documents before and after it are stored, and it can be stored once fixed."""
+    from zhibiao.ingest import ingest_results
+
+    good = prepared[1]
+    records = [dict(r) for r in good.records] * 20  # thousands of rows: the refusal comes mid-stream
+    half = len(records) // 2
+    broken = dataclasses.replace(good, records=[*records[:half], dict(records[0], type=None), *records[half:]])
+    store = _open(db_url)
+    try:
+        summary = ingest_results(store, map(_as_result, [prepared[0], broken, prepared[2]]))
+        assert (summary.stored, summary.stopped) == (2, None)
+        assert [f.reason.split(" (")[0] for f in summary.failed] == ["could not store"]
+        assert "null" in summary.failed[0].reason.lower()
+        expected_facts = len(prepared[0].records) + len(prepared[2].records)
+        assert _counts(store) == (2, 2, expected_facts)
+        with store.read() as conn:
+            assert conn.execute(select(documents.c.id).where(documents.c.sha256 == good.sha256)).first() is None
+        _assert_consistent(store)
+        assert ingest_results(store, [_as_result(good)]).stored == 1
+        assert _counts(store) == (3, 3, expected_facts + len(good.records))
+    finally:
+        store.close()
+
+
+def test_a_value_the_driver_cannot_send_mid_document_leaves_nothing(db_url, prepared):
+    """A client-side failure half-way through a document's facts (COPY is aborted on PostgreSQL)."""
+    store = _open(db_url)
+    try:
+        doc = dataclasses.replace(prepared[0])
+        doc.fact_rows()  # built now, then spoiled half-way: neither psycopg nor sqlite3 sends a complex number
+        doc.rows[len(doc.rows) // 2]["region"] = 1 + 2j
+        with pytest.raises(Exception, match=r"(?i)adapt|type|support"):
+            write_document(store, doc)
+        assert _counts(store) == (0, 0, 0)
+        assert write_document(store, prepared[0]).status == "stored"
+        _assert_consistent(store)
+    finally:
+        store.close()
+
+
+def _fact_values(store, doc_id: int) -> list[tuple]:
+    """A document's facts in order, every column but the ids; floats by their exact bits."""
+    columns = [c for c in facts.columns if c.name not in ("id", "doc_id")]
+    with store.read() as conn:
+        rows = conn.execute(select(*columns).where(facts.c.doc_id == doc_id).order_by(facts.c.seq)).all()
+    return [tuple(v.hex() if isinstance(v, float) else v for v in row) for row in rows]
+
+
+def _new_document(store, sha256: str) -> int:
+    with store.write() as conn:
+        return conn.execute(documents.insert().values(name=sha256, sha256=sha256, text="")
+                            .returning(documents.c.id)).scalar_one()
+
+
+#: Values that test an encoding: NULLs, escapes COPY's text format must protect, characters
+#: outside the BMP, floats at their limits and a negative zero.
+_EDGE_TEXT = "a\\b\tc\nd\re \\N \\. 🎉\u3000海拉尔 \"'"
+_EDGE_ROWS = [
+    {"type": "quantity", "region": _EDGE_TEXT, "subject": "", "evidence": "证据" * 500, "value": 0.1,
+     "investment": -0.0, "rate": 1 / 3, "cap": 5e-324, "char_start": 0, "char_end": 2**31 - 1, "search": "a b"},
+    {"type": "policy"},  # every other column NULL
+    {"type": "project", "value": float("nan"), "investment": float("inf"), "rate": float("-inf"), "cap": 1e308,
+     "region": True, "subject": 5, "char_start": "12"},  # as INSERT would coerce them
+]
+
+
+def _edge_rows(doc_id: int) -> list[dict]:
+    base = fact_row({}, doc_id, 0)
+    return [{**base, "search": None, **row, "seq": seq} for seq, row in enumerate(_EDGE_ROWS)]
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_copy_facts_stores_what_it_is_given_exactly_as_insert_does(db_url):
+    from sqlalchemy import insert
+
+    from zhibiao.store.copy import copy_facts
+
+    store = _open(db_url)
+    try:
+        by_copy, by_insert = _new_document(store, "copy"), _new_document(store, "insert")
+        with store.write() as conn:
+            assert copy_facts(conn, _edge_rows(by_copy)) == len(_EDGE_ROWS)
+            conn.execute(insert(facts), _edge_rows(by_insert))
+        stored = _fact_values(store, by_copy)
+        assert stored == _fact_values(store, by_insert)
+        columns = [c.name for c in facts.columns if c.name not in ("id", "doc_id")]
+        given = [dict(zip(columns, row, strict=True)) for row in stored]
+        for row, expected in zip(given[:2], _edge_rows(by_copy)[:2], strict=True):
+            assert row == {k: v.hex() if isinstance(v, float) else v for k, v in expected.items() if k != "doc_id"}
+        assert given[1]["region"] is None and given[1]["value"] is None
+        assert (given[2]["region"], given[2]["subject"], given[2]["char_start"]) == ("true", "5", 12)
+        assert [given[2][k] for k in ("value", "investment", "rate")] == ["nan", "inf", "-inf"]
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_postgres_writer_loads_facts_with_copy(db_url, prepared):
+    """`write_document` sends no INSERT for facts on PostgreSQL (COPY bypasses the statement
+    hooks); `use_copy=False`, the benchmark's comparison, does; both store the same rows."""
+    from sqlalchemy import event
+
+    store = _open(db_url)
+    statements: list[str] = []
+    event.listen(store.engine, "before_cursor_execute", lambda _c, _cur, statement, *_: statements.append(statement))
+    try:
+        copied = write_document(store, prepared[0])
+        assert copied.facts_added == len(prepared[0].records) > 100
+        assert not [s for s in statements if "INSERT INTO facts" in s]
+        assert [s for s in statements if "INSERT INTO documents" in s]
+        inserted = write_document(store, dataclasses.replace(prepared[0], sha256="2" * 64, path="/elsewhere"),
+                                  use_copy=False)
+        assert [s for s in statements if "INSERT INTO facts" in s]
+        assert _fact_values(store, copied.doc_id) == _fact_values(store, inserted.doc_id)
+    finally:
+        store.close()
+
+
 def test_full_disk_stops_the_batch_and_keeps_what_was_written(tmp_path: Path, real_docs):
     from sqlalchemy import event
 

@@ -19,6 +19,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,8 @@ from zhibiao.store.write import PlaceSync, Prepared, Written, sync_indicators, w
 
 #: Below this many files to extract, worker processes cost more than they save.
 PARALLEL_FROM = 8
+#: Documents from another engine whose hashes are looked up in one query (`ingest_results`).
+KNOWN_BATCH = 256
 
 
 @dataclass
@@ -234,12 +237,7 @@ def ingest(store: Store, inputs: Iterable[str], *, date: str | None = None, enco
             if isinstance(result, Failure):
                 fail(result.path, result.reason)
             else:
-                try:
-                    written = write_document(store, result, force=force, place_sync=sync)
-                except (DataError, IntegrityError) as err:  # this document's data, not the database
-                    fail(result.path or result.name, f"could not store ({str(err.orig).strip().splitlines()[0]})")
-                else:
-                    _count(summary, written, result.name)
+                _store_one(store, result, force, sync, summary, fail)
             done += 1
             if progress:
                 progress(done, total, summary)
@@ -266,6 +264,17 @@ def _stop_reason(err: BaseException, store: Store) -> str:
     if translated is None:
         raise err
     return str(translated)
+
+
+def _store_one(store: Store, doc: Prepared, force: bool, sync: PlaceSync, summary: Summary,
+               fail: Callable[[str, str], None]) -> None:
+    """Write one document and count it; one the database refuses for its data is a failure, not a stop."""
+    try:
+        written = write_document(store, doc, force=force, place_sync=sync)
+    except (DataError, IntegrityError) as err:  # this document's data, not the database
+        fail(doc.path or doc.name, f"could not store ({str(err.orig).strip().splitlines()[0]})")
+    else:
+        _count(summary, written, doc.name)
 
 
 def _count(summary: Summary, written: Written, name: str) -> None:
@@ -329,28 +338,43 @@ def prepared_from(result: DocResult) -> Prepared | Failure:
     return prepared
 
 
+def _batches(items: Iterable[DocResult], size: int) -> Iterator[list[DocResult]]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
 def ingest_results(store: Store, results: Iterable[DocResult], *, force: bool = False,
                    on_error: Callable[[str], None] | None = None) -> Summary:
     """Store documents already extracted elsewhere (Ray shards, ``--from-parquet``), one
-    transaction each, idempotent by the SHA-256 of each document's bytes."""
+    transaction each, idempotent by the SHA-256 of each document's bytes.
+
+    As in `ingest`, a document the database refuses for its data is reported as failed and
+    the others are still stored; on PostgreSQL the facts are loaded with COPY.
+    """
     started = time.perf_counter()
     summary = Summary()
+
+    def fail(path: str, reason: str) -> None:
+        summary.failed.append(Failure(path, reason))
+        if on_error:
+            on_error(f"{path}: {reason}")
+
     try:
         sync_indicators(store)
         sync = PlaceSync()
-        for result in results:
-            item = prepared_from(result)
-            if isinstance(item, Failure):
-                summary.failed.append(item)
-                if on_error:
-                    on_error(str(item))
-                continue
-            known = {} if force else _known_keys(store, [item.sha256])
-            if item.sha256 in known:
-                summary.unchanged += 1
-                summary.documents.append(("unchanged", known[item.sha256][0], item.name))
-                continue
-            _count(summary, write_document(store, item, force=force, place_sync=sync), item.name)
+        for batch in _batches(results, KNOWN_BATCH):
+            known = {} if force else _known_keys(store, [r.sha256 for r in batch if r.ok and r.sha256])
+            for result in batch:
+                if result.ok and result.sha256 in known:  # skipped before its rows are built
+                    summary.unchanged += 1
+                    summary.documents.append(("unchanged", known[result.sha256][0], result.name))
+                    continue
+                item = prepared_from(result)
+                if isinstance(item, Failure):
+                    fail(item.path, item.reason)
+                else:
+                    _store_one(store, item, force, sync, summary, fail)
     except (KeyboardInterrupt, Exception) as err:
         summary.stopped = _stop_reason(err, store)
     summary.seconds = time.perf_counter() - started

@@ -8,6 +8,9 @@
 
 The partial unique indexes (one current row per hash, one per path) make a second process
 ingesting the same file at the same time fail cleanly; that failure is reported as unchanged.
+
+On PostgreSQL the facts are loaded with COPY (`zhibiao.store.copy`) in the same transaction
+as their document row; on SQLite with one executemany INSERT, then indexed for search.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from zhibiao.store.copy import copy_facts
 from zhibiao.store.db import Store
 from zhibiao.store.fts import SQLITE_INDEX_DOCUMENT
 from zhibiao.store.rows import fact_row
@@ -128,13 +132,17 @@ def _same_content(conn: Connection, sha256: str) -> Any:
                         .where(documents.c.sha256 == sha256, documents.c.is_current)).first()
 
 
-def write_document(store: Store, doc: Prepared, *, force: bool = False, place_sync: PlaceSync | None = None
-                   ) -> Written:
-    """Store `doc` and its facts in one transaction (see the module docstring for the rules)."""
+def write_document(store: Store, doc: Prepared, *, force: bool = False, place_sync: PlaceSync | None = None,
+                   use_copy: bool = True) -> Written:
+    """Store `doc` and its facts in one transaction (see the module docstring for the rules).
+
+    `use_copy=False` writes PostgreSQL facts with INSERT instead of COPY (for
+    ``benchmarks/pg_load.py``, which compares the two); SQLite always uses INSERT.
+    """
     sync = place_sync or PlaceSync()
     try:
         with store.write() as conn:
-            written = _write(store, conn, doc, force, sync)
+            written = _write(store, conn, doc, force, sync, use_copy)
     except IntegrityError:
         # another process stored the same content or path between our check and our insert
         with store.read() as conn:
@@ -147,7 +155,19 @@ def write_document(store: Store, doc: Prepared, *, force: bool = False, place_sy
     return written
 
 
-def _write(store: Store, conn: Connection, doc: Prepared, force: bool, sync: PlaceSync) -> Written:
+def _insert_facts(store: Store, conn: Connection, rows: list[dict[str, Any]], use_copy: bool) -> None:
+    if not rows:
+        return
+    if not store.is_sqlite and use_copy:
+        copy_facts(conn, rows)
+        return
+    conn.execute(insert(facts), rows)
+    if store.is_sqlite:
+        conn.execute(text(SQLITE_INDEX_DOCUMENT), {"doc_id": rows[0]["doc_id"]})
+
+
+def _write(store: Store, conn: Connection, doc: Prepared, force: bool, sync: PlaceSync, use_copy: bool
+           ) -> Written:
     same = _same_content(conn, doc.sha256)
     if same is not None and not force:
         return Written("unchanged", same.id, same_as=same.path or same.name)
@@ -175,10 +195,7 @@ def _write(store: Store, conn: Connection, doc: Prepared, force: bool, sync: Pla
     rows = doc.fact_rows()
     for row in rows:
         row["doc_id"] = doc_id
-    if rows:
-        conn.execute(insert(facts), rows)
-        if store.is_sqlite:
-            conn.execute(text(SQLITE_INDEX_DOCUMENT), {"doc_id": doc_id})
+    _insert_facts(store, conn, rows, use_copy)
     codes = {r["region_code"] for r in rows if r["region_code"]}
     if codes:
         sync.ensure(store, conn, codes)
