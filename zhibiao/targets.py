@@ -24,9 +24,9 @@ from typing import Any
 from sqlalchemy import Select, and_, select
 
 from zhibiao.compare import PERCENT_UNITS, by_doc, by_recency, consistent
-from zhibiao.query import Filters, conditions
+from zhibiao.query import Filters, conditions, document_labels
 from zhibiao.store import Store
-from zhibiao.store.schema import documents, facts
+from zhibiao.store.schema import facts
 
 _LOWER_IS_BETTER = re.compile(r"失业|物价|消费价格|CPI|能耗|水耗|排放|PM2\.5|PM10|负债|亏损|事故|死亡|发生率|贫困|降幅")
 APPROX_MET = 0.02
@@ -86,21 +86,24 @@ def _columns(alias: Any, prefix: str) -> list[Any]:
 
 
 def _pairs() -> Select[Any]:
-    """Targets (``t``) with every actual (``a``) of the same key, and both documents; filtered later."""
+    """Targets (``t``) with every actual (``a``) of the same key; filtered later."""
     t, a = facts.alias("t"), facts.alias("a")
-    td, ad = documents.alias("td"), documents.alias("ad")
     match = and_(a.c.topic == t.c.topic, a.c.region_code == t.c.region_code, a.c.period == t.c.period,
                  a.c.measure == t.c.measure, a.c.kind == "actual", a.c.type == "quantity",
                  a.c.unit.is_not_distinct_from(t.c.unit))
-    return (select(*_columns(t, "t_"), td.c.name.label("t_doc"), td.c.date.label("t_doc_date"),
-                   *_columns(a, "a_"), ad.c.name.label("a_doc"), ad.c.date.label("a_doc_date"))
-            .select_from(t.join(td, td.c.id == t.c.doc_id).outerjoin(a, match).outerjoin(ad, ad.c.id == a.c.doc_id))
+    return (select(*_columns(t, "t_"), *_columns(a, "a_")).select_from(t.outerjoin(a, match))
             .order_by(t.c.region_code, t.c.period, t.c.topic, t.c.id))
 
 
 #: Built once: making the aliased statement cost more than running it (5 ms a call).
 _PAIRS = _pairs()
 _TARGET_ID = _PAIRS.selected_columns.t_id
+
+
+def _report(values: Any, docs: dict[int, tuple[str, str | None]]) -> dict[str, Any]:
+    report = dict(zip(_NAMES, values, strict=True))
+    report["doc"], report["doc_date"] = docs[report["doc_id"]]
+    return report
 
 
 def targets(store: Store, *, place: str | list[str] | None = None, within: str | None = None,
@@ -114,27 +117,28 @@ def targets(store: Store, *, place: str | list[str] | None = None, within: str |
                                                  facts.c.region_code.is_not(None), facts.c.topic.is_not(None),
                                                  facts.c.year_from.is_not(None)))
         rows = conn.execute(_PAIRS.where(_TARGET_ID.in_(base.scalar_subquery()))).all()
+        half = len(_NAMES)
+        docs = document_labels(store, conn, {r[1] for r in rows} | {r[half + 1] for r in rows if r[half] is not None})
     out: list[TargetRow] = []
     by_target: dict[int, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
-    names = (*_NAMES, "doc", "doc_date")
-    half = len(names)
     for r in rows:
         entry = by_target.get(r[0])
         if entry is None:
-            entry = by_target[r[0]] = (dict(zip(names, r[:half], strict=True)), [])
+            entry = by_target[r[0]] = (_report(r[:half], docs), [])
         if r[half] is not None:
-            actual = dict(zip(names, r[half:], strict=True))
+            actual = _report(r[half:], docs)
             target = entry[0]
             if not (target["doc_date"] and actual["doc_date"] and actual["doc_date"] < target["doc_date"]):
                 entry[1].append(actual)
     own_targets: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
     for target, _ in by_target.values():
         own_targets[(*_key(target), target["doc_id"])].append(target)
+    attributable = {key: consistent(found) for key, found in own_targets.items()}
     for target, found in by_target.values():
-        unique = {a["id"]: a for a in found}.values()
-        actuals = [a for own in by_doc(list(unique)).values() if consistent(own) for a in own]
-        if not consistent(own_targets[(*_key(target), target["doc_id"])]):
-            actuals = []  # the document sets several targets under this name: none is attributable
+        actuals = []
+        if attributable[(*_key(target), target["doc_id"])]:  # not when its document sets several such targets
+            unique = {a["id"]: a for a in found}.values()
+            actuals = [a for own in by_doc(list(unique)).values() if consistent(own) for a in own]
         actuals = by_recency(actuals)
         chosen = actuals[0] if actuals else None
         out.append(TargetRow(target, chosen, verdict(target, chosen), len(actuals)))
