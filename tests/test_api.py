@@ -389,7 +389,7 @@ def test_stored_markup_stays_text(client: TestClient) -> None:
         for raw in ("<script>alert", "<img src=x", "<b onmouseover", "<svg onload", 'onerror="alert'):
             assert raw not in html, (url, raw)
     html = client.get(f"/documents/{xss}").text
-    assert "&lt;script&gt;alert(&#34;xss-script&#34;)&lt;/script&gt;" in html
+    assert "&lt;script&gt;alert(&quot;xss-script&quot;)&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=" in html
     # the hover cards travel as JSON inside a non-executable script block, with < > & escaped
     cards = re.search(r'<script type="application/json" id="fact-cards">(.*?)</script>', html, re.S)

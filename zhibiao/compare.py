@@ -76,8 +76,8 @@ def consistent(reports: list[dict[str, Any]]) -> bool:
 
 def by_recency(reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Exact values first, then the latest document (by date, then the last stored)."""
-    newest = sorted(reports, key=lambda r: (r["doc_date"] or "", r["doc_id"]), reverse=True)
-    return sorted(newest, key=lambda r: r["qualifier"] not in (None, "exact"))  # stable: keeps the date order
+    return sorted(reports, key=lambda r: (r["qualifier"] in (None, "exact"), r["doc_date"] or "", r["doc_id"]),
+                  reverse=True)  # stable even reversed: reports of one document keep their order
 
 
 #: What compare reads of each report (all in the index ``ix_facts_measure``, so the table is not read).

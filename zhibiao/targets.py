@@ -86,8 +86,9 @@ def _columns(alias: Any, prefix: str) -> list[Any]:
 
 
 def _pairs() -> Select[Any]:
-    """Targets (``t``) with every actual (``a``) of the same key; filtered later."""
-    t, a = facts.alias("t"), facts.alias("a")
+    """Targets (``facts``, so that query conditions apply to them as written) with every actual
+    (``a``) of the same key; filtered later."""
+    t, a = facts, facts.alias("a")
     match = and_(a.c.topic == t.c.topic, a.c.region_code == t.c.region_code, a.c.period == t.c.period,
                  a.c.measure == t.c.measure, a.c.kind == "actual", a.c.type == "quantity",
                  a.c.unit.is_not_distinct_from(t.c.unit))
@@ -97,7 +98,6 @@ def _pairs() -> Select[Any]:
 
 #: Built once: making the aliased statement cost more than running it (5 ms a call).
 _PAIRS = _pairs()
-_TARGET_ID = _PAIRS.selected_columns.t_id
 
 
 def _report(values: Any, docs: dict[int, tuple[str, str | None]]) -> dict[str, Any]:
@@ -113,10 +113,9 @@ def targets(store: Store, *, place: str | list[str] | None = None, within: str |
     flt = Filters(place=place, within=within, period=period, indicator=indicator, measure=measure)
     with store.read() as conn:
         where = conditions(store, conn, flt)
-        base = select(facts.c.id).where(and_(*where, facts.c.kind == "target", facts.c.type == "quantity",
-                                                 facts.c.region_code.is_not(None), facts.c.topic.is_not(None),
-                                                 facts.c.year_from.is_not(None)))
-        rows = conn.execute(_PAIRS.where(_TARGET_ID.in_(base.scalar_subquery()))).all()
+        rows = conn.execute(_PAIRS.where(*where, facts.c.kind == "target", facts.c.type == "quantity",
+                                         facts.c.region_code.is_not(None), facts.c.topic.is_not(None),
+                                         facts.c.year_from.is_not(None))).all()
         half = len(_NAMES)
         docs = document_labels(store, conn, {r[1] for r in rows} | {r[half + 1] for r in rows if r[half] is not None})
     out: list[TargetRow] = []

@@ -41,10 +41,11 @@ _loop: asyncio.AbstractEventLoop | None = None
 def _start_worker(db: str, token: str | None, max_upload_mb: float) -> None:
     """Pool initializer: build this worker's app and event loop."""
     global _app, _loop
-    from zhibiao.web.app import create_app
+    from zhibiao.web.app import create_app, warm_up
 
     _app = create_app(db, token=token or "", max_upload_mb=max_upload_mb)
     _loop = asyncio.new_event_loop()
+    warm_up()  # the worker never runs the app's lifespan
 
 
 def _answer(scope: dict[str, Any], body: bytes) -> list[Message]:
