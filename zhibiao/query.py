@@ -214,13 +214,21 @@ def search_conditions(store: Store, query: str) -> list[ColumnElement[bool]]:
     return out
 
 
-def facts_select(where: Sequence[ColumnElement[bool]]) -> Select[Any]:
-    """SELECT of the output `COLUMNS` for facts matching `where`, in document order."""
-    cols = [facts.c.id, facts.c.doc_id, documents.c.name.label("doc"), documents.c.date.label("doc_date")]
+def facts_select(where: Sequence[ColumnElement[bool]], label: tuple[str, str | None] | None = None) -> Select[Any]:
+    """SELECT of the output `COLUMNS` for facts matching `where`, in document order.
+
+    `label`, the (name, date) of the one document all the facts come from, spares the join.
+    """
+    if label is None:
+        doc: list[Any] = [documents.c.name.label("doc"), documents.c.date.label("doc_date")]
+        source: Any = facts.join(documents, documents.c.id == facts.c.doc_id)
+    else:
+        doc, source = [literal(label[0]).label("doc"), literal(label[1]).label("doc_date")], facts
+    cols = [facts.c.id, facts.c.doc_id, *doc]
     for name in COLUMNS[4:]:
         column = {"start": "char_start", "end": "char_end"}.get(name, name)
         cols.append(facts.c[column].label(name))
-    q = select(*cols).select_from(facts.join(documents, documents.c.id == facts.c.doc_id))
+    q = select(*cols).select_from(source)
     return q.where(and_(*where)) if where else q
 
 
@@ -286,7 +294,8 @@ def document(store: Store, doc: str) -> tuple[dict[str, Any], list[dict[str, Any
         row = conn.execute(q.order_by(documents.c.id.desc())).mappings().first()
         if row is None:
             return None
-        return dict(row), _dicts(conn.execute(facts_select([facts.c.doc_id == row["id"]]).order_by(facts.c.seq)))
+        q = facts_select([facts.c.doc_id == row["id"]], (row["name"], row["date"])).order_by(facts.c.seq)
+        return dict(row), _dicts(conn.execute(q))
 
 
 def document_list(store: Store) -> list[dict[str, Any]]:
