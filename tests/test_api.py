@@ -1,6 +1,6 @@
-"""The REST API and the server-rendered pages, against a real SQLite fact base built by ingesting
-the seed documents (plus two small documents of our own: one that contradicts a seed, one full
-of markup that must never run).
+"""The REST API and the server-rendered pages, against real fact bases (a SQLite file and a
+PostgreSQL database) built by ingesting the seed documents (plus two small documents of our own:
+one that contradicts a seed, one full of markup that must never run).
 """
 
 from __future__ import annotations
@@ -43,8 +43,9 @@ XSS_NAME = "xss-test.txt"
 CONFLICT_NAME = "conflict-nansha.txt"
 
 
-def build_fact_base(folder: Path) -> Path:
-    """Ingest the seeds and the two documents above into ``folder/web.db`` (as ``zhibiao ingest`` does)."""
+def build_fact_base(folder: Path, url: str | None = None) -> str:
+    """Ingest the seeds and the two documents above (as ``zhibiao ingest`` does) into `url`, by
+    default ``folder/web.db``; the database's path or URL."""
     from zhibiao.ingest import ingest
     from zhibiao.store import open_store
 
@@ -54,7 +55,7 @@ def build_fact_base(folder: Path) -> Path:
         shutil.copyfile(path, docs / path.name)
     (docs / CONFLICT_NAME).write_text(CONFLICT_DOC, encoding="utf-8")
     (docs / XSS_NAME).write_text(XSS_DOC, encoding="utf-8")
-    db = folder / "web.db"
+    db = url or str(folder / "web.db")
     with open_store(db, create=True, say=None) as store:
         summary = ingest(store, [str(docs)], workers=1)
     assert summary.ok, summary.failed
@@ -62,14 +63,14 @@ def build_fact_base(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def fact_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seed fact base (read-only for the tests of this module)."""
+def fact_base(module_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The seed fact base, on SQLite and on PostgreSQL (read-only for the tests of this module)."""
     need_shared()
-    return build_fact_base(tmp_path_factory.mktemp("web"))
+    return build_fact_base(tmp_path_factory.mktemp("web"), module_db_url)
 
 
 @pytest.fixture(scope="module")
-def client(fact_base: Path) -> Iterator[TestClient]:
+def client(fact_base: str) -> Iterator[TestClient]:
     """A client of the app over the seed fact base, with an API token set."""
     from zhibiao.web import create_app
 
@@ -78,14 +79,14 @@ def client(fact_base: Path) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def fresh(tmp_path: Path) -> Iterator[TestClient]:
-    """A client of an app over a database of one seed document, for tests that write."""
+def fresh(db_url: str) -> Iterator[TestClient]:
+    """A client of an app over a database of one seed document (SQLite, PostgreSQL), for tests that write."""
     from zhibiao.ingest import ingest
     from zhibiao.store import open_store
     from zhibiao.web import create_app
 
     need_shared()
-    db = tmp_path / "up.db"
+    db = db_url
     with open_store(db, create=True, say=None) as store:
         ingest(store, [str(SEEDS / "000_3651a326c51bf532.txt")], workers=1)
     with TestClient(create_app(db, token=TOKEN, max_upload_mb=1)) as c:
@@ -112,7 +113,7 @@ def test_library_at_a_glance(client: TestClient) -> None:
     assert "/api/facts" in body["endpoints"]
 
 
-def test_facts_filters_match_the_query_module(client: TestClient, fact_base: Path) -> None:
+def test_facts_filters_match_the_query_module(client: TestClient, fact_base: str) -> None:
     import zhibiao
 
     kb = zhibiao.open(fact_base)
@@ -415,7 +416,7 @@ def test_upload_needs_the_token(fresh: TestClient) -> None:
     assert len(fresh.get("/api/documents").json()["rows"]) == 1
 
 
-def test_read_only_without_a_token(fact_base: Path) -> None:
+def test_read_only_without_a_token(fact_base: str) -> None:
     from zhibiao.web import create_app
 
     with TestClient(create_app(fact_base, token="")) as c:
