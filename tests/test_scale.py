@@ -297,14 +297,15 @@ def test_run_ray_reads_filesystem_urls(ray_session, tmp_path):
         assert got[Path(r.path).resolve().as_uri()].facts == r.facts
 
 
-def test_run_ray_survives_a_worker_that_dies(ray_session, with_crashes, tmp_path):
+@pytest.mark.parametrize("per_task", [4, 7])  # 7: both killers in one task, retried for each in turn
+def test_run_ray_survives_a_worker_that_dies(ray_session, with_crashes, tmp_path, per_task):
     from ray import cloudpickle
 
     from zhibiao.scale.ray_engine import run_ray
 
     cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers need not import the tests
     try:
-        stats = run_ray([str(with_crashes)], str(tmp_path / "out"), fn=_crashy, docs_per_task=4)
+        stats = run_ray([str(with_crashes)], str(tmp_path / "out"), fn=_crashy, docs_per_task=per_task)
     finally:
         cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
     assert stats.documents == 7 and stats.failed == 2

@@ -39,6 +39,10 @@ from zhibiao.pipeline import DocResult, failed, process
 
 #: Seconds to wait for a TCP connection to a cluster before giving up.
 CONNECT_TIMEOUT = 5.0
+#: Tasks per CPU when the documents are split (each task extracts a batch and writes one shard).
+#: Each task costs a pause of 0.1-0.3 s (Ray Data looks for finished tasks every 0.1 s), so
+#: fewer is better, as long as the run does not end on one long task (see `_largest_first`).
+TASKS_PER_CPU = 4
 #: Deaths of a worker process on one document before that document is reported as failed.
 MAX_DEATHS = 2
 #: Retries of a Ray task whose worker process died (enough for two such documents in one task).
@@ -206,11 +210,10 @@ def _guarded(i: int, src: str, markers: str, fn: ProcessFn, kwargs: dict[str, An
             f.write("x")
     except OSError:
         deaths = 0
-    if deaths >= MAX_DEATHS:
-        result = failed(src.rstrip("/").rsplit("/", 1)[-1], src,
-                        f"{src}: worker died ({deaths} attempts on this document ended their worker process)")
-    else:
-        result = process_location(src, fn, **kwargs)
+    if deaths >= MAX_DEATHS:  # the marker stays, so that a later retry of the task skips it too
+        return failed(src.rstrip("/").rsplit("/", 1)[-1], src,
+                      f"{src}: worker died ({deaths} attempts on this document ended their worker process)")
+    result = process_location(src, fn, **kwargs)
     with contextlib.suppress(OSError):
         os.remove(marker)
     return result
@@ -344,6 +347,59 @@ class _Outcome:
     shards: dict[str, Any] = field(default_factory=dict)  # part name -> ShardInfo
 
 
+@contextlib.contextmanager
+def _without_memory_budget(ray: Any) -> Iterator[None]:
+    """Ray Data's settings for the datasets made inside: no object-store memory budget.
+
+    Ray Data's default resource-budget back-pressure starts one task, waits for its output to
+    size the budget, then adds tasks one by one, each after a pause: measured on two CPUs, the
+    second CPU started a second late and every task after 0.1-0.3 s. Here each task returns a
+    few bytes per document (the shards go straight to files) and the inputs are a list of
+    paths, so there is no memory to guard; CPUs alone bound the tasks. The other policies stay,
+    and the setting is put back afterwards (the caller's own Ray session may run other datasets).
+    A Ray without these (internal) names keeps its defaults.
+    """
+    try:
+        from ray.data._internal.execution.backpressure_policy import (
+            ENABLED_BACKPRESSURE_POLICIES,
+            ENABLED_BACKPRESSURE_POLICIES_CONFIG_KEY,
+            ResourceBudgetBackpressurePolicy,
+        )
+    except ImportError:
+        yield
+        return
+    ctx = ray.data.DataContext.get_current()
+    saved = ctx.get_config(ENABLED_BACKPRESSURE_POLICIES_CONFIG_KEY, None)
+    current = saved if saved is not None else ENABLED_BACKPRESSURE_POLICIES
+    ctx.set_config(ENABLED_BACKPRESSURE_POLICIES_CONFIG_KEY,
+                   [p for p in current if p is not ResourceBudgetBackpressurePolicy])
+    try:
+        yield
+    finally:
+        if saved is None:
+            ctx.remove_config(ENABLED_BACKPRESSURE_POLICIES_CONFIG_KEY)
+        else:
+            ctx.set_config(ENABLED_BACKPRESSURE_POLICIES_CONFIG_KEY, saved)
+
+
+def _largest_first(jobs: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Jobs by file size, largest first (URLs, whose size is not at hand, after them as they came).
+
+    Batches are contiguous runs of jobs, so they then go from long to short: the run ends on
+    short batches, and no CPU sits idle while another finishes a long last one (measured on
+    two CPUs: the last of eight batches in input order kept one CPU busy alone for 1-2 s).
+    """
+    def size(job: tuple[int, str]) -> int:
+        if _is_url(job[1]):
+            return -1
+        try:
+            return os.stat(job[1]).st_size
+        except OSError:
+            return -1
+
+    return sorted(jobs, key=size, reverse=True)
+
+
 def _run_pass(ray: Any, jobs: list[tuple[int, str]], per_task: int, out_dir: str, run_id: str, fn: ProcessFn,
               kwargs: dict[str, Any], size: int) -> _Outcome:
     """Run `jobs` through Ray Data, `per_task` documents per task, and gather their status rows."""
@@ -352,31 +408,32 @@ def _run_pass(ray: Any, jobs: list[tuple[int, str]], per_task: int, out_dir: str
     outcome = _Outcome(seen=bytearray(size))
     if not jobs:
         return outcome
-    ds = ray.data.from_items([{"i": i, "src": src} for i, src in jobs],
-                             override_num_blocks=max(1, math.ceil(len(jobs) / per_task)))
-    args: dict[str, Any] = {"batch_size": per_task, "batch_format": "pyarrow", "zero_copy_batch": True,
-                            "fn_kwargs": {"out_dir": out_dir, "run_id": run_id, "fn": fn, "kwargs": kwargs},
-                            "num_cpus": 1}
-    with warnings.catch_warnings():
-        # Ray Data retries a task whose worker died forever by default; bound it (the remote
-        # argument is deprecated from Ray 2.60 on without a replacement, hence the fallback).
-        warnings.simplefilter("ignore")
-        try:
-            ds = ds.map_batches(_process_batch, **args, max_retries=MAX_RETRIES)
-        except TypeError:
-            ds = ds.map_batches(_process_batch, **args)
-    for batch in ds.iter_batches(batch_format="pyarrow", batch_size=None):
-        for i, part, n_facts, error in zip(*(batch.column(c).to_pylist() for c in ("i", "part", "n_facts", "error")),
-                                           strict=True):
-            if outcome.seen[i]:
-                continue  # a status row seen already (a retried task): count each document once
-            outcome.seen[i] = 1
-            info = outcome.shards.setdefault(part, ShardInfo(part, 0, 0, 0))
-            info.documents += 1
-            info.facts += n_facts
-            if error:
-                info.failed += 1
-                outcome.errors[i] = error
+    with _without_memory_budget(ray):
+        ds = ray.data.from_items([{"i": i, "src": src} for i, src in jobs],
+                                 override_num_blocks=max(1, math.ceil(len(jobs) / per_task)))
+        args: dict[str, Any] = {"batch_size": per_task, "batch_format": "pyarrow", "zero_copy_batch": True,
+                                "fn_kwargs": {"out_dir": out_dir, "run_id": run_id, "fn": fn, "kwargs": kwargs},
+                                "num_cpus": 1}
+        with warnings.catch_warnings():
+            # Ray Data retries a task whose worker died forever by default; bound it (the remote
+            # argument is deprecated from Ray 2.60 on without a replacement, hence the fallback).
+            warnings.simplefilter("ignore")
+            try:
+                ds = ds.map_batches(_process_batch, **args, max_retries=MAX_RETRIES)
+            except TypeError:
+                ds = ds.map_batches(_process_batch, **args)
+        for batch in ds.iter_batches(batch_format="pyarrow", batch_size=None):
+            columns = (batch.column(c).to_pylist() for c in ("i", "part", "n_facts", "error"))
+            for i, part, n_facts, error in zip(*columns, strict=True):
+                if outcome.seen[i]:
+                    continue  # a status row seen already (a retried task): count each document once
+                outcome.seen[i] = 1
+                info = outcome.shards.setdefault(part, ShardInfo(part, 0, 0, 0))
+                info.documents += 1
+                info.facts += n_facts
+                if error:
+                    info.failed += 1
+                    outcome.errors[i] = error
     return outcome
 
 
@@ -405,7 +462,8 @@ def _drive(inputs: list[str], out_dir: str, kwargs: dict[str, Any], docs_per_tas
                 early.append((i, item))
             else:
                 jobs.append((i, item))
-        per_task = docs_per_task or max(1, min(256, math.ceil(len(jobs) / (4 * stats.cpus))))
+        jobs = _largest_first(jobs)
+        per_task = docs_per_task or max(1, min(256, math.ceil(len(jobs) / (TASKS_PER_CPU * stats.cpus))))
         run_id = uuid.uuid4().hex
         try:
             outcome = _run_pass(ray, jobs, per_task, out_dir, run_id, fn, kwargs, len(jobs) + len(early))
