@@ -1,29 +1,32 @@
-"""Serving with several processes: one event loop takes every connection, a pool of processes answers.
+"""Serving with several processes: one event loop takes every connection, worker processes answer.
 
 ``zhibiao serve --workers N`` (N > 1) runs this front app in one uvicorn process. It reads each
-request, hands it to the first free one of N worker processes (a `ProcessPoolExecutor`), each
-of which holds the full web app (`zhibiao.web.app.create_app`) and its own database
-connections, and sends back the answer the worker produced.
+request and hands it, over a pipe, to the first idle one of N worker processes, each of which
+holds the full web app (`zhibiao.web.app.create_app`) and its own database connections; the
+worker sends back the ASGI messages of its answer, which the front sends on.
 
 Why not uvicorn's own ``--workers``: there the processes share the listening socket and each
 accepts every pending connection it can. Clients that keep their connection open (browsers,
 the benchmark's 20 clients) then stay with whichever process woke first: measured, 19 of 20
 connections on one of two processes, which left one core idle and tripled the latency. Here
-the work is balanced per request, whatever the connections do.
+the work is balanced per request, whatever the connections do. The dispatch runs on the front's
+event loop itself (a pipe per worker, watched with ``add_reader``): a `ProcessPoolExecutor`
+did the same with two helper threads and cost the front twice the CPU per request.
 
 The front refuses an upload that is not allowed before reading its body (as `Guard` does in a
 single process) and reads at most the upload limit. A worker that dies answers its request
-with 503 and the pool is started again. Each worker keeps its own response cache; an upload
-clears the cache of the worker that stored it, and the others notice the new document within
+with 503 and is replaced. Each worker keeps its own response cache; an upload clears the cache
+of the worker that stored it, and the others notice the new document within
 `zhibiao.web.data.CACHE_SECONDS`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+import os
+from multiprocessing.connection import Connection
 from typing import Any
 
 from zhibiao.web.app import MULTIPART_SLACK, Message, Receive, Scope, Send, Settings, error, secured, upload_refusal
@@ -33,13 +36,16 @@ _SCOPE_KEYS = ("type", "asgi", "http_version", "method", "scheme", "path", "raw_
                "headers", "client", "server")
 #: Largest body the front reads for a request that is not an upload.
 MAX_OTHER_BODY = 1024 * 1024
+#: Seconds the workers get to start (import, open the database, load the gazetteer).
+START_TIMEOUT = 120.0
+READY = "ready"
 
 _app: Any = None
 _loop: asyncio.AbstractEventLoop | None = None
 
 
 def _start_worker(db: str, token: str | None, max_upload_mb: float) -> None:
-    """Pool initializer: build this worker's app and event loop."""
+    """Build this worker's app and event loop."""
     global _app, _loop
     from zhibiao.web.app import create_app, warm_up
 
@@ -69,27 +75,48 @@ def _answer(scope: dict[str, Any], body: bytes) -> list[Message]:
     return sent
 
 
-def _ready() -> bool:
-    return _app is not None
+def _worker_main(conn: Connection, db: str, token: str | None, max_upload_mb: float) -> None:
+    """A worker process: say it is ready, then answer requests until the front closes the pipe."""
+    _start_worker(db, token, max_upload_mb)
+    conn.send(READY)
+    while True:
+        try:
+            scope, body = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(_answer(scope, body))
+
+
+class WorkerDied(Exception):
+    """The worker process answering a request stopped."""
+
+
+class _Worker:
+    """One worker process, the pipe to it, and the request it is answering (if any)."""
+
+    def __init__(self, args: tuple[str, str | None, float]) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child, *args), daemon=True,
+                                       name="zhibiao-web-worker")
+        self.process.start()
+        child.close()
+        self.waiter: asyncio.Future[Any] | None = None
+        self.ready = False
 
 
 class PoolApp:
-    """The front ASGI app: reads requests, has the pool answer them."""
+    """The front ASGI app: reads requests, has the workers answer them."""
 
     def __init__(self, db: str, workers: int, token: str | None, max_upload_mb: float) -> None:
         """Serve the fact base `db` (path or URL) with `workers` processes."""
-        self.db = db
-        self.workers = workers
+        self.size = workers
         self.settings = Settings(token, max_upload_mb)
-        self.pool: ProcessPoolExecutor | None = None
-
-    def _start_pool(self) -> ProcessPoolExecutor:
-        pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_start_worker,
-                                   initargs=(self.db, self.settings.token, self.settings.max_upload_mb))
-        for done in [pool.submit(_ready) for _ in range(self.workers)]:
-            done.result()  # every worker started, or the error that stopped one
-        return pool
+        self.args = (db, self.settings.token, self.settings.max_upload_mb)
+        self.workers: list[_Worker] = []
+        self.idle: collections.deque[_Worker] = collections.deque()  # longest idle first
+        self.queue: collections.deque[tuple[tuple[dict[str, Any], bytes], asyncio.Future[Any]]] = collections.deque()
+        self.serving = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one ASGI call (lifespan or HTTP)."""
@@ -102,21 +129,91 @@ class PoolApp:
             else:
                 await self._answer(scope, receive, send)
 
+    # -- workers -------------------------------------------------------------------------------
+
+    def _spawn(self, awaited: bool = True) -> _Worker:
+        worker = _Worker(self.args)
+        if awaited:  # resolved by its "ready"
+            worker.waiter = asyncio.get_running_loop().create_future()
+        asyncio.get_running_loop().add_reader(worker.conn.fileno(), self._readable, worker)
+        # uvloop makes a watched descriptor non-blocking; whole messages are read and written
+        # here at once (the worker is writing or waiting to read), so make it blocking again
+        os.set_blocking(worker.conn.fileno(), True)
+        self.workers.append(worker)
+        return worker
+
+    def _readable(self, worker: _Worker) -> None:
+        try:
+            message = worker.conn.recv()
+        except (EOFError, OSError):
+            self._died(worker)
+            return
+        waiter, worker.waiter = worker.waiter, None
+        if waiter is not None and not waiter.done():  # done: its client went away meanwhile
+            waiter.set_result(message)
+        worker.ready = True
+        self.idle.append(worker)
+        self._feed()
+
+    def _died(self, worker: _Worker) -> None:
+        asyncio.get_running_loop().remove_reader(worker.conn.fileno())
+        worker.conn.close()
+        worker.process.join(0.1)
+        self.workers.remove(worker)
+        if worker in self.idle:
+            self.idle.remove(worker)
+        if worker.waiter is not None and not worker.waiter.done():
+            worker.waiter.set_exception(WorkerDied(f"exit code {worker.process.exitcode}"))
+        if self.serving and worker.ready:  # a worker that never started is not retried
+            self._spawn(awaited=False)
+        if not self.workers:
+            while self.queue:
+                _, waiter = self.queue.popleft()
+                if not waiter.done():
+                    waiter.set_exception(WorkerDied("no worker process is left"))
+
+    def _feed(self) -> None:
+        while self.queue and self.idle:
+            request, waiter = self.queue.popleft()
+            if waiter.done():
+                continue  # its client went away
+            worker = self.idle.popleft()
+            worker.waiter = waiter
+            worker.conn.send(request)
+
+    async def _call(self, request: tuple[dict[str, Any], bytes]) -> list[Message]:
+        if not self.workers:
+            raise WorkerDied("no worker process is left")
+        waiter: asyncio.Future[list[Message]] = asyncio.get_running_loop().create_future()
+        self.queue.append((request, waiter))
+        self._feed()
+        return await waiter
+
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                started = [self._spawn() for _ in range(self.size)]
                 try:
-                    self.pool = await asyncio.get_running_loop().run_in_executor(None, self._start_pool)
-                except Exception as err:  # reported to uvicorn, which stops
-                    await send({"type": "lifespan.startup.failed", "message": f"worker processes: {err}"})
+                    await asyncio.wait_for(asyncio.gather(*(w.waiter for w in started if w.waiter)), START_TIMEOUT)
+                except (WorkerDied, TimeoutError) as err:
+                    await send({"type": "lifespan.startup.failed", "message": f"worker processes did not start: {err}"})
                     return
+                self.serving = True
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
-                if self.pool is not None:
-                    self.pool.shutdown(wait=True, cancel_futures=True)
+                self.serving = False
+                for worker in list(self.workers):
+                    asyncio.get_running_loop().remove_reader(worker.conn.fileno())
+                    worker.conn.close()  # the worker reads EOF and exits
+                for worker in self.workers:
+                    worker.process.join(5)
+                    if worker.process.is_alive():
+                        worker.process.kill()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+    # -- requests ------------------------------------------------------------------------------
 
     async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
         limit = (self.settings.max_upload_bytes + MULTIPART_SLACK if scope.get("method") == "POST"
@@ -125,20 +222,10 @@ class PoolApp:
         if body is None:
             await error(413, f"the request body is over {limit / 1024 / 1024:.1f} MB")(scope, receive, send)
             return
-        pool = self.pool
-        if pool is None:
-            await error(503, "the server processes are starting; try again")(scope, receive, send)
-            return
-        request = {k: scope[k] for k in _SCOPE_KEYS if k in scope}
-        loop = asyncio.get_running_loop()
         try:
-            messages = await loop.run_in_executor(pool, _answer, request, body)
-        except BrokenProcessPool:
+            messages = await self._call(({k: scope[k] for k in _SCOPE_KEYS if k in scope}, body))
+        except WorkerDied:
             await error(503, "a server process stopped while answering; try again")(scope, receive, send)
-            if self.pool is pool:  # the first request to see the broken pool replaces it
-                self.pool = None
-                pool.shutdown(wait=False, cancel_futures=True)
-                self.pool = await loop.run_in_executor(None, self._start_pool)
             return
         for message in messages:
             await send(message)
