@@ -363,6 +363,9 @@ def test_pages_render_in_chinese_and_english(client: TestClient) -> None:
     page = client.get("/explore", params={"indicator": "gdp", "measure": "growth", "within": "广州市"}).text
     assert 'id="compare-table"' in page and "广州市南沙区" in page and 'id="chart-data"' in page
     assert "/api/compare?indicator=gdp&amp;measure=growth" in page
+    by_name = client.get("/explore", params={"indicator": "地区生产总值"}).text
+    for html in (page, by_name):  # the picker keeps the indicator chosen, by id or by name, and only it
+        assert re.findall(r'<option value="([^"]*)" selected>', html)[0] == "gdp"
     missing = client.get("/documents/424242")
     assert missing.status_code == 404 and "no document 424242" in missing.text
     bad = client.get("/facts", params={"place": "火星"})

@@ -159,15 +159,17 @@ def explore(request: Request, indicator: str | None = None, measure: str = "leve
     from zhibiao.compare import compare
 
     store = _store(request)
-    indicators = request.app.state.cache.get("indicators", lambda: data.indicator_list(store))
+    cache = request.app.state.cache
+    indicators = cache.get("indicators", lambda: data.indicator_list(store))
+    options = render.with_selected(cache.get("indicator-options", lambda: render.indicator_options(indicators)),
+                                   indicators, indicator or "")
     chart = chart if chart in ("line", "bar") else "line"
     measure = measure if measure in MEASURES else "level"
     kind = kind if kind in ("actual", "target") else "actual"
     form = {"indicator": indicator or "", "measure": measure, "kind": kind, "place": place or "",
             "within": within or "", "from": start or "", "to": end or "", "chart": chart}
     if not indicator:
-        return page(request, "explore.html", form=form, indicator_options=render.indicator_options(indicators, ""),
-                    cmp=None)
+        return page(request, "explore.html", form=form, indicator_options=options, cmp=None)
     periods = _period_range(start, end)
     places = [p.strip() for p in (place or "").split(",") if p.strip()] or None
     cmp = compare(store, indicator, measure=measure, kind=kind, place=places, within=(within or "").strip() or None,
@@ -189,7 +191,7 @@ def explore(request: Request, indicator: str | None = None, measure: str = "leve
     params += [("place", p) for p in places or []]
     chart_data = {"periods": cmp.periods, "series": series, "unit": unit, "type": chart,
                   "title": f"{cmp.indicator} · {measure}"}
-    return page(request, "explore.html", form=form, indicator_options=render.indicator_options(indicators, indicator),
+    return page(request, "explore.html", form=form, indicator_options=options,
                 cmp=cmp, table=table, factor=factor,
                 unit=unit, chart_data=chart_data,
                 csv_url="/api/compare?" + urlencode([*params, ("format", "csv")]),

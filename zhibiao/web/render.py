@@ -252,14 +252,23 @@ def compare_cell(cell: Any, factor: float, disagree_label: str) -> Markup:
                   f'<a href="/facts/{int(cell.reports[0]["id"])}">{escape(shown)}</a>{mark}</td>')
 
 
-def indicator_options(indicators: Sequence[dict[str, Any]], selected: str) -> Markup:
-    """The ``<option>`` list of the explorer's indicator picker (built here: hundreds of rows)."""
+def indicator_options(indicators: Sequence[dict[str, Any]]) -> Markup:
+    """The ``<option>`` list of the explorer's indicator picker, none selected (hundreds of rows:
+    the app caches it and marks the chosen one with `with_selected`)."""
     out = []
     for i in indicators:
-        mark = " selected" if selected in (i["id"], i["name"]) else ""
         count = f" · {i['facts']}" if i["facts"] else ""
-        out.append(f'<option value="{escape(i["id"])}"{mark}>{escape(i["name"])} ({escape(i["id"])}){count}</option>')
+        out.append(f'<option value="{escape(i["id"])}">{escape(i["name"])} ({escape(i["id"])}){count}</option>')
     return Markup("".join(out))
+
+
+def with_selected(options: Markup, indicators: Sequence[dict[str, Any]], selected: str) -> Markup:
+    """`options` (built by `indicator_options` with nothing selected) with `selected` (id or name) selected."""
+    chosen = next((i["id"] for i in indicators if selected in (i["id"], i["name"])), None)
+    if not chosen:
+        return options
+    tag = f'<option value="{escape(chosen)}">'
+    return Markup(str(options).replace(tag, tag[:-1] + " selected>", 1))  # str: Markup.replace escapes
 
 
 def side_list(rows: Sequence[dict[str, Any]], t: Translator, text_length: int,
