@@ -11,10 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, need_shared
+from tests.serving import serving
 from tests.test_api import XSS_NAME, build_fact_base
 
 SHOTS = ROOT / "test-output"
@@ -29,12 +26,6 @@ CHROMIUM = os.environ.get("ZHIBIAO_CHROMIUM") or next(
     (p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), shutil.which("chromium"))
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -45,30 +36,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         pytest.skip("Chromium not found (apt-get install chromium fonts-wqy-microhei; or set ZHIBIAO_CHROMIUM)")
     pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed (pip install playwright)")
     db = build_fact_base(tmp_path_factory.mktemp("e2e"))
-    port = _free_port()
-    log = (tmp_path_factory.getbasetemp() / "serve.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "zhibiao", "serve", "--db", str(db), "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "ZHIBIAO_TOKEN": ""})
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/api", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail("zhibiao serve did not start: " + Path(log.name).read_text())
-        time.sleep(0.2)
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with serving(db, tmp_path_factory.getbasetemp() / "serve.log", timeout=30) as (base, _):
+        yield base
 
 
 @pytest.fixture(scope="module")

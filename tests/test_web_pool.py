@@ -11,9 +11,7 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -26,6 +24,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import need_shared
+from tests.serving import serving
 from tests.test_api import build_fact_base
 
 URLS = ["/api/compare?indicator=gdp&measure=growth&within=广州市&periods=2019:2025",
@@ -33,12 +32,6 @@ URLS = ["/api/compare?indicator=gdp&measure=growth&within=广州市&periods=2019
         "/explore?indicator=gdp&measure=growth&within=广州市",
         "/api/places?q=nsq", "/api/indicators",
         "/api/facts?size=1000"]  # hundreds of KB: more than a pipe holds at once
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _quote(url: str) -> str:
@@ -67,31 +60,9 @@ def fact_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def pooled(fact_base: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """``zhibiao serve --workers 2 --token secret`` over the seed fact base: (base URL, process)."""
-    port = _free_port()
-    log = (tmp_path_factory.getbasetemp() / "serve-pool.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "zhibiao", "serve", "--db", str(fact_base), "--port", str(port),
-                             "--workers", "2", "--max-upload-mb", "1"],
-                            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "ZHIBIAO_TOKEN": "secret"})
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/api", timeout=5) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail("zhibiao serve --workers 2 did not start: " + Path(log.name).read_text())
-        time.sleep(0.3)
-    yield base, proc
-    proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with serving(fact_base, tmp_path_factory.getbasetemp() / "serve-pool.log", "--workers", "2",
+                 "--max-upload-mb", "1", token="secret") as server:
+        yield server
 
 
 def test_pooled_answers_are_those_of_one_process(pooled, fact_base):
