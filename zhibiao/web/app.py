@@ -35,10 +35,12 @@ from zhibiao.web.data import Cache
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 TEMPLATES = HERE / "templates"
-#: Requests a server process works on at once. The work is CPU-bound (SQLite reads from the page
-#: cache, Python, rendering), so more threads only share the GIL and make every answer late:
-#: with FastAPI's default of 40, a few unlucky requests waited several times the median.
-REQUEST_THREADS = 1
+#: Requests a single server process works on at once. The work is CPU-bound (SQLite reads from
+#: the page cache, Python, rendering), so more threads only share the GIL and make every answer
+#: late (with FastAPI's default of 40, a few unlucky requests waited several times the median);
+#: a few keep one long download from holding up the rest. (`zhibiao.web.pool`'s workers take
+#: one request at a time.)
+REQUEST_THREADS = 4
 #: Default upload limit in megabytes (``--max-upload-mb``).
 DEFAULT_MAX_UPLOAD_MB = 50
 #: Bytes a multipart request may hold beyond the file itself (boundaries, headers, the date field).
