@@ -92,8 +92,8 @@ def _pairs() -> Select[Any]:
     match = and_(a.c.topic == t.c.topic, a.c.region_code == t.c.region_code, a.c.period == t.c.period,
                  a.c.measure == t.c.measure, a.c.kind == "actual", a.c.type == "quantity",
                  a.c.unit.is_not_distinct_from(t.c.unit))
-    return (select(*_columns(t, "t_"), *_columns(a, "a_")).select_from(t.outerjoin(a, match))
-            .order_by(t.c.region_code, t.c.period, t.c.topic, t.c.id))
+    # no ORDER BY: sorting the pairs' wide rows cost SQLite 1 ms of 5; the targets are sorted after
+    return select(*_columns(t, "t_"), *_columns(a, "a_")).select_from(t.outerjoin(a, match))
 
 
 #: Built once: making the aliased statement cost more than running it (5 ms a call).
@@ -133,7 +133,9 @@ def targets(store: Store, *, place: str | list[str] | None = None, within: str |
     for target, _ in by_target.values():
         own_targets[(*_key(target), target["doc_id"])].append(target)
     attributable = {key: consistent(found) for key, found in own_targets.items()}
-    for target, found in by_target.values():
+    in_order = sorted(by_target.values(), key=lambda e: (e[0]["region_code"], e[0]["period"] or "", e[0]["topic"],
+                                                         e[0]["id"]))
+    for target, found in in_order:
         actuals = []
         if attributable[(*_key(target), target["doc_id"])]:  # not when its document sets several such targets
             unique = {a["id"]: a for a in found}.values()
