@@ -254,7 +254,7 @@ def place_names(store: Store, conn: Connection, codes: Iterable[str]) -> dict[st
     return known
 
 
-def _dicts(result: Any) -> list[dict[str, Any]]:
+def row_dicts(result: Any) -> list[dict[str, Any]]:
     """The rows of a result as dicts (fetched at once: several times faster than row by row)."""
     keys = list(result.keys())
     return [dict(zip(keys, r, strict=True)) for r in result.all()]
@@ -266,7 +266,7 @@ def find(store: Store, flt: Filters, limit: int | None = None) -> list[dict[str,
         q = facts_select(conditions(store, conn, flt)).order_by(facts.c.id)
         if limit:
             q = q.limit(limit)
-        return _dicts(conn.execute(q))
+        return row_dicts(conn.execute(q))
 
 
 def count(store: Store, flt: Filters) -> int:
@@ -295,7 +295,7 @@ def document(store: Store, doc: str) -> tuple[dict[str, Any], list[dict[str, Any
         if row is None:
             return None
         q = facts_select([facts.c.doc_id == row["id"]], (row["name"], row["date"])).order_by(facts.c.seq)
-        return dict(row), _dicts(conn.execute(q))
+        return dict(row), row_dicts(conn.execute(q))
 
 
 def document_list(store: Store) -> list[dict[str, Any]]:

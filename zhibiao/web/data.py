@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 
-from zhibiao.query import Filters, conditions, facts_select
+from zhibiao.query import Filters, conditions, facts_select, row_dicts
 from zhibiao.store import Store
 from zhibiao.store.schema import documents, facts, indicators, places
 
@@ -48,9 +48,7 @@ def facts_page(store: Store, flt: Filters, *, after: int | None = None, size: in
             where.append(facts.c.id > after)
         ids = select(facts.c.id).where(*where).order_by(facts.c.id).limit(size + 1)
         q = facts_select([facts.c.id.in_(ids.scalar_subquery())]).order_by(facts.c.id)
-        result = conn.execute(q)
-        keys = list(result.keys())
-        rows = [dict(zip(keys, r, strict=True)) for r in result.all()]
+        rows = row_dicts(conn.execute(q))
     more = len(rows) > size
     rows = rows[:size]
     return rows, (rows[-1]["id"] if more and rows else None)
