@@ -156,6 +156,8 @@ class PoolApp:
         self._feed()
 
     def _died(self, worker: _Worker) -> None:
+        if worker not in self.workers:
+            return  # noticed twice (a failed send, then the end of its pipe)
         asyncio.get_running_loop().remove_reader(worker.conn.fileno())
         worker.conn.close()
         worker.process.join(0.1)
@@ -179,7 +181,10 @@ class PoolApp:
                 continue  # its client went away
             worker = self.idle.popleft()
             worker.waiter = waiter
-            worker.conn.send(request)
+            try:
+                worker.conn.send(request)
+            except OSError:  # it died after it went idle: its request fails as if it died answering
+                self._died(worker)
 
     async def _call(self, request: tuple[dict[str, Any], bytes]) -> list[Message]:
         if not self.workers:
