@@ -18,7 +18,7 @@ from typing import Any
 from lxml import etree
 
 from zhibiao.load._model import Document, LoadError, TextBuilder
-from zhibiao.load._text import labelled_meta, parse_date
+from zhibiao.load._text import add_labelled_meta, parse_date
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MAX_XML = 512 * 2**20  # refuse documents whose main XML would expand past this
@@ -70,31 +70,22 @@ def _cell_text(tc: Any) -> str:
     return " ".join(pieces)
 
 
-def _iter_cells(tr: Any) -> Any:
-    for child in tr:
-        if child.tag == W + "tc":
+def _children(node: Any, tag: str) -> Any:
+    """`node`'s ``w:`` children named `tag`, looking through content controls and custom XML."""
+    for child in node:
+        if child.tag == W + tag:
             yield child
         elif child.tag in (W + "sdt", W + "customXml"):
             content = child.find(W + "sdtContent") if child.tag == W + "sdt" else child
             if content is not None:
-                yield from _iter_cells(content)
-
-
-def _iter_rows(tbl: Any) -> Any:
-    for child in tbl:
-        if child.tag == W + "tr":
-            yield child
-        elif child.tag in (W + "sdt", W + "customXml"):
-            content = child.find(W + "sdtContent") if child.tag == W + "sdt" else child
-            if content is not None:
-                yield from _iter_rows(content)
+                yield from _children(content, tag)
 
 
 def _table_rows(tbl: Any) -> list[list[str]]:
     rows: list[list[str]] = []
-    for tr in _iter_rows(tbl):
+    for tr in _children(tbl, "tr"):
         row: list[str] = []
-        for tc in _iter_cells(tr):
+        for tc in _children(tr, "tc"):
             vmerge = tc.find(f"{W}tcPr/{W}vMerge")
             if vmerge is not None and vmerge.get(W + "val") not in ("restart",):
                 row.append("")  # continuation of a vertically merged cell
@@ -191,11 +182,7 @@ def load_docx(data: bytes, name: str, label: str) -> Document:
     title = core_title if len(core_title) >= 4 else (heading or centred)
     if title:
         meta["title"] = title
-    found = labelled_meta(first_lines)
-    found.pop("title", None)
-    if "date" in found:
-        meta["date_source"] = "text-label"
-    meta.update(found)
+    add_labelled_meta(meta, first_lines, title=False)
     created = props.created.date().isoformat() if props.created else None
     if created and parse_date(created):
         meta["created"] = created

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from zhibiao.load._model import Document, LoadError, TextBuilder
-from zhibiao.load._text import labelled_meta, parse_date
+from zhibiao.load._text import add_labelled_meta, parse_date
 
 log = logging.getLogger(__name__)
 _PDFIUM_LOCK = threading.Lock()
@@ -680,11 +680,7 @@ def _load_pdf(data: bytes, name: str, label: str) -> Document:
         title = pdf_title
     if title:
         meta["title"] = title
-    found = labelled_meta(first_lines)
-    found.pop("title", None)
-    if "date" in found:
-        meta["date_source"] = "text-label"
-    meta.update(found)
+    add_labelled_meta(meta, first_lines, title=False)
     created = parse_date((info.get("CreationDate") or "").removeprefix("D:")[:8])
     if created:
         meta["created"] = created

@@ -483,6 +483,17 @@ _TITLE_PREFIX = re.compile(r"^(?:附件\s*\d*[:：]?|附表\s*\d*|[-—\s]*\d{1,
 _NOT_TITLE = re.compile(r"[。；;，,：:！？!?|｜>]|^\W*$|^(?:title|date)\s*[:：]", re.IGNORECASE)
 
 
+def add_labelled_meta(meta: dict[str, str], lines: list[str], *, title: bool = True) -> None:
+    """Put what `labelled_meta` finds in `lines` into `meta`, a found date marked as taken from a
+    text label; a labelled title only when `title` (PDF and DOCX have better sources for one)."""
+    found = labelled_meta(lines)
+    if not title:
+        found.pop("title", None)
+    if "date" in found:
+        meta["date_source"] = "text-label"
+    meta.update(found)
+
+
 def guess_title(lines: list[str]) -> str | None:
     """A document title spread over the first (up to 3) short lines, e.g. a 公文 heading:
     "国务院关于做好当前和今后一个时期" + "促进就业工作的若干意见". It must end with a document-type
@@ -524,10 +535,7 @@ def load_text(data: bytes, name: str, label: str, encoding: str | None) -> Docum
     if dec.replaced:
         meta["decode_errors"] = str(dec.replaced)
     head = head_lines(dec.text)
-    found = labelled_meta(head)
-    if "date" in found:
-        meta["date_source"] = "text-label"
-    meta.update(found)
+    add_labelled_meta(meta, head)
     if "title" not in meta and (title := guess_title(head)):
         meta["title"] = title
     return Document(name=name, text=dec.text, format="text", encoding=dec.encoding, meta=meta)
