@@ -197,11 +197,7 @@ def ingest(store: Store, inputs: Iterable[str], *, date: str | None = None, enco
 
     started = time.perf_counter()
     summary = Summary()
-
-    def fail(path: str, reason: str) -> None:
-        summary.failed.append(Failure(path, reason))
-        if on_error:
-            on_error(f"{path}: {reason}")
+    fail = _failer(summary, on_error)
 
     paths: list[Path] = []
     for item in iter_inputs(inputs):
@@ -264,6 +260,17 @@ def _stop_reason(err: BaseException, store: Store) -> str:
     if translated is None:
         raise err
     return str(translated)
+
+
+def _failer(summary: Summary, on_error: Callable[[str], None] | None) -> Callable[[str, str], None]:
+    """A function that records a failed document in `summary` and tells `on_error` about it."""
+
+    def fail(path: str, reason: str) -> None:
+        summary.failed.append(Failure(path, reason))
+        if on_error:
+            on_error(f"{path}: {reason}")
+
+    return fail
 
 
 def _store_one(store: Store, doc: Prepared, force: bool, sync: PlaceSync, summary: Summary,
@@ -354,11 +361,7 @@ def ingest_results(store: Store, results: Iterable[DocResult], *, force: bool = 
     """
     started = time.perf_counter()
     summary = Summary()
-
-    def fail(path: str, reason: str) -> None:
-        summary.failed.append(Failure(path, reason))
-        if on_error:
-            on_error(f"{path}: {reason}")
+    fail = _failer(summary, on_error)
 
     try:
         sync_indicators(store)
