@@ -1,4 +1,4 @@
-"""Throughput of zhibiao.facts.extract on the shared corpus, in one process.
+"""Throughput of zhibiao.extract.facts.extract on the shared corpus, in one process.
 
 usage: .venv/bin/python benchmarks/extract_speed.py [--mb 20] [--linear-doc NAME] [--linear-max 16]
 
@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from zhibiao.facts import extract  # noqa: E402
+from zhibiao.extract.facts import extract  # noqa: E402
 
 CORPUS_DIRS = (Path("/work/shared/corpus/seeds"), Path("/work/shared/corpus/real"))
 

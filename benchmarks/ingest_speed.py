@@ -23,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from zhibiao.ingest import default_workers, ingest
 from zhibiao.load import SUPPORTED_EXTENSIONS
 from zhibiao.store import open_store
+from zhibiao.store.ingest import default_workers, ingest
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 _TEXT = {".txt", ".text", ".md"}

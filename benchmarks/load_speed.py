@@ -5,7 +5,7 @@ Usage: python benchmarks/load_speed.py [CORPUS_DIR] [--repeat N] [--per-file]
 Each file is loaded once to warm up (imports, caches), then N more times; MB/s is input bytes
 over wall time, per format as detected by the loader ('text' covers UTF-8 .txt, 'text (gbk)' the
 GBK originals). Each loaded document is also run N times through the fact extraction
-(`zhibiao.facts.extract(doc.text, doc.name, doc.meta, doc.tables)`), and the table shows the CPU
+(`zhibiao.extract.facts.extract(doc.text, doc.name, doc.meta, doc.tables)`), and the table shows the CPU
 time of both stages: `load/extract` is total load CPU time over total extraction CPU time for the
 format, `worst` the highest per-file ratio of the best-of-N CPU times. The goal for HTML and text
 is a ratio of at most 1: loading must not cost more than extracting.
@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from zhibiao.facts import extract
+from zhibiao.extract.facts import extract
 from zhibiao.load import LoadError, iter_inputs, load_path
 
 DEFAULT_CORPUS = "/work/shared/corpus/real"

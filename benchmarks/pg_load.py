@@ -7,7 +7,7 @@ N times into Parquet shards, each copy with its own path and hash so none is ski
 unchanged. The documents read back from the shards are then written into a fresh PostgreSQL
 database per run, one transaction per document, the facts by COPY and, for comparison, by the
 older executemany INSERT (``write_document(..., use_copy=False)``); a last run times the whole
-of ``ingest --from-parquet`` (`zhibiao.ingest.ingest_results`: reading the shards, checking
+of ``ingest --from-parquet`` (`zhibiao.store.ingest.ingest_results`: reading the shards, checking
 the hashes, building the rows, writing with COPY), then the same command again, which finds
 every document stored.
 ``--pg`` names a server by an admin URL (databases are created and dropped on it); without
@@ -31,11 +31,11 @@ from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from zhibiao.ingest import Failure, ingest_results, prepared_from
+from zhibiao.extract.pipeline import process
 from zhibiao.load import SUPPORTED_EXTENSIONS
-from zhibiao.pipeline import process
 from zhibiao.scale.parquet import ShardWriter, read_shards
 from zhibiao.store import Store, open_store
+from zhibiao.store.ingest import Failure, ingest_results, prepared_from
 from zhibiao.store.write import PlaceSync, Prepared, sync_indicators, write_document
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""Dev measurement for zhibiao.projects and zhibiao.policies against the gold files.
+"""Dev measurement for zhibiao.extract.projects and zhibiao.extract.policies against the gold files.
 
 usage: .venv/bin/python benchmarks/project_eval.py [--misses N] [--doc SUBSTRING] [--show FILE ...]
 
@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from zhibiao.policies import find_policies  # noqa: E402
-from zhibiao.projects import find_projects  # noqa: E402
+from zhibiao.extract.policies import find_policies  # noqa: E402
+from zhibiao.extract.projects import find_projects  # noqa: E402
 
 SHARED = Path("/work/shared")
 SETS = [

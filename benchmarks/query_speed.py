@@ -27,16 +27,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, insert, select, text
 
-from zhibiao.compare import compare, conflicts
-from zhibiao.ingest import content_key, prepare
+from zhibiao.analysis.compare import compare, conflicts
+from zhibiao.analysis.query import Filters, count, find
+from zhibiao.analysis.targets import targets
 from zhibiao.load import LoadError, iter_inputs
-from zhibiao.query import Filters, count, find
 from zhibiao.store import open_store
 from zhibiao.store.fts import PG_CREATE, PG_DROP, SQLITE_TABLE
+from zhibiao.store.ingest import content_key, prepare
 from zhibiao.store.rows import period_fields
 from zhibiao.store.schema import documents, facts
 from zhibiao.store.write import PlaceSync, sync_indicators
-from zhibiao.targets import targets
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 _YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
@@ -47,7 +47,7 @@ PLACES = 40
 
 def places() -> list[tuple[str, str]]:
     """(code, full name) of 广州市's districts, then the other county-level places of 广东省."""
-    from zhibiao.places import gazetteer
+    from zhibiao.extract.places import gazetteer
 
     gaz = gazetteer()
     guangdong = gaz.by_code("440000")

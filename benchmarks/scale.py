@@ -5,7 +5,7 @@ usage: .venv/bin/python benchmarks/scale.py [--mb 50] [--rounds 1] [--no-ray] [-
 Links (or copies) every document of shared/corpus into a scratch folder, repeated until the
 set holds at least --mb MB of raw bytes, then times, over the whole set:
 
-- serial: a plain loop of `zhibiao.pipeline.process` in this process (the reference);
+- serial: a plain loop of `zhibiao.extract.pipeline.process` in this process (the reference);
 - local 1 / local 2: `run_local` with 1 and 2 worker processes;
 - ray 1 / ray 2: `run_ray` on a local Ray instance with num_cpus=1 and 2, writing Parquet.
 
@@ -30,8 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from zhibiao.extract.pipeline import process, warm_up  # noqa: E402
 from zhibiao.load import iter_inputs  # noqa: E402
-from zhibiao.pipeline import process, warm_up  # noqa: E402
 from zhibiao.scale.local import run_local  # noqa: E402
 
 DEFAULT_CORPUS = Path(os.environ.get("ZHIBIAO_SHARED", ROOT.parent / "shared")) / "corpus"

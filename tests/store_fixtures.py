@@ -85,7 +85,7 @@ def real_docs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def prepared(real_docs: dict[str, Path]) -> list:
     """The real documents loaded and extracted once (`zhibiao.store.write.Prepared`)."""
-    from zhibiao.ingest import content_key, prepare
+    from zhibiao.store.ingest import content_key, prepare
 
     out = []
     for path in real_docs.values():

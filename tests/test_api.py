@@ -46,8 +46,8 @@ CONFLICT_NAME = "conflict-nansha.txt"
 def build_fact_base(folder: Path, url: str | None = None) -> str:
     """Ingest the seeds and the two documents above (as ``zhibiao ingest`` does) into `url`, by
     default ``folder/web.db``; the database's path or URL."""
-    from zhibiao.ingest import ingest
     from zhibiao.store import open_store
+    from zhibiao.store.ingest import ingest
 
     docs = folder / "docs"
     docs.mkdir()
@@ -81,8 +81,8 @@ def client(fact_base: str) -> Iterator[TestClient]:
 @pytest.fixture
 def fresh(db_url: str) -> Iterator[TestClient]:
     """A client of an app over a database of one seed document (SQLite, PostgreSQL), for tests that write."""
-    from zhibiao.ingest import ingest
     from zhibiao.store import open_store
+    from zhibiao.store.ingest import ingest
     from zhibiao.web import create_app
 
     need_shared()
@@ -189,7 +189,7 @@ def test_parameters_are_data_not_sql(client: TestClient) -> None:
 def test_facts_csv_and_xlsx(client: TestClient) -> None:
     from openpyxl import load_workbook
 
-    from zhibiao.query import COLUMNS
+    from zhibiao.analysis.query import COLUMNS
 
     total = client.get("/api/facts", params={"within": "广州市", "count": "true"}).json()["total"]
     r = client.get("/api/facts", params={"within": "广州市", "format": "csv"})

@@ -1,4 +1,4 @@
-"""zhibiao.compare and `zhibiao compare`/`conflicts`: yearbook tables and disagreeing sources.
+"""zhibiao.analysis.compare and `zhibiao compare`/`conflicts`: yearbook tables and disagreeing sources.
 
 Real documents on both backends; a second source is a real document with one number changed.
 """
@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from zhibiao.analysis.compare import agree, compare, conflicts, interval
+from zhibiao.analysis.query import Filters
 from zhibiao.cli import app
-from zhibiao.compare import agree, compare, conflicts, interval
-from zhibiao.query import Filters
 
 
 def cli(*args: str):
@@ -26,7 +26,7 @@ def _url(store) -> str:
 
 def add_other_source(store, real_docs, tmp_path: Path, old: str = "同比增长4.2%", new: str = "同比增长4.9%") -> None:
     """The 南沙 2023 report as another outlet printed it, with one number different."""
-    from zhibiao.ingest import content_key, prepare
+    from zhibiao.store.ingest import content_key, prepare
     from zhibiao.store.write import write_document
 
     original = real_docs["guangzhou-nansha-2023-gov-work-report-news.txt"].read_text(encoding="utf-8")

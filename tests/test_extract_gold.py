@@ -14,8 +14,8 @@ import sys
 import pytest
 
 from tests.conftest import GOLD, REAL, SEEDS, SHARED, need_shared
-from zhibiao.evaluate import load_records, score
-from zhibiao.facts import extract
+from zhibiao.extract.evaluate import load_records, score
+from zhibiao.extract.facts import extract
 from zhibiao.load import load_path
 
 #: Regression floors (F1), measured on the dev gold.

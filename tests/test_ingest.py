@@ -1,4 +1,4 @@
-"""zhibiao.ingest and `zhibiao ingest`: real files, real processes, a real kill -9.
+"""zhibiao.store.ingest and `zhibiao ingest`: real files, real processes, a real kill -9.
 
 The kill test and the idempotency tests run on SQLite and PostgreSQL.
 """
@@ -17,8 +17,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from tests.conftest import REAL, need_shared
-from zhibiao.ingest import content_key, ingest
 from zhibiao.store import open_store
+from zhibiao.store.ingest import content_key, ingest
 from zhibiao.store.schema import documents, facts
 
 #: Short real excerpts: quick to extract, so a batch of many copies still takes seconds.
@@ -189,7 +189,7 @@ def test_parallel_and_sequential_ingest_store_the_same_facts(tmp_path):
 
 
 def test_progress_lines_off_a_terminal(tmp_path, capsys):
-    from zhibiao.ingest import Progress, Summary
+    from zhibiao.store.ingest import Progress, Summary
 
     progress = Progress(stream=sys.stderr)
     summary = Summary(facts_added=1234)

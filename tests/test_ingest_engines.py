@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import SEEDS, SHARED, need_shared
-from zhibiao.pipeline import process
+from zhibiao.extract.pipeline import process
 from zhibiao.scale.parquet import write_shard
 from zhibiao.store import open_store
 from zhibiao.store.schema import documents, facts

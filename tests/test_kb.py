@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import zhibiao
-from zhibiao.query import COLUMNS, QueryError
+from zhibiao.analysis.query import COLUMNS, QueryError
 
 PUBLIC = ["KnowledgeBase", "__version__", "open"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import REAL, need_shared
-from zhibiao.facts import extract
+from zhibiao.extract.facts import extract
 from zhibiao.load import load_path
 
 PAIRS = [

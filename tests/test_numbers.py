@@ -1,7 +1,7 @@
 """parse_number and parse_fraction: a table of written forms, and property tests.
 
 The Chinese property tests write numerals with a small int → Chinese writer of their own
-(`to_chinese`, below), independent of zhibiao.numbers, and check that parsing gives the
+(`to_chinese`, below), independent of zhibiao.extract.numbers, and check that parsing gives the
 number back.
 """
 
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from zhibiao.numbers import parse_fraction, parse_number
+from zhibiao.extract.numbers import parse_fraction, parse_number
 
 NUMBERS = [
     # Arabic

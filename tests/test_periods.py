@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from zhibiao.periods import document_date, time_refs
+from zhibiao.extract.periods import document_date, time_refs
 
 #: (phrase, reference year 今年, section year, expected periods in text order)
 TIME_CASES = [

@@ -1,4 +1,4 @@
-"""Tests for zhibiao.places: the gazetteer of divisions, name resolution and name spotting."""
+"""Tests for zhibiao.extract.places: the gazetteer of divisions, name resolution and name spotting."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from zhibiao.places import (
+from zhibiao.extract.places import (
     ALIAS_KINDS,
     MUNICIPALITIES,
     Gazetteer,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from zhibiao.policies import find_policies, policy_title
+from zhibiao.extract.policies import find_policies, policy_title
 
 # (sentence as in the corpus, [(rate, cap), ...])
 RULES = [

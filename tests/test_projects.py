@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from zhibiao.projects import STATUSES, ProjectMention, find_projects, lexicon
+from zhibiao.extract.projects import STATUSES, ProjectMention, find_projects, lexicon
 
 # (sentence as in the corpus, [(name, status, investment or None), ...])
 POSITIVE = [

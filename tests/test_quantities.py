@@ -17,8 +17,8 @@ import re
 
 import pytest
 
-from zhibiao.numbers import parse_number
-from zhibiao.quantities import find_quantities
+from zhibiao.extract.numbers import parse_number
+from zhibiao.extract.quantities import find_quantities
 
 #: Base units listed in the spec; other units (条, 宗, 批次, 公里/小时 …) are not compared.
 CHECKED_UNITS = {"元", "美元", "%", "百分点", "个", "家", "户", "人", "人次", "平方米", "公里", "辆", "项",

@@ -1,4 +1,4 @@
-"""zhibiao.query and `zhibiao query`/`show`/`doc`: filters in the user's words, exports, bad input.
+"""zhibiao.analysis.query and `zhibiao query`/`show`/`doc`: filters in the user's words, exports, bad input.
 
 Filter tests run on SQLite and PostgreSQL over real documents (`filled_ro`).
 """
@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from zhibiao.analysis.query import Filters, QueryError, count, descendants, fact, find, parse_period, resolve_indicator
 from zhibiao.cli import app
-from zhibiao.query import Filters, QueryError, count, descendants, fact, find, parse_period, resolve_indicator
 
 GUANGZHOU_DISTRICTS = {"广州市番禺区", "广州市黄埔区", "广州市天河区", "广州市南沙区"}
 
@@ -81,7 +81,7 @@ def test_unknown_names_say_so_and_suggest(filled_ro, flt, message):
 
 def test_ambiguous_place_names_its_choices(filled, tmp_path):
     """Two 白云区 (广州, 贵阳): the one with facts is meant; once both have facts, name the choices."""
-    from zhibiao.ingest import content_key, prepare
+    from zhibiao.store.ingest import content_key, prepare
     from zhibiao.store.write import write_document
 
     assert {r["region"] for r in find(filled, Filters(place="白云区"))} == {"广州市白云区"}

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEEDS, SHARED, need_shared
+from zhibiao.extract.pipeline import DocResult, process
 from zhibiao.load import iter_inputs
-from zhibiao.pipeline import DocResult, process
 from zhibiao.scale.local import run_local
 from zhibiao.scale.parquet import ShardError, ShardWriter, read_shards, write_shard
 
@@ -87,12 +87,12 @@ def test_process_bytes_and_path_agree(baseline):
 
 
 def test_extraction_error_is_reported_not_raised(monkeypatch, tmp_path):
-    import zhibiao.facts
+    import zhibiao.extract.facts
 
     def boom(*args, **kwargs):
         raise ValueError("bad input")
 
-    monkeypatch.setattr(zhibiao.facts, "extract", boom)
+    monkeypatch.setattr(zhibiao.extract.facts, "extract", boom)
     doc = tmp_path / "a.txt"
     doc.write_text("2023年地区生产总值100亿元。", encoding="utf-8")
     result = process(doc)

@@ -141,7 +141,7 @@ def store_revision(conn) -> str:
 
 
 def test_older_database_is_migrated_on_open_with_its_facts_searchable(db_url):
-    from zhibiao.query import Filters, find
+    from zhibiao.analysis.query import Filters, find
 
     _old_database(db_url)
     said = []
@@ -159,7 +159,7 @@ def test_older_database_is_migrated_on_open_with_its_facts_searchable(db_url):
 
 
 def test_downgrade_and_upgrade_keep_the_index_working(filled):
-    from zhibiao.query import Filters, count
+    from zhibiao.analysis.query import Filters, count
 
     before = count(filled, Filters(search="投资"))
     assert before > 0
@@ -294,8 +294,8 @@ def test_a_document_is_all_or_nothing(db_url, prepared):
 
 
 def _as_result(doc):
-    """A prepared document as another engine hands it over (`zhibiao.pipeline.DocResult`)."""
-    from zhibiao.pipeline import DocResult
+    """A prepared document as another engine hands it over (`zhibiao.extract.pipeline.DocResult`)."""
+    from zhibiao.extract.pipeline import DocResult
 
     return DocResult(name=doc.name, path=doc.path, sha256=doc.sha256, format=doc.format, text=doc.text,
                      meta=dict(doc.meta), facts=list(doc.records), encoding=doc.encoding, size=doc.size)
@@ -304,7 +304,7 @@ def _as_result(doc):
 def test_a_failure_in_the_middle_of_a_documents_facts_loses_only_that_document(db_url, prepared):
     """A row refused half-way through a long COPY (INSERT on SQLite): nothing of that document
     is kept, the documents before and after it are stored, and it can be stored once fixed."""
-    from zhibiao.ingest import ingest_results
+    from zhibiao.store.ingest import ingest_results
 
     good = prepared[1]
     records = [dict(r) for r in good.records] * 20  # thousands of rows: the refusal comes mid-stream
@@ -424,7 +424,7 @@ def test_postgres_writer_loads_facts_with_copy(db_url, prepared):
 def test_full_disk_stops_the_batch_and_keeps_what_was_written(tmp_path: Path, real_docs):
     from sqlalchemy import event
 
-    from zhibiao.ingest import ingest
+    from zhibiao.store.ingest import ingest
 
     store = _open(str(tmp_path / "kb.db"))
     ingest(store, [str(real_docs["guangzhou-nansha-2023-gov-work-report-news.txt"])], workers=1)
@@ -463,7 +463,7 @@ def _assert_consistent(store) -> None:
 
 @pytest.mark.parametrize("term", ["投资", "生产总值", "新能源汽车", "GDP", "3000元", "增长4.3%", "亿", "规模以上 工业"])
 def test_search_finds_exactly_what_a_substring_scan_finds(filled_ro, term):
-    from zhibiao.query import Filters, find
+    from zhibiao.analysis.query import Filters, find
 
     found = {r["id"] for r in find(filled_ro, Filters(search=term))}
     with filled_ro.read() as conn:
@@ -492,7 +492,7 @@ def test_postgres_search_uses_the_gin_index(filled_ro):
 
 def test_index_follows_writes_replacements_and_plain_deletes(db_url, prepared):
     """Written facts are indexed, replaced ones leave it, and a plain DELETE is followed (trigger)."""
-    from zhibiao.query import Filters, count
+    from zhibiao.analysis.query import Filters, count
 
     store = _open(db_url)
     try:

@@ -1,4 +1,4 @@
-"""zhibiao.targets and `zhibiao targets`: targets set in one report, judged by the next.
+"""zhibiao.analysis.targets and `zhibiao targets`: targets set in one report, judged by the next.
 
 Real Hailar government work reports: the 2016 report sets 2016 targets that the 2017 report
 reports on, and the 2017 report's targets are reported by the 2018 one.
@@ -12,8 +12,8 @@ import re
 import pytest
 from typer.testing import CliRunner
 
+from zhibiao.analysis.targets import is_ceiling, targets, verdict
 from zhibiao.cli import app
-from zhibiao.targets import is_ceiling, targets, verdict
 
 
 def cli(*args: str):

@@ -1,6 +1,6 @@
 """zhibiao: source-grounded facts from Chinese regional economic documents.
 
-``zhibiao.open("zhibiao.db")`` opens a fact base for notebooks (see `zhibiao.kb`); it is
+``zhibiao.open("zhibiao.db")`` opens a fact base for notebooks (see `zhibiao.analysis.kb`); it is
 loaded on first use so that ``import zhibiao`` and the command line stay fast.
 """
 
@@ -12,9 +12,9 @@ __version__ = "0.1.0"
 __all__ = ["KnowledgeBase", "__version__", "open"]
 
 if TYPE_CHECKING:
-    from zhibiao.kb import KnowledgeBase, open
+    from zhibiao.analysis.kb import KnowledgeBase, open
 
-_LAZY = {"KnowledgeBase": "zhibiao.kb", "open": "zhibiao.kb"}
+_LAZY = {"KnowledgeBase": "zhibiao.analysis.kb", "open": "zhibiao.analysis.kb"}
 
 
 def __getattr__(name: str) -> Any:

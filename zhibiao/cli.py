@@ -54,7 +54,7 @@ def _documents(inputs: Iterable[str], encoding: str | None, date: str | None, fa
 
 
 def _facts(doc, with_codes: bool) -> list[dict]:
-    from zhibiao.facts import extract
+    from zhibiao.extract.facts import extract
 
     return _rows(extract(doc.text, doc.name, doc.meta, doc.tables), with_codes)
 
@@ -240,7 +240,7 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
 ) -> None:
     """Score facts against a gold folder (the matching rules of shared/spec/facts.md)."""
-    from zhibiao.evaluate import format_scores, load_records, score
+    from zhibiao.extract.evaluate import format_scores, load_records, score
 
     predicted: list[dict] = []
     to_extract = []
@@ -341,7 +341,7 @@ def query(
 ) -> None:
     """Find stored facts by place, indicator, period, kind, measure, type and words."""
     from zhibiao import commands
-    from zhibiao.query import Filters
+    from zhibiao.analysis.query import Filters
 
     flt = Filters(place=place, within=within, indicator=indicator, period=period, kind=kind, measure=measure,
                   type=fact_type, search=search, doc=doc)
@@ -405,7 +405,7 @@ def conflicts(
 ) -> None:
     """Reports of the same place, indicator, period, kind and measure whose values contradict."""
     from zhibiao import commands
-    from zhibiao.query import Filters
+    from zhibiao.analysis.query import Filters
 
     flt = Filters(place=place, within=within, indicator=indicator, period=period)
     raise typer.Exit(commands.run(lambda: commands.conflicts(db, flt, fmt, output, not no_bom,

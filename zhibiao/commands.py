@@ -37,8 +37,8 @@ def opened(db: str | None, create: bool = False) -> Iterator[Any]:
     """The store for a command; expected errors become `Failed`."""
     from sqlalchemy.exc import DBAPIError
 
-    from zhibiao.export import ExportError
-    from zhibiao.query import QueryError
+    from zhibiao.analysis.export import ExportError
+    from zhibiao.analysis.query import QueryError
     from zhibiao.store import StoreError, open_store
     from zhibiao.store.db import translate
 
@@ -73,8 +73,8 @@ def run(action: Callable[[], int | None]) -> int:
 def ingest(db: str | None, paths: Sequence[str], date: str | None, encoding: str | None, force: bool,
            workers: int | None, verbose: bool) -> int:
     """`zhibiao ingest`: store the documents, print the summary; 1 if any file failed."""
-    from zhibiao.ingest import Progress
-    from zhibiao.ingest import ingest as run_ingest
+    from zhibiao.store.ingest import Progress
+    from zhibiao.store.ingest import ingest as run_ingest
 
     with opened(db, create=True) as store:
         progress = Progress()
@@ -96,8 +96,8 @@ def ingest_engine(db: str | None, paths: Sequence[str], engine: str, address: st
     """`zhibiao ingest --engine ray` / `--from-parquet DIR`: store facts extracted as Parquet shards."""
     import tempfile
 
-    from zhibiao.ingest import ingest_results
     from zhibiao.scale.parquet import read_shards
+    from zhibiao.store.ingest import ingest_results
 
     with tempfile.TemporaryDirectory(prefix="zhibiao-ray-") as scratch:
         shards = from_parquet
@@ -119,7 +119,7 @@ def ingest_engine(db: str | None, paths: Sequence[str], engine: str, address: st
 def _output(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str | None, output: Path | None, *,
             store: Any, query: str, table: Callable[[list[dict[str, Any]]], Any], bom: bool, sheet: str,
             doc_ids: set[int] | None = None, total: int | None = None) -> None:
-    from zhibiao import export, views
+    from zhibiao.analysis import export, views
 
     chosen = export.choose_format(fmt, output)
     if chosen == "table":
@@ -137,9 +137,9 @@ def _output(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str | None,
 def query(db: str | None, flt: Any, fmt: str | None, output: Path | None, limit: int | None, bom: bool,
           described: str) -> int:
     """`zhibiao query`: matching facts as a table or a file."""
-    from zhibiao import views
-    from zhibiao.export import choose_format
-    from zhibiao.query import COLUMNS, count, find
+    from zhibiao.analysis import views
+    from zhibiao.analysis.export import choose_format
+    from zhibiao.analysis.query import COLUMNS, count, find
 
     with opened(db) as store:
         as_table = choose_format(fmt, output) == "table"
@@ -157,9 +157,9 @@ def query(db: str | None, flt: Any, fmt: str | None, output: Path | None, limit:
 def compare(db: str | None, indicator: str, measure: str, kind: str, place: list[str] | None, within: str | None,
             periods: str | None, fmt: str | None, output: Path | None, bom: bool, described: str) -> int:
     """`zhibiao compare`: a place × period table; disagreeing cells marked and explained below."""
-    from zhibiao import views
-    from zhibiao.compare import compare as run_compare
-    from zhibiao.compare import wide_records
+    from zhibiao.analysis import views
+    from zhibiao.analysis.compare import compare as run_compare
+    from zhibiao.analysis.compare import wide_records
 
     with opened(db) as store:
         cmp = run_compare(store, indicator, measure=measure, kind=kind, place=place, within=within, periods=periods)
@@ -176,7 +176,7 @@ def compare(db: str | None, indicator: str, measure: str, kind: str, place: list
 
 
 def _compare_notes(cmp: Any) -> None:
-    from zhibiao import views
+    from zhibiao.analysis import views
 
     marks = "≈ about · > over · < under · ≥ at least · ≤ at most · ≠ sources disagree · – no report"
     print(f"cell = value as reported ({marks})")
@@ -193,9 +193,9 @@ def targets(db: str | None, place: list[str] | None, within: str | None, period:
             indicator: list[str] | None, measure: str | None, status: str | None, fmt: str | None,
             output: Path | None, bom: bool, described: str) -> int:
     """`zhibiao targets`: each target, the actual reported for it, met / missed / pending."""
-    from zhibiao import views
-    from zhibiao.targets import TARGET_COLUMNS, target_records
-    from zhibiao.targets import targets as run_targets
+    from zhibiao.analysis import views
+    from zhibiao.analysis.targets import TARGET_COLUMNS, target_records
+    from zhibiao.analysis.targets import targets as run_targets
 
     with opened(db) as store:
         found = run_targets(store, place=place, within=within, period=period, indicator=indicator, measure=measure)
@@ -217,9 +217,9 @@ def targets(db: str | None, place: list[str] | None, within: str | None, period:
 
 def conflicts(db: str | None, flt: Any, fmt: str | None, output: Path | None, bom: bool, described: str) -> int:
     """`zhibiao conflicts`: reports of the same thing that cannot all be true."""
-    from zhibiao import views
-    from zhibiao.compare import CONFLICT_COLUMNS, conflict_records
-    from zhibiao.compare import conflicts as run_conflicts
+    from zhibiao.analysis import views
+    from zhibiao.analysis.compare import CONFLICT_COLUMNS, conflict_records
+    from zhibiao.analysis.compare import conflicts as run_conflicts
 
     with opened(db) as store:
         groups = run_conflicts(store, flt)
@@ -235,8 +235,8 @@ def conflicts(db: str | None, flt: Any, fmt: str | None, output: Path | None, bo
 
 def show(db: str | None, fact_id: int) -> int:
     """`zhibiao show`: a fact with its sentence."""
-    from zhibiao import views
-    from zhibiao.query import fact
+    from zhibiao.analysis import views
+    from zhibiao.analysis.query import fact
 
     with opened(db) as store:
         row = fact(store, fact_id)
@@ -248,8 +248,8 @@ def show(db: str | None, fact_id: int) -> int:
 
 def doc(db: str | None, doc_ref: str | None, limit: int | None) -> int:
     """`zhibiao doc`: the documents, or one document's metadata and facts."""
-    from zhibiao import views
-    from zhibiao.query import closest_documents, document, document_list
+    from zhibiao.analysis import views
+    from zhibiao.analysis.query import closest_documents, document, document_list
 
     with opened(db) as store:
         con = views.console()
@@ -276,10 +276,10 @@ def doc(db: str | None, doc_ref: str | None, limit: int | None) -> int:
 
 def demo_database(db: str | None, folder: str, serve: bool = False) -> int:
     """The database part of `zhibiao demo`: ingest, a compare table, a targets table, what next."""
-    from zhibiao import views
-    from zhibiao.compare import compare as run_compare
-    from zhibiao.ingest import ingest as run_ingest
-    from zhibiao.targets import targets as run_targets
+    from zhibiao.analysis import views
+    from zhibiao.analysis.compare import compare as run_compare
+    from zhibiao.analysis.targets import targets as run_targets
+    from zhibiao.store.ingest import ingest as run_ingest
 
     with opened(db, create=True) as store:
         summary = run_ingest(store, [folder], on_error=err)

@@ -1,4 +1,4 @@
-"""Engines that run `zhibiao.pipeline.process` over many documents.
+"""Engines that run `zhibiao.extract.pipeline.process` over many documents.
 
 - `zhibiao.scale.local.run_local`: N worker processes on one machine (the default engine).
 - `zhibiao.scale.ray_engine.run_ray`: a Ray Data pipeline, on a local Ray instance or a cluster

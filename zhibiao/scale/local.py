@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from zhibiao.pipeline import DocResult, failed, process
+from zhibiao.extract.pipeline import DocResult, failed, process
 from zhibiao.scale import default_workers
 
 #: The per-document function: ``fn(path, encoding=..., date=...) -> DocResult``.
@@ -91,7 +91,7 @@ class _Pool:
         self.workers: list[_Worker] = []
         self.restarts = 0
         if method == "fork":
-            from zhibiao.pipeline import warm_up
+            from zhibiao.extract.pipeline import warm_up
 
             warm_up()  # loaded once in the parent, shared copy-on-write by the forked workers
         for _ in range(n):
@@ -156,7 +156,7 @@ def run_local(
     """`DocResult`s of the documents under `inputs` (files, folders, globs), in input order.
 
     `workers` processes (None or 0: every CPU this process may use) run `fn` (default
-    `zhibiao.pipeline.process`) on one document at a time. With one worker and `isolate`
+    `zhibiao.extract.pipeline.process`) on one document at a time. With one worker and `isolate`
     unset, documents run in this process (no pool). A document whose worker dies, or runs
     longer than `timeout` seconds, is yielded as failed; the others are unaffected and none
     is processed twice. At most `window` (default 4 per worker) documents are in flight or

@@ -32,13 +32,13 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from zhibiao.pipeline import SCHEMA_VERSION, DocResult
+from zhibiao.extract.pipeline import SCHEMA_VERSION, DocResult
 
 MANIFEST = "_manifest.json"
 DOCUMENTS = "documents"
 FACTS = "facts"
 
-#: The keys of each record type, in the order `zhibiao.facts` writes them.
+#: The keys of each record type, in the order `zhibiao.extract.facts` writes them.
 TYPE_KEYS: dict[str, tuple[str, ...]] = {
     "quantity": ("type", "doc", "region", "subject", "indicator", "period", "kind", "measure", "value", "unit",
                  "qualifier", "evidence", "start", "end", "region_code"),
@@ -155,7 +155,7 @@ def part_name(indexed: Sequence[tuple[int, DocResult]]) -> str:
 def _float_fits(key: str, v: Any) -> bool:
     if v is None:
         return True
-    if key == "value":  # zhibiao.facts rounds values: integral numbers are ints, others floats
+    if key == "value":  # zhibiao.extract.facts rounds values: integral numbers are ints, others floats
         if type(v) is int:
             return abs(v) < 1e18 and float(v) == v
         return type(v) is float and not v.is_integer()
@@ -394,7 +394,7 @@ def read_shards(out_dir: str) -> Iterator[DocResult]:
     """Every `DocResult` stored under `out_dir` (local folder or URL), one pair of shards at a time.
 
     Results come part by part in part-name order (input order for both engines' runs), each
-    with its facts rebuilt exactly as `zhibiao.facts.extract` produced them.
+    with its facts rebuilt exactly as `zhibiao.extract.facts.extract` produced them.
     """
     for part in parts(out_dir):
         for _, result in read_shard(out_dir, part):

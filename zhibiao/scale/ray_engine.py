@@ -5,7 +5,7 @@
 
 Each task reads its files (local paths, or any pyarrow/fsspec filesystem URL the workers can
 read: ``s3://``, ``gs://``, ``hdfs://``, ``abfs://``, ``file://`` …), runs
-`zhibiao.pipeline.process` on each, and writes ``facts/part-….parquet`` and
+`zhibiao.extract.pipeline.process` on each, and writes ``facts/part-….parquet`` and
 ``documents/part-….parquet`` under the output folder itself, so documents never travel back to
 the driver; only one small status row per document does. Ray's streaming executor applies
 back-pressure, so millions of inputs never sit in memory at once.
@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from zhibiao.pipeline import DocResult, failed, process
+from zhibiao.extract.pipeline import DocResult, failed, process
 
 #: Seconds to wait for a TCP connection to a cluster before giving up.
 CONNECT_TIMEOUT = 5.0

@@ -127,7 +127,7 @@ class Store:
         self.dialect = engine.dialect.name
         self.where = describe(url)
         # What never changes once stored, remembered by readers: a document's (name, date) by id,
-        # a place's full name by code (see zhibiao.query.document_labels and place_names).
+        # a place's full name by code (see zhibiao.analysis.query.document_labels and place_names).
         self.doc_labels: dict[int, tuple[str, str | None]] = {}
         self.place_names: dict[str, str] = {}
 

@@ -87,7 +87,7 @@ class PlaceSync:
 
     def ensure(self, store: Store, conn: Connection, codes: set[str]) -> None:
         """Insert the missing places among `codes` and their ancestors (inside `conn`'s transaction)."""
-        from zhibiao.places import gazetteer
+        from zhibiao.extract.places import gazetteer
 
         todo = codes - self._known
         if not todo:
@@ -113,7 +113,7 @@ class PlaceSync:
 
 def sync_indicators(store: Store) -> None:
     """Write the package's indicator taxonomy into ``indicators`` (insert new, update changed)."""
-    from zhibiao.indicators import taxonomy
+    from zhibiao.extract.indicators import taxonomy
 
     rows = [{"id": i.id, "name": i.name, "aliases": "|".join(i.aliases), "unit": i.unit}
             for i in taxonomy().indicators.values()]

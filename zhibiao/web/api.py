@@ -23,7 +23,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import Response
 
-from zhibiao.query import COLUMNS, Filters
+from zhibiao.analysis.query import COLUMNS, Filters
 from zhibiao.store import Store
 from zhibiao.web import data
 from zhibiao.web.app import UTF8JSON, Settings, request_token
@@ -51,7 +51,7 @@ def _described(request: Request) -> str:
 def table(request: Request, rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, name: str, *,
           sheet: str, doc_ids: set[int] | None = None, extra: dict[str, str] | None = None) -> Response:
     """`rows` as a CSV or XLSX download named `name` (the caller answers JSON itself)."""
-    from zhibiao import export
+    from zhibiao.analysis import export
 
     filename = _SAFE_FILE.sub("-", name).strip("-") or "zhibiao"
     headers = {"Content-Disposition": f'attachment; filename="{filename}.{fmt}"', **(extra or {})}
@@ -128,7 +128,7 @@ def facts(request: Request, place: PlaceQ = None, within: WithinQ = None, indica
     body: dict[str, Any] = {"ok": True, "rows": rows, "size": len(rows), "next": token,
                             "next_url": _next_url(request, token)}
     if count:
-        from zhibiao.query import count as count_facts
+        from zhibiao.analysis.query import count as count_facts
 
         body["total"] = count_facts(store, flt)
     return UTF8JSON(body)
@@ -138,8 +138,8 @@ def facts(request: Request, place: PlaceQ = None, within: WithinQ = None, indica
 def fact(request: Request, fact_id: int) -> UTF8JSON:
     """A fact, its sentence in context (``before``, ``evidence``, ``after``) and reports of the same
     place, indicator and period in other documents."""
-    from zhibiao import views
-    from zhibiao.query import fact as get_fact
+    from zhibiao.analysis import views
+    from zhibiao.analysis.query import fact as get_fact
 
     store = _store(request)
     row = get_fact(store, fact_id)
@@ -157,7 +157,7 @@ def fact(request: Request, fact_id: int) -> UTF8JSON:
 @router.get("/documents", summary="The documents")
 def documents(request: Request, format: FormatQ = "json") -> Response:
     """Current documents: id, name, version, date, place, number of facts, path."""
-    from zhibiao.query import document_list
+    from zhibiao.analysis.query import document_list
 
     rows = document_list(_store(request))
     if format != "json":
@@ -172,7 +172,7 @@ def document(request: Request, doc_id: int,
                              ] = False,
              format: FormatQ = "json") -> Response:
     """A document's metadata and every fact in document order (CSV/XLSX: the facts)."""
-    from zhibiao.query import document as get_document
+    from zhibiao.analysis.query import document as get_document
 
     found = get_document(_store(request), str(doc_id))
     if found is None:
@@ -231,8 +231,8 @@ def compare(request: Request,
     ``cells`` has one entry per filled cell with the fact shown and how many reports back it;
     ``disagree`` marks a cell whose sources contradict each other. CSV/XLSX: the wide table.
     """
-    from zhibiao.compare import cell_records, wide_records
-    from zhibiao.compare import compare as run_compare
+    from zhibiao.analysis.compare import cell_records, wide_records
+    from zhibiao.analysis.compare import compare as run_compare
 
     store = _store(request)
     cmp = run_compare(store, indicator, measure=measure, kind=kind, place=place, within=within, periods=periods)
@@ -254,8 +254,8 @@ def targets(request: Request, place: PlaceQ = None, within: WithinQ = None, peri
             status: Annotated[Literal["met", "missed", "pending"] | None, Query()] = None,
             format: FormatQ = "json") -> Response:
     """Each target with the actual reported for it: ``met``, ``missed`` or ``pending``, and both sources."""
-    from zhibiao.targets import TARGET_COLUMNS, target_records
-    from zhibiao.targets import targets as run_targets
+    from zhibiao.analysis.targets import TARGET_COLUMNS, target_records
+    from zhibiao.analysis.targets import targets as run_targets
 
     found = run_targets(_store(request), place=place, within=within, period=period, indicator=indicator,
                         measure=measure)
@@ -273,8 +273,8 @@ def targets(request: Request, place: PlaceQ = None, within: WithinQ = None, peri
 def conflicts(request: Request, place: PlaceQ = None, within: WithinQ = None, indicator: IndicatorQ = None,
               period: PeriodQ = None, format: FormatQ = "json") -> Response:
     """Groups of reports of the same place, topic, period, kind and measure whose values cannot all be true."""
-    from zhibiao.compare import CONFLICT_COLUMNS, conflict_records
-    from zhibiao.compare import conflicts as run_conflicts
+    from zhibiao.analysis.compare import CONFLICT_COLUMNS, conflict_records
+    from zhibiao.analysis.compare import conflicts as run_conflicts
 
     groups = run_conflicts(_store(request), Filters(place=place, within=within, indicator=indicator, period=period))
     rows = conflict_records(groups)

@@ -28,7 +28,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from zhibiao import __version__
-from zhibiao.query import QueryError
+from zhibiao.analysis.query import QueryError
 from zhibiao.store import Store, StoreError, open_store
 from zhibiao.web.data import Cache
 
@@ -179,8 +179,8 @@ def warm_up() -> None:
     """
     from pypinyin import lazy_pinyin
 
-    from zhibiao.indicators import taxonomy
-    from zhibiao.places import gazetteer
+    from zhibiao.extract.indicators import taxonomy
+    from zhibiao.extract.places import gazetteer
 
     gazetteer()
     taxonomy()

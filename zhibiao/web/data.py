@@ -1,9 +1,9 @@
-"""What the web app reads that `zhibiao.query` does not already answer: pages of facts, the
+"""What the web app reads that `zhibiao.analysis.query` does not already answer: pages of facts, the
 library at a glance, reports of the same thing in other documents, neighbours in a document,
 and place autocomplete.
 
 Every query here is built from the store's schema with SQLAlchemy Core (bound parameters
-only) and reuses `zhibiao.query` for filters, so the web app and the command line read the
+only) and reuses `zhibiao.analysis.query` for filters, so the web app and the command line read the
 same facts in the same way. Results that cost a scan of the facts table (counts by type,
 place and indicator) are cached per app and recomputed when the documents change.
 """
@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 
-from zhibiao.query import Filters, conditions, facts_select, row_dicts
+from zhibiao.analysis.query import Filters, conditions, facts_select, row_dicts
 from zhibiao.store import Store
 from zhibiao.store.schema import documents, facts, indicators, places
 
@@ -134,7 +134,7 @@ def library(store: Store) -> dict[str, Any]:
 
 def indicator_list(store: Store) -> list[dict[str, Any]]:
     """Every indicator of the taxonomy with its names, unit and number of facts."""
-    from zhibiao.indicators import taxonomy
+    from zhibiao.extract.indicators import taxonomy
 
     with store.read() as conn:
         counts = dict(conn.execute(select(facts.c.indicator, func.count()).where(facts.c.indicator.is_not(None))
@@ -215,7 +215,7 @@ def _pinyin(text: str) -> tuple[str, str]:
 
 def place_entries(store: Store) -> list[PlaceEntry]:
     """The places of the fact base (those facts name and the places above them) with their keys."""
-    from zhibiao.places import gazetteer
+    from zhibiao.extract.places import gazetteer
 
     gaz = gazetteer()
     with store.read() as conn:

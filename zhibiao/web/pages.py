@@ -14,7 +14,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from zhibiao.query import Filters
+from zhibiao.analysis.query import Filters
 from zhibiao.store import Store
 from zhibiao.web import data, render
 from zhibiao.web.app import TEMPLATES
@@ -78,7 +78,7 @@ def _period_range(start: str | None, end: str | None) -> str | None:
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
     """The library at a glance, a search box, the documents."""
-    from zhibiao.query import document_list
+    from zhibiao.analysis.query import document_list
 
     store = _store(request)
     summary = request.app.state.cache.get("library", lambda: data.library(store))
@@ -110,7 +110,7 @@ def document_page(request: Request, doc_id: int) -> HTMLResponse:
     """A document's text with every fact highlighted by type, and the list of its facts."""
     import json
 
-    from zhibiao.query import document
+    from zhibiao.analysis.query import document
 
     found = document(_store(request), str(doc_id))
     if found is None:
@@ -133,7 +133,7 @@ def document_page(request: Request, doc_id: int) -> HTMLResponse:
 @router.get("/facts/{fact_id}", response_class=HTMLResponse)
 def fact_page(request: Request, fact_id: int) -> HTMLResponse:
     """A fact, its sentence in context and the same place, indicator and period in other documents."""
-    from zhibiao.query import fact
+    from zhibiao.analysis.query import fact
 
     store = _store(request)
     row = fact(store, fact_id)
@@ -156,7 +156,7 @@ def explore(request: Request, indicator: str | None = None, measure: str = "leve
             start: Annotated[str | None, Query(alias="from")] = None,
             end: Annotated[str | None, Query(alias="to")] = None, chart: str = "line") -> HTMLResponse:
     """Pick an indicator, a place (and within), a period range: the place × year table and a chart."""
-    from zhibiao.compare import compare
+    from zhibiao.analysis.compare import compare
 
     store = _store(request)
     cache = request.app.state.cache
@@ -176,7 +176,7 @@ def explore(request: Request, indicator: str | None = None, measure: str = "leve
                   periods=periods)
     factor, unit = (1.0, cmp.unit or "")
     if cmp.measure == "level":
-        from zhibiao import views
+        from zhibiao.analysis import views
 
         factor, unit = views.scale_for(cmp.unit, [c.value for c in cmp.cells.values()])
     series = []
@@ -203,7 +203,7 @@ def explore(request: Request, indicator: str | None = None, measure: str = "leve
 def targets_page(request: Request, place: str | None = None, within: str | None = None, period: str | None = None,
                  indicator: str | None = None, status: str | None = None) -> HTMLResponse:
     """Per place, each target beside its actual: met, missed or pending."""
-    from zhibiao.targets import targets
+    from zhibiao.analysis.targets import targets
 
     def clean(v: str | None) -> str | None:
         return v.strip() if v and v.strip() else None
@@ -230,7 +230,7 @@ def targets_page(request: Request, place: str | None = None, within: str | None 
 def conflicts_page(request: Request, place: str | None = None, within: str | None = None,
                    indicator: str | None = None, period: str | None = None) -> HTMLResponse:
     """Disagreeing figures side by side, each with a link to its sentence."""
-    from zhibiao.compare import conflicts
+    from zhibiao.analysis.compare import conflicts
 
     def clean(v: str | None) -> str | None:
         return v.strip() if v and v.strip() else None

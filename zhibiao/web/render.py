@@ -15,7 +15,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from zhibiao import views
+from zhibiao.analysis import views
 
 # The standard library's escape: same characters as markupsafe's (& < > " '), but a plain str,
 # which made the document page's hot loops (hundreds of facts) 2 ms faster.
@@ -238,7 +238,7 @@ _QUALIFIER_MARKS = {"approx": "≈", "over": ">", "under": "<", "at_least": "≥
 
 
 def compare_cell(cell: Any, factor: float, disagree_label: str) -> Markup:
-    """One cell of the explorer's place × year table (a `zhibiao.compare.Cell`, or None when empty).
+    """One cell of the explorer's place × year table (a `zhibiao.analysis.compare.Cell`, or None when empty).
 
     Built here rather than in the template: a table has hundreds of cells, and this is the
     page's hot loop. The sources are document names, so they are escaped like any stored text.

@@ -64,7 +64,7 @@ def safe_name(filename: str | None) -> str:
 
 
 def content_key(data: bytes, date: str | None) -> str:
-    """The document's key, as `zhibiao.ingest.content_key` computes it for a file without sidecar."""
+    """The document's key, as `zhibiao.store.ingest.content_key` computes it for a file without sidecar."""
     h = hashlib.sha256()
     h.update(data)
     h.update(b"\0options\0" + json.dumps([date, None]).encode())
@@ -75,7 +75,7 @@ def ingest_upload(store: Store, data: bytes, filename: str | None, date: str | N
     """Load, extract and store one uploaded document; raises `UploadError` with the reason."""
     from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
-    from zhibiao.facts import extract
+    from zhibiao.extract.facts import extract
     from zhibiao.load import LoadError, load_bytes
     from zhibiao.store import StoreError
     from zhibiao.store.db import translate

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 
-from zhibiao.numbers import parse_number
-from zhibiao.periods import UNKNOWN, document_date, time_refs
-from zhibiao.places import Place, gazetteer
-from zhibiao.text import Line, is_heading, lines
+from zhibiao.extract.numbers import parse_number
+from zhibiao.extract.periods import UNKNOWN, document_date, time_refs
+from zhibiao.extract.places import Place, gazetteer
+from zhibiao.extract.text import Line, is_heading, lines
 
 #: A news dateline or byline opening an article's body.
 _DATELINE = re.compile(r"^(?:■|◆)?(?:\S{0,8}(?:报讯|电讯|网讯)|记者|文[/／、]图|本报|通讯员|据\S{1,10}报道)")

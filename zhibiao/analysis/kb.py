@@ -7,7 +7,7 @@
 >>> kb.targets(place="广州市南沙区")                       # each target, its actual, met/missed/pending
 
 Filters take the same values as the command line (names, aliases or codes; ``2019:2025``);
-unknown names raise `zhibiao.query.QueryError` naming the closest known ones.
+unknown names raise `zhibiao.analysis.query.QueryError` naming the closest known ones.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from zhibiao.query import COLUMNS, Filters
+from zhibiao.analysis.query import COLUMNS, Filters
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from zhibiao.ingest import Summary
     from zhibiao.store import Store
+    from zhibiao.store.ingest import Summary
 
 
 class KnowledgeBase:
@@ -39,10 +39,10 @@ class KnowledgeBase:
               within: str | None = None, period: str | None = None, kind: str | None = None,
               measure: str | None = None, type: str | None = None, search: str | None = None,
               doc: int | None = None, limit: int | None = None) -> pd.DataFrame:
-        """Facts matching every filter given, one row per fact (columns: `zhibiao.query.COLUMNS`)."""
+        """Facts matching every filter given, one row per fact (columns: `zhibiao.analysis.query.COLUMNS`)."""
         import pandas as pd
 
-        from zhibiao.query import find
+        from zhibiao.analysis.query import find
 
         flt = Filters(place=place, within=within, indicator=indicator, period=period, kind=kind, measure=measure,
                       type=type, search=search, doc=doc)
@@ -58,7 +58,7 @@ class KnowledgeBase:
         """
         import pandas as pd
 
-        from zhibiao.compare import cell_records, compare
+        from zhibiao.analysis.compare import cell_records, compare
 
         cmp = compare(self.store, indicator, measure=measure, kind=kind, place=place, within=within, periods=periods)
         if tidy:
@@ -80,7 +80,7 @@ class KnowledgeBase:
         """Each target with the actual reported for it, ``status`` met/missed/pending, both sources."""
         import pandas as pd
 
-        from zhibiao.targets import TARGET_COLUMNS, target_records, targets
+        from zhibiao.analysis.targets import TARGET_COLUMNS, target_records, targets
 
         rows = targets(self.store, place=place, within=within, period=period, indicator=indicator, measure=measure)
         return pd.DataFrame(target_records(rows), columns=list(TARGET_COLUMNS))
@@ -90,7 +90,7 @@ class KnowledgeBase:
         """Reports that contradict each other, one row per report, numbered by ``group``."""
         import pandas as pd
 
-        from zhibiao.compare import CONFLICT_COLUMNS, conflict_records, conflicts
+        from zhibiao.analysis.compare import CONFLICT_COLUMNS, conflict_records, conflicts
 
         groups = conflicts(self.store, Filters(place=place, within=within, indicator=indicator, period=period))
         return pd.DataFrame(conflict_records(groups), columns=list(CONFLICT_COLUMNS))
@@ -99,21 +99,21 @@ class KnowledgeBase:
         """The current documents: id, name, version, date, place, number of facts, path."""
         import pandas as pd
 
-        from zhibiao.query import document_list
+        from zhibiao.analysis.query import document_list
 
         return pd.DataFrame(document_list(self.store),
                             columns=["id", "name", "version", "date", "place", "n_facts", "path"])
 
     def fact(self, fact_id: int) -> dict[str, Any] | None:
         """One fact with its document's text (``text[start:end] == evidence``)."""
-        from zhibiao.query import fact
+        from zhibiao.analysis.query import fact
 
         return fact(self.store, fact_id)
 
     def ingest(self, *paths: str | os.PathLike[str], date: str | None = None, force: bool = False,
                workers: int | None = None) -> Summary:
-        """Ingest files, folders or glob patterns (see `zhibiao.ingest.ingest`)."""
-        from zhibiao.ingest import ingest
+        """Ingest files, folders or glob patterns (see `zhibiao.store.ingest.ingest`)."""
+        from zhibiao.store.ingest import ingest
 
         return ingest(self.store, [os.fspath(p) for p in paths], date=date, force=force, workers=workers)
 

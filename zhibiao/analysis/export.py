@@ -152,7 +152,7 @@ def _write_parquet(rows: Sequence[dict[str, Any]], columns: Sequence[str], outpu
 
     table = pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows],
                                  schema=_arrow_schema(rows, columns))
-    table = table.replace_schema_metadata({"zhibiao.schema": HEAD, "zhibiao.query": query})
+    table = table.replace_schema_metadata({"zhibiao.schema": HEAD, "zhibiao.analysis.query": query})
     pq.write_table(table, output, use_dictionary=True, compression="zstd")
 
 

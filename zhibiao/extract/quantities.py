@@ -2,7 +2,7 @@
 
 ``find_quantities(text, start, end)`` scans ``text[start:end]`` with one compiled regular
 expression and returns `Quantity` mentions with document offsets. It knows nothing of places,
-periods or subjects; `zhibiao.facts` adds those.
+periods or subjects; `zhibiao.extract.facts` adds those.
 
 Extraction cascade for one match:
 1. the number (Arabic, full-width, Chinese, mixed, bare scale words after a qualifier);
@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from zhibiao.numbers import ARABIC, CHINESE, parse_fraction, parse_number
-from zhibiao.text import clause_start
+from zhibiao.extract.numbers import ARABIC, CHINESE, parse_fraction, parse_number
+from zhibiao.extract.text import clause_start
 
 #: surface unit → (base unit, factor to the base unit)
 UNITS: dict[str, tuple[str, float]] = {

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from zhibiao.numbers import NUMBER, parse_number
+from zhibiao.extract.numbers import NUMBER, parse_number
 
 __all__ = ["PolicyRule", "find_policies", "policy_title"]
 

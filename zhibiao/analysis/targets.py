@@ -23,8 +23,8 @@ from typing import Any
 
 from sqlalchemy import Select, and_, select
 
-from zhibiao.compare import PERCENT_UNITS, by_doc, by_recency, consistent
-from zhibiao.query import Filters, conditions, document_labels
+from zhibiao.analysis.compare import PERCENT_UNITS, by_doc, by_recency, consistent
+from zhibiao.analysis.query import Filters, conditions, document_labels
 from zhibiao.store import Store
 from zhibiao.store.schema import facts
 

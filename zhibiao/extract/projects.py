@@ -31,7 +31,7 @@ from importlib import resources
 from itertools import pairwise
 from typing import NamedTuple
 
-from zhibiao.numbers import NUMBER, parse_number
+from zhibiao.extract.numbers import NUMBER, parse_number
 
 __all__ = ["STATUSES", "ProjectMention", "find_projects", "lexicon"]
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from zhibiao.extract.quantities import SCALES, UNITS
 from zhibiao.load import Table
-from zhibiao.quantities import SCALES, UNITS
 
 _NUMBER = re.compile(r"^[-−–+]?\d+(?:,\d{3})*(?:\.\d+)?%?$")
 _UNIT_NOTE = re.compile(r"单位\s*[:：]\s*([^\s)）,，;；]{1,8})")

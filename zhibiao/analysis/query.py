@@ -68,7 +68,7 @@ def _stored_places(conn: Connection) -> dict[str, str]:
 
 def resolve_place(conn: Connection, name: str) -> list[str]:
     """GB/T 2260 code(s) of a place name, alias, full name or code; raises `QueryError`."""
-    from zhibiao.places import gazetteer
+    from zhibiao.extract.places import gazetteer
 
     gaz = gazetteer()
     name = "".join(name.split())
@@ -96,7 +96,7 @@ def resolve_place(conn: Connection, name: str) -> list[str]:
 
 def descendants(code: str) -> list[str]:
     """`code` and every place below it in the gazetteer."""
-    from zhibiao.places import gazetteer
+    from zhibiao.extract.places import gazetteer
 
     gaz = gazetteer()
     out = [code]
@@ -113,7 +113,7 @@ def descendants(code: str) -> list[str]:
 
 def resolve_indicator(name: str) -> str:
     """The indicator id for an id, name or alias (any case); raises `QueryError` with suggestions."""
-    from zhibiao.indicators import taxonomy
+    from zhibiao.extract.indicators import taxonomy
 
     tax = taxonomy()
     key = name.strip()

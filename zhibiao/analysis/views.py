@@ -83,7 +83,7 @@ def facts_table(rows: Sequence[dict[str, Any]], title: str | None = None) -> Any
 
 
 def compare_table(cmp: Any) -> Any:
-    """A place × period table of a `zhibiao.compare.Comparison`."""
+    """A place × period table of a `zhibiao.analysis.compare.Comparison`."""
     values = [c.value for c in cmp.cells.values()]
     factor, label = scale_for(cmp.unit, values) if cmp.measure == "level" else (1.0, cmp.unit or "")
     title = f"{cmp.indicator} · {cmp.measure} · {cmp.kind} ({label})"

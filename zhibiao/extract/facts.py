@@ -13,16 +13,16 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from zhibiao.context import Article, split_articles
-from zhibiao.indicators import taxonomy
+from zhibiao.extract.context import Article, split_articles
+from zhibiao.extract.indicators import taxonomy
+from zhibiao.extract.periods import UNKNOWN, TimeRef, time_refs
+from zhibiao.extract.places import Place, gazetteer
+from zhibiao.extract.policies import find_policies, policy_title
+from zhibiao.extract.projects import find_projects
+from zhibiao.extract.quantities import Quantity, find_quantities
+from zhibiao.extract.tables import table_cells
+from zhibiao.extract.text import Span, clause_start, is_heading, lines, sentences
 from zhibiao.load import Table
-from zhibiao.periods import UNKNOWN, TimeRef, time_refs
-from zhibiao.places import Place, gazetteer
-from zhibiao.policies import find_policies, policy_title
-from zhibiao.projects import find_projects
-from zhibiao.quantities import Quantity, find_quantities
-from zhibiao.tables import table_cells
-from zhibiao.text import Span, clause_start, is_heading, lines, sentences
 
 #: Words that make a statement a target (plan, goal, expectation).
 _TARGET = re.compile(

@@ -27,7 +27,7 @@ A two-character form is rejected when the character before it and its first char
 common word (创|新) -- unless that character already belongs to the word before (作出|海珠) --
 or when its last character and the next character do (平|台) -- unless that next character
 begins a word of its own (南沙|发展, not 沙发). The common words come from JioNLP's word
-frequencies (Apache-2.0); ``python -m zhibiao.places build-words`` regenerates them.
+frequencies (Apache-2.0); ``python -m zhibiao.extract.places build-words`` regenerates them.
 """
 
 from __future__ import annotations
@@ -528,11 +528,11 @@ def rebuild_word_rows(word_freq_path: str | Path, min_count: int = DEFAULT_MIN_C
 def _main(argv: list[str]) -> int:
     if len(argv) in (2, 3) and argv[0] == "build-words":
         min_count = int(argv[2]) if len(argv) == 3 else DEFAULT_MIN_COUNT
-        target = Path(__file__).parent / "data" / "place_aliases.tsv"
+        target = Path(__file__).parent.parent / "data" / "place_aliases.tsv"
         target.write_text(rebuild_word_rows(argv[1], min_count), encoding="utf-8")
         print(f"wrote {target}")
         return 0
-    print("usage: python -m zhibiao.places build-words WORD_DISTRIBUTION_JSON [MIN_COUNT]")
+    print("usage: python -m zhibiao.extract.places build-words WORD_DISTRIBUTION_JSON [MIN_COUNT]")
     return 2
 
 

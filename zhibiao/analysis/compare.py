@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, select
 
-from zhibiao.query import (
+from zhibiao.analysis.query import (
     Filters,
     conditions,
     document_labels,
@@ -153,7 +153,7 @@ def compare(store: Store, indicator: str, *, measure: str = "level", kind: str =
 
 def _place_order(names: dict[str, str]) -> list[tuple[str, str]]:
     """Rows by level, then code: a city before its districts, as in yearbooks."""
-    from zhibiao.places import gazetteer
+    from zhibiao.extract.places import gazetteer
 
     gaz = gazetteer()
     rank = {"country": 0, "province": 1, "prefecture": 2, "county": 3}

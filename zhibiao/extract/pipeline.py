@@ -23,7 +23,7 @@ class DocResult:
     """One document after loading and extraction (or the reason it failed).
 
     Only plain values (str, int, dict, list): it pickles cheaply and maps to Arrow columns.
-    `facts` are the records of `zhibiao.facts.extract` (schema of ``shared/spec/facts.md``
+    `facts` are the records of `zhibiao.extract.facts.extract` (schema of ``shared/spec/facts.md``
     plus ``start``/``end``/``region_code``), in extraction order.
     """
 
@@ -86,7 +86,7 @@ def process(
     charset of text/HTML; `date` (YYYY-MM-DD) overrides the document's date, as
     ``zhibiao extract --date`` does. `path` records where bytes came from (a URL, say).
     """
-    from zhibiao.facts import extract
+    from zhibiao.extract.facts import extract
     from zhibiao.load import LoadError, load_bytes, load_path
 
     if isinstance(source, bytes | bytearray | memoryview):
@@ -122,7 +122,7 @@ def process(
 
 
 #: Modules the loaders import on first use; `warm_up` imports them ahead of time.
-_LAZY_IMPORTS = ("zhibiao.facts", "zhibiao.load._text", "zhibiao.load._html", "zhibiao.load._pdf",
+_LAZY_IMPORTS = ("zhibiao.extract.facts", "zhibiao.load._text", "zhibiao.load._html", "zhibiao.load._pdf",
                  "zhibiao.load._docx", "trafilatura", "trafilatura.metadata", "htmldate", "lxml.html",
                  "pdfplumber", "pypdfium2", "docx", "charset_normalizer")
 
@@ -135,8 +135,8 @@ def warm_up() -> None:
     """
     import importlib
 
-    from zhibiao.indicators import taxonomy
-    from zhibiao.places import gazetteer
+    from zhibiao.extract.indicators import taxonomy
+    from zhibiao.extract.places import gazetteer
 
     for name in _LAZY_IMPORTS:
         try:

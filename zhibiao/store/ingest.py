@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy.exc import DataError, IntegrityError
 
-from zhibiao.pipeline import DocResult
+from zhibiao.extract.pipeline import DocResult
 from zhibiao.store import Store, StoreError
 from zhibiao.store.db import translate
 from zhibiao.store.write import PlaceSync, Prepared, Written, sync_indicators, write_document
@@ -99,7 +99,7 @@ def content_key(path: Path, date: str | None = None, encoding: str | None = None
 
 def prepare(path: Path, key: str, size: int, date: str | None = None, encoding: str | None = None) -> Prepared:
     """Load and extract one file (raises `zhibiao.load.LoadError` when it cannot be read)."""
-    from zhibiao.facts import extract
+    from zhibiao.extract.facts import extract
     from zhibiao.load import load_path
 
     doc = load_path(path, encoding=encoding)
@@ -144,7 +144,7 @@ def _prepared(jobs: list[tuple[Path, str, int, str | None, str | None]], workers
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from zhibiao.places import gazetteer
+    from zhibiao.extract.places import gazetteer
 
     gazetteer()  # loaded once here, shared by forked workers
     import gc
@@ -335,7 +335,7 @@ class Progress:
 
 
 def prepared_from(result: DocResult) -> Prepared | Failure:
-    """A document extracted by another engine (`zhibiao.pipeline.DocResult`) ready to write."""
+    """A document extracted by another engine (`zhibiao.extract.pipeline.DocResult`) ready to write."""
     if not result.ok or result.sha256 is None:
         return Failure(result.path or result.name, (result.error or "no content").split(": ", 1)[-1])
     prepared = Prepared(path=result.path, name=result.name, sha256=result.sha256, size=result.size or 0,
