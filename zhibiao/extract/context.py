@@ -39,6 +39,16 @@ _PART_OF_YEAR = re.compile(r"上半年|前三季度|[一二三四]季度|首季|
 _OPEN_ENDED = re.compile(r"今后|下一步|未来|下阶段|长远")
 _OPENER = re.compile(r"^(?:报告(?:显示|指出|提出|强调|明确)[，,:：])?(?:(?P<past>过去一年|过去的一年|去年)|今年)[，,]")
 _OPENER_TARGET = re.compile(r"要|力争|确保|将|计划|目标|预期")
+#: A sentence opening a review of several years ("过去五年，", "这五年，", "“十四五”时期我省…").
+_SPAN_OPENER = re.compile(
+    r"^(?:各位代表[！!]?)?(?:回望|回顾|纵观)?(?:过去的?五年|这五年|五年来|近五年|"
+    r"[“\"]?十[一二三四五]五[”\"]?(?:时期|期间|以来))"
+)
+#: A sentence opening a review of one year ("刚刚过去的2025年很不平凡", "一年来", "2025年是…").
+_YEAR_OPENER = re.compile(
+    r"^(?:各位代表[！!]?)?(?:刚刚过去的|过去的|回顾)?(?:(?P<year>(?:19|20)\d{2})年(?=是|在|，|,|极|很|我|全)"
+    r"|过去一年|过去的一年|一年来|这一年)"
+)
 
 
 @dataclass
@@ -224,6 +234,10 @@ def _sections(article_lines: list[Line], art: Article) -> list[Section]:
     from_headings = False
     for line in article_lines:
         t = line.text
+        block = _review_block(t, line, art, sections[-1] if sections else None)
+        if block:
+            sections.append(block)
+            continue
         opener = _OPENER.match(t)
         if opener and art.year and not from_headings:
             # a paragraph opening "过去一年，…" or "今年，…要/力争…" starts a review or plan part
@@ -243,8 +257,14 @@ def _sections(article_lines: list[Line], art: Article) -> list[Section]:
             period = time_refs(t, 0, len(t), year, year)[0].period if part and year else None
             sections.append(Section(line.start, line.end, "actual", year, period))
             from_headings = True
-        elif _PLAN.search(t) and (heading_year or _HEADING_MARK.match(t) or "今年" in t or "今后" in t
-                                  or "要" in t or "将" in t):
+        elif (plan_span := _plan_span(t)) is not None:
+            # "二、“十五五”时期主要目标任务": targets for the five years
+            sections.append(Section(line.start, line.end, "target", int(plan_span[:4]), plan_span))
+            from_headings = True
+        elif (_PLAN.search(t) and (heading_year or _HEADING_MARK.match(t) or "今年" in t or "今后" in t
+                                   or "要" in t or "将" in t)) or (
+                art.genre == "report" and heading_year is not None and heading_year == art.year
+                and _HEADING_MARK.match(t)):
             if heading_year and art.year and heading_year < art.year and "计划" not in t:
                 continue
             # "今后要这样做", "下一步": plans with no year of their own have no single period
@@ -252,6 +272,41 @@ def _sections(article_lines: list[Line], art: Article) -> list[Section]:
             sections.append(Section(line.start, line.end, "target", None if open_ended else heading_year or art.year))
             from_headings = True
     return sections
+
+
+def _plan_span(heading: str) -> str | None:
+    """The years of a five-year plan a target heading names ("“十五五”时期主要目标任务" → 2026/2030)."""
+    if not _HEADING_MARK.match(heading) or not re.search(r"目标|任务|展望|发展", heading):
+        return None
+    if _REVIEW.search(heading):
+        return None
+    refs = [r for r in time_refs(heading, 0, len(heading), None) if "/" in r.period]
+    return refs[0].period if refs else None
+
+
+def _review_block(line_text: str, line: Line, art: Article, current: Section | None) -> Section | None:
+    """A review part that a paragraph opens without a heading: five years, or one year.
+
+    "过去的五年极不寻常…" starts the review of the five-year plan (its facts: ``2021/2025``
+    for flows and averages, the end year for levels reached); "刚刚过去的2025年很不平凡"
+    or "一年来，…" starts the review of that year. Only reports have such parts, and only
+    inside a review (not inside a plan section).
+    """
+    if art.genre != "report" or not art.year or (current is not None and current.kind == "target"):
+        return None
+    for sentence in re.split(r"(?<=[。！!])", line_text)[:2]:
+        if _SPAN_OPENER.match(sentence):
+            refs = [r for r in time_refs(sentence, 0, min(len(sentence), 20), art.year) if "/" in r.period]
+            span = refs[0].period if refs and refs[0].period != UNKNOWN else f"{art.year - 5}/{art.year - 1}"
+            if int(span[-4:]) >= art.year:
+                return None  # a plan period, not a review
+            return Section(line.start, line.end, "actual", int(span[-4:]), span)
+        m = _YEAR_OPENER.match(sentence)
+        if m and current is not None and current.period and "/" in current.period:
+            year = int(m.group("year")) if m.group("year") else art.year - 1
+            if year < art.year:
+                return Section(line.start, line.end, "actual", year)
+    return None
 
 
 def place_of(text: str, start: int, end: int, context: Place | None, hint: str | None = None,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from zhibiao.extract.context import Article, split_articles
+from zhibiao.extract.flat_tables import FlatCell, flat_cells
 from zhibiao.extract.indicators import taxonomy
 from zhibiao.extract.periods import UNKNOWN, TimeRef, time_refs
 from zhibiao.extract.places import Place, gazetteer
@@ -110,9 +111,14 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
     # every place named in the article, by start offset (one scan instead of one per sentence)
     named = _Named({s: (e, t) for s, e, t in art.place_names})
     in_headline = True
-    for line in lines(text, art.start, art.end):
+    article_lines = lines(text, art.start, art.end)
+    flat = flat_cells(article_lines, art.year)
+    for line in article_lines:
         if any(t.start <= line.start < t.end for t in tables):
             continue  # table rows are read cell by cell
+        if line.start in flat:
+            yield from _flat_facts(text, name, line.start, line.end, flat[line.start], art)
+            continue
         if _NOTES.fullmatch(re.sub(r"\s", "", line.text)):
             break  # a glossary of terms explains words; its numbers are definitions, not facts
         # headlines repeat what the body says: facts are taken from the body
@@ -148,6 +154,8 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                 clause_place = _clause_place(text, sent, q.start, clause_place, art.place, gaz, named)
                 period = _period(text, q.start, refs, para_year or section_period, section_year)
                 kind = _kind(text, sent, q.start, default_kind, art)
+                if kind == "actual" and _YEAR_SPAN.fullmatch(period):
+                    period = _span_or_end(text, sent, q, period)
                 if kind == "target" and section_period and period == section_period:
                     period = section_period[:4]  # a plan in news on part of a year is for the year
                 yield _quantity_record(text, name, q, subj, clause_place, period, kind)
@@ -165,6 +173,14 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                     policy=policy_name or art.title, beneficiary=rule.beneficiary,
                     condition=rule.condition, rate=rule.rate, cap=rule.cap,
                 )
+
+
+def _flat_facts(text: str, name: str, start: int, end: int, cell: FlatCell, art: Article) -> Iterator[dict]:
+    """Quantities of one value line of a flattened table, about its row's indicator."""
+    subject = _Subject(cell.subject, cell.subject_start)
+    period = cell.period or (str(art.year) if art.year else UNKNOWN)
+    for q in find_quantities(text, start, end):
+        yield _quantity_record(text, name, q, subject, art.place, period, cell.kind)
 
 
 def _record(rtype: str, doc: str, place: Place | None, text: str, start: int, end: int, **fields) -> dict:
@@ -336,6 +352,34 @@ def _period(text: str, pos: int, refs: list[TimeRef], carried: str | None, secti
     if section_year:
         return str(section_year)
     return UNKNOWN
+
+
+_YEAR_SPAN = re.compile(r"(?:19|20)\d{2}/(?:19|20)\d{2}")
+#: Words before a number that make it a flow over a review period ("新建改造高标准农田3167万亩").
+_FLOW = re.compile(
+    r"年均|累计|合计|总计|共|新增|新建|新设|新开|新培育|新引进|新认定|新入选|净增|增加|减少|改造|建设|建成|培育|"
+    r"创建|实施|引进|治理|植树|造林|筹集|开挖|疏浚|获批|支持|打造|开通|修复|新签|签约|落地|转移|帮扶|搬迁|安置|"
+    r"发放|减免|吸引|开工|竣工|完成|办理|开行|获得|荣获|获|认定|入选|培训|资助|投入|争取"
+)
+#: "从17.9%提升到35.5%": the value a change starts from, with the year it is written with.
+_FROM = re.compile(r"(?:从|由)(?:(?P<year>(?:19|20)\d{2})年(?:底|末)?的?|[“\"]?十[一二三四五]五[”\"]?(?:期末|末)的?)?$")
+
+
+def _span_or_end(text: str, sent: Span, q: Quantity, span: str) -> str:
+    """A result reported over several years: the span for flows, averages and changes, else a year.
+
+    In a five-year review "城镇新增就业603.7万人" and "年均增长6%" cover ``2021/2025``, while a
+    level reached ("生产总值6.66万亿元") is the end year's, and the start of a change
+    ("从17.9%提升到35.5%") the year before the span.
+    """
+    first, last = span.split("/")
+    clause = text[_clause_start(text, sent.start, q.start):q.start]
+    start_of_change = _FROM.search(clause)
+    if start_of_change:
+        return start_of_change.group("year") or str(int(first) - 1)
+    if q.measure in ("growth", "change") or _FLOW.search(clause):
+        return span
+    return last
 
 
 _QUOTED = re.compile(r"“[^”]{1,15}”|《[^》]{1,40}》")
