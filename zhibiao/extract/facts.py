@@ -409,6 +409,17 @@ def _kind(text: str, sent: Span, pos: int, default: str, art: Article) -> str:
 _ITEM_MARK = re.compile(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]")
 #: Where a project or company is: 位于番禺区的…, 总部迁至南沙, 落户黄埔.
 _LOCATED = re.compile(r"(?:位于|落户|落地|迁至|地处|坐落于)$")
+#: What follows a place that is the subject of its sentence: a break, a time, a measured
+#: quantity's words or a predicate. Any other noun makes the place part of a name.
+_PLACE_AS_SUBJECT = re.compile(
+    r"[\s，,：:（(；;。）)]|[0-9一二三四五六七八九十]|(?:19|20)\d\d|全年|今年|去年|当年|上半年|前三季度|[一二三四]季度|"
+    r"[1-9]|地区生产总值|生产总值|GDP|经济|规模以上|规上|固定资产|社会消费品|一般公共预算|公共财政|财政|税收|"
+    r"进出口|外贸|出口|进口|城镇|城乡|居民|农村|常住|户籍|人均|完成|实现|新增|新引进|引进|累计|共|已|在|将|要|"
+    r"获|成功|入选|荣获|获批|被|率先|全面|持续|加快|着力|积极|推动|推进|坚持|深入|大力|以|通过|围绕|聚焦|"
+    r"市场主体|商事主体|企业|工业|投资|签约|项目|重点|主要|各类|全社会|全区|全市|全县|全省|的|作为|是|有|达|"
+    r"位居|居|排名|列|首次|再次|连续|分别|均|同比|比上年|增长|下降|提高|提升|新建|建成|开工|动工|竣工|投产|"
+    r"计划|预计|力争|中小|民营|外资|国有|服务业|农业|制造业|旅游|消费|地方|本级|辖区|境内"
+)
 _PLACE_AT_START = re.compile(r"(?:(?:19|20)\d{2}年[，,]?|近日[，,]?|今年|去年|同时[，,]?|其中[，,]?)?")
 
 
@@ -452,6 +463,8 @@ def _sentence_place(text: str, sent: Span, current: Place | None, article: Place
     end, surface = named[start]
     if end < sent.end and text[end] in "与和及、第首":
         return current  # several places, or an event's name (江西省第十六届运动会)
+    if end < sent.end and not _PLACE_AS_SUBJECT.match(text, end, sent.end):
+        return current  # part of a name: 黄龙世界自然遗产地, 娄底硅钢, 宁波舟山港
     place = gaz.resolve(surface, article)
     if place is None or place.level == "country":
         return current
