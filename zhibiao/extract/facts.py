@@ -142,7 +142,9 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                     para_year = opening[0].period
             if _ITEM_MARK.match(text, sent.start, sent.end):
                 para_place = art.place  # a new numbered item starts afresh
-            para_place = place = _sentence_place(text, sent, para_place, art.place, gaz, named)
+            place = _sentence_place(text, sent, para_place, art.place, gaz, named)
+            if not _names_its_own(place, text, sent, named):
+                para_place = place
             quantities = find_quantities(text, sent.start, sent.end)
             projects = find_projects(text, sent.start, sent.end)
             if quantities or projects:
@@ -156,9 +158,11 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                 kind = _kind(text, sent, q.start, default_kind, art)
                 if kind == "actual" and _YEAR_SPAN.fullmatch(period):
                     period = _span_or_end(text, sent, q, period)
-                if kind == "target" and section_period and period == section_period:
+                if kind == "target" and section_period and period == section_period \
+                        and not _YEAR_SPAN.fullmatch(period):
                     period = section_period[:4]  # a plan in news on part of a year is for the year
-                yield _quantity_record(text, name, q, subj, clause_place, period, kind)
+                for each_place in _listed_places(text, sent, q.start, art.place, gaz, named) or [clause_place]:
+                    yield _quantity_record(text, name, q, subj, each_place, period, kind)
             for p in projects:
                 period = _period(text, p.start, refs, para_year or section_period, section_year)
                 kind = "target" if p.target else ("actual" if p.target is False else
@@ -418,8 +422,41 @@ _PLACE_AS_SUBJECT = re.compile(
     r"获|成功|入选|荣获|获批|被|率先|全面|持续|加快|着力|积极|推动|推进|坚持|深入|大力|以|通过|围绕|聚焦|"
     r"市场主体|商事主体|企业|工业|投资|签约|项目|重点|主要|各类|全社会|全区|全市|全县|全省|的|作为|是|有|达|"
     r"位居|居|排名|列|首次|再次|连续|分别|均|同比|比上年|增长|下降|提高|提升|新建|建成|开工|动工|竣工|投产|"
-    r"计划|预计|力争|中小|民营|外资|国有|服务业|农业|制造业|旅游|消费|地方|本级|辖区|境内"
+    r"计划|预计|力争|中小|民营|外资|国有|服务业|农业|制造业|旅游|消费|地方|本级|辖区|境内|投入|发放|安排"
 )
+#: A place's own thing measured in the same clause: "张家界入境游客增长32.5%", "郑州机场年货邮吞吐量突破100万吨".
+_MEASURED = re.compile(r"[^，,；;。：:、]{1,16}?(?:增长|下降|达到|达|突破|超过|[0-9])")
+
+
+def _listed_places(text: str, sent: Span, pos: int, article: Place | None, gaz, named: _Named) -> list[Place]:
+    """The places a clause opens with as a list ("内江、眉山、自贡、遂宁经济总量突破2000亿元"): the
+    statement holds for each of them. Empty unless there are two or more."""
+    start = _clause_start(text, sent.start, pos)
+    found: list[Place] = []
+    while start in named:
+        end, surface = named[start]
+        place = gaz.resolve(surface, article)
+        if place is None or place.level == "country":
+            return []
+        found.append(place)
+        if end < pos and text[end] in "、和及与":
+            start = end + 1
+        else:
+            break
+    return found if len(found) >= 2 else []
+
+
+def _names_its_own(place: Place | None, text: str, sent: Span, named: _Named) -> bool:
+    """Whether the sentence opens with a place that is part of a name ("张家界入境游客"): such a
+    place holds for its sentence only, not for the rest of the paragraph."""
+    lead = _PLACE_AT_START.match(text, sent.start, sent.end)
+    start = lead.end() if lead else sent.start
+    if place is None or start not in named:
+        return False
+    end = named[start][0]
+    return end < sent.end and not _PLACE_AS_SUBJECT.match(text, end, sent.end)
+
+
 _PLACE_AT_START = re.compile(r"(?:(?:19|20)\d{2}年[，,]?|近日[，,]?|今年|去年|同时[，,]?|其中[，,]?)?")
 
 
@@ -463,8 +500,8 @@ def _sentence_place(text: str, sent: Span, current: Place | None, article: Place
     end, surface = named[start]
     if end < sent.end and text[end] in "与和及、第首":
         return current  # several places, or an event's name (江西省第十六届运动会)
-    if end < sent.end and not _PLACE_AS_SUBJECT.match(text, end, sent.end):
-        return current  # part of a name: 黄龙世界自然遗产地, 娄底硅钢, 宁波舟山港
+    if end < sent.end and not _PLACE_AS_SUBJECT.match(text, end, sent.end) and not _MEASURED.match(text, end, sent.end):
+        return current  # part of a name: 黄龙世界自然遗产地, 娄底硅钢
     place = gaz.resolve(surface, article)
     if place is None or place.level == "country":
         return current
