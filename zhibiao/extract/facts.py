@@ -399,17 +399,29 @@ def _kind(text: str, sent: Span, pos: int, default: str, art: Article) -> str:
     before = _unquoted(text[sent.start:pos])
     if art.genre == "communique":
         return "actual"
-    found = [m.group() for m in _TARGET.finditer(before)]
     if default == "actual":
-        found = [w for w in found if not _WEAK_TARGET.fullmatch(w)]
-        clause = text[_clause_start(text, sent.start, pos):pos]
+        # in a review, a target word governs its own clause, and a clause that only goes on
+        # with the same subject ("力争完成投资120亿元，增长8%")
+        c_start = _clause_start(text, sent.start, pos)
+        clause = text[c_start:pos]
+        if c_start > sent.start and _CONTINUES.match(clause):
+            c_start = _clause_start(text, sent.start, c_start - 1)
+        colon = max(text.rfind("：", sent.start, c_start), text.rfind(":", sent.start, c_start))
+        if colon >= 0:
+            c_start = sent.start  # "主要预期目标是：A增长…，B增长…": the head governs its list
+        before = _unquoted(text[c_start:pos])
+        found = [m.group() for m in _TARGET.finditer(before) if not _WEAK_TARGET.fullmatch(m.group())]
         if found and re.match(r"(?:已|累计)?完成", clause) and not _TARGET.search(clause):
             return "actual"  # "计划投资232亿元，完成63.5%": the result beside its plan
+    else:
+        found = [m.group() for m in _TARGET.finditer(before)]
     if found and not _NOT_TARGET.search(before):
         return "target"
     return default
 
 
+#: A clause that goes on with the subject of the clause before: "…，增长8%", "…，占比30%".
+_CONTINUES = re.compile(r"(?:同比|比上年|年均|分别)?(?:增长|下降|增加|减少|提高|提升|占|比重|达到|达|突破|超过|其中)")
 _ITEM_MARK = re.compile(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]")
 #: Where a project or company is: 位于番禺区的…, 总部迁至南沙, 落户黄埔.
 _LOCATED = re.compile(r"(?:位于|落户|落地|迁至|地处|坐落于)$")
