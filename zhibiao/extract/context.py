@@ -143,9 +143,19 @@ def split_articles(text: str, meta: dict[str, str] | None = None) -> list[Articl
     return articles
 
 
+_WORK_REPORT = re.compile(r"政府工作报告")
+_PLAN_DRAFT = re.compile(r"计划草案|计划的报告|计划执行情况")
+#: A line that reads as a document's title: what government documents call themselves.
+_TITLE_WORDS = re.compile(r"(?:报告|公报|计划|规划|通知|意见|办法|方案|决定|纲要)$")
+
+
 def _title(article_lines: list[Line], meta_title: str | None) -> str:
     if meta_title:
         return meta_title
+    for line in article_lines[:20]:
+        # past a site's toolbar ("下载 打印 全屏 收藏 …") to the line that names the document
+        if 6 <= len(line.text) <= 80 and _TITLE_WORDS.search(line.text.rstrip("》")):
+            return line.text
     for line in article_lines[:6]:
         if len(line.text) >= 6 and not _SEPARATOR.match(line.text) and "位置" not in line.text:
             return line.text
@@ -165,6 +175,11 @@ def _current_year(text: str, start: int, end: int, title: str, date: tuple[int, 
         m = _YEAR.search(title)
         if m:
             return int(m.group(1)) + 1
+    if _WORK_REPORT.search(title) or _PLAN_DRAFT.search(title):
+        # "2026年某省政府工作报告" is delivered in 2026; "2024年计划执行情况与2025年计划草案" in 2025
+        years = [int(y) for y in _YEAR.findall(title)]
+        if years:
+            return max(years)
     # "去年…在2023年…考核中": a paragraph tying 去年 to a written year
     body = text[start:end]
     for m in _PAST_YEAR_WORD.finditer(body):

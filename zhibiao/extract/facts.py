@@ -270,7 +270,7 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity]) -> list[_Subjec
             listed = _list_subjects(text, sent.start, c_start, q.start)
             if listed:
                 subj = listed.pop(0)
-        elif previous is not None and re.fullmatch(r"总量|规模|总额|总值", subj.text):
+        elif previous is not None and re.fullmatch(r"总量|规模|总额|总值|总数", subj.text):
             subj = _Subject(_TRAIL.sub("", previous.text) + subj.text, subj.start)
         else:
             if q.unit in _COUNT_UNITS and q.measure == "level" and len(subj.text) <= 4:
