@@ -444,17 +444,18 @@ def _listed_places(text: str, sent: Span, pos: int, article: Place | None, gaz, 
     """The places a clause opens with as a list ("内江、眉山、自贡、遂宁经济总量突破2000亿元"): the
     statement holds for each of them. Empty unless there are two or more."""
     start = _clause_start(text, sent.start, pos)
-    found: list[Place] = []
-    while start in named:
-        end, surface = named[start]
-        place = gaz.resolve(surface, article)
+    if start not in named:
+        return []
+    starts = [start]
+    # "、" ends clauses, so the list's first items lie before the clause's start
+    while starts[0] - 1 > sent.start and text[starts[0] - 1] in "、和及与" and starts[0] - 1 in named.ends:
+        starts.insert(0, named.ends[starts[0] - 1])
+    found = []
+    for s in starts:
+        place = gaz.resolve(named[s][1], article)
         if place is None or place.level == "country":
             return []
         found.append(place)
-        if end < pos and text[end] in "、和及与":
-            start = end + 1
-        else:
-            break
     return found if len(found) >= 2 else []
 
 
@@ -478,6 +479,7 @@ class _Named(dict[int, tuple[int, str]]):
     def __init__(self, by_start: dict[int, tuple[int, str]]) -> None:
         super().__init__(by_start)
         self.starts = sorted(by_start)
+        self.ends = {end: start for start, (end, _) in by_start.items()}
 
     def starts_between(self, lo: int, hi: int) -> list[int]:
         """Starts of place names in ``[lo, hi)``."""

@@ -1,0 +1,201 @@
+"""The document frame and clause rules, table-driven: what period, kind and place a figure takes.
+
+Expected values are hand-annotated gold (`tests/data/gold-new`, made before the extractor
+was run on these documents; see its README): each case names the document, the gold
+evidence, the value and the fields a careful reader gives it. A case passes when the
+extractor yields a record with that value, measure aside, whose span overlaps the evidence
+and whose region, period and kind agree.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REAL, need_shared
+from zhibiao.extract.context import split_articles
+from zhibiao.extract.facts import extract
+from zhibiao.load import load_path
+
+GOLD_NEW = Path(__file__).parent / "data" / "gold-new"
+GUIZHOU, HEILONGJIANG, HENAN, HUNAN, SICHUAN, ZHEJIANG = (
+    f"{p}-province-2026-gov-work-report.excerpt.txt"
+    for p in ("guizhou", "heilongjiang", "henan", "hunan", "sichuan", "zhejiang"))
+
+
+
+@cache
+def _facts(name: str) -> tuple[str, list[dict]]:
+    doc = load_path(GOLD_NEW / "docs" / name)
+    return doc.text, extract(doc.text, doc.name, doc.meta, doc.tables)
+
+
+def _found(name: str, evidence: str, value: float, region: str, period: str, kind: str) -> list[dict]:
+    text, records = _facts(name)
+    start = text.index(evidence)
+    end = start + len(evidence)
+    return [r for r in records if r["type"] == "quantity" and abs(r["value"] - value) <= 1e-4 * max(1, abs(value))
+            and r["start"] < end and start < r["end"]
+            and (r["region"], r["period"], r["kind"]) == (region, period, kind)]
+
+
+#: Flows, averages and changes over a five-year review: the span.
+FIVE_YEAR_FLOWS = [
+    (HEILONGJIANG, '实有企业较“十三五”期末增长36.2%', 36.2, '黑龙江省', '2021/2025', 'actual'),
+    (HEILONGJIANG, '出口年均增速20%以上', 20, '黑龙江省', '2021/2025', 'actual'),
+    (HEILONGJIANG, '森林覆盖率提高1.43个百分点', 1.43, '黑龙江省', '2021/2025', 'actual'),
+    (HENAN, '耕地面积净增212万亩', 1413340400, '河南省', '2021/2025', 'actual'),
+    (HENAN, '新建改造高标准农田3167万亩', 21113438900, '河南省', '2021/2025', 'actual'),
+    (HENAN, '开挖疏浚沟渠11.76万公里', 117600, '河南省', '2021/2025', 'actual'),
+    (HENAN, '新增国家现代农业产业园11个', 11, '河南省', '2021/2025', 'actual'),
+    (HENAN, '改造农村危房5.2万户', 52000, '河南省', '2021/2025', 'actual'),
+    (HENAN, '脱贫地区农民收入年均增长7.9%', 7.9, '河南省', '2021/2025', 'actual'),
+    (HENAN, '新增经营主体370万户', 3700000, '河南省', '2021/2025', 'actual'),
+    (HENAN, '自贸试验区新设企业10.1万家', 101000, '河南省', '2021/2025', 'actual'),
+    (HENAN, '治理水土流失面积6779平方公里', 6779000000, '河南省', '2021/2025', 'actual'),
+    (HENAN, '完成历史遗留矿山修复治理15.8万亩', 105333860, '河南省', '2021/2025', 'actual'),
+    (HENAN, '植树造林659万亩', 4393355300, '河南省', '2021/2025', 'actual'),
+    (HENAN, '城镇新增就业603.7万人', 6037000, '河南省', '2021/2025', 'actual'),
+    (HENAN, '新增农村劳动力转移就业246.2万人', 2462000, '河南省', '2021/2025', 'actual'),
+    (HENAN, '居民人均可支配收入年均增长6%', 6, '河南省', '2021/2025', 'actual'),
+    (HENAN, '新增公办幼儿园学位49万个', 490000, '河南省', '2021/2025', 'actual'),
+    (HENAN, '新设8所本科院校', 8, '河南省', '2021/2025', 'actual'),
+    (HENAN, '高等教育毛入学率提高8个百分点', 8, '河南省', '2021/2025', 'actual'),
+]
+
+#: Results of the past year (and levels reached at the end of a five-year review).
+PAST_YEAR = [
+    (GUIZHOU, '全年地区生产总值增长4.9%', 4.9, '贵州省', '2025', 'actual'),
+    (GUIZHOU, '服务业增加值占地区生产总值比重达56.2%', 56.2, '贵州省', '2025', 'actual'),
+    (GUIZHOU, '城镇和农村常住居民人均可支配收入分别增长3.9%和5.7%', 5.7, '贵州省', '2025', 'actual'),
+    (GUIZHOU, '新建县域医疗次中心50个', 50, '贵州省', '2025', 'actual'),
+    (GUIZHOU, '水电、风电、光伏发电量占比达43.3%', 43.3, '贵州省', '2025', 'actual'),
+    (GUIZHOU, '工业投资占固定资产投资比重从17.9%提升到35.5%', 35.5, '贵州省', '2025', 'actual'),
+    (GUIZHOU, '易地搬迁脱贫劳动力就业率达96.9%', 96.9, '贵州省', '2025', 'actual'),
+    (GUIZHOU, '铁路、高速公路省际通道增至46个', 46, '贵州省', '2025', 'actual'),
+    (HENAN, '社会消费品零售总额2.9万亿元', 2900000000000, '河南省', '2025', 'actual'),
+    (HENAN, '综合交通网总规模29.5万公里', 295000, '河南省', '2025', 'actual'),
+    (HENAN, '新能源汽车等7大产业集群', 7, '河南省', '2025', 'actual'),
+    (HENAN, '专精特新“小巨人”450家', 450, '河南省', '2025', 'actual'),
+    (HENAN, '粮食总产量连续9年稳定在1300亿斤以上', 130000000000, '河南省', '2025', 'actual'),
+    (HENAN, '跨境电商综试区扩容至7个', 7, '河南省', '2025', 'actual'),
+    (HENAN, '绿色工业园区74个', 74, '河南省', '2025', 'actual'),
+    (HENAN, '工业投资增长13.3%', 13.3, '河南省', '2025', 'actual'),
+    (HENAN, '争取国家政策性资金超千亿元', 100000000000, '河南省', '2025', 'actual'),
+    (HENAN, '生产安全事故起数下降18%', -18, '河南省', '2025', 'actual'),
+    (HENAN, '全省PM2.5浓度下降13.7%', -13.7, '河南省', '2025', 'actual'),
+    (HENAN, '发放育儿补贴181.2万人', 1812000, '河南省', '2025', 'actual'),
+]
+
+#: The start of a change ("从17.9%提升到35.5%"): the year before the span.
+CHANGE_START = [
+    (HEILONGJIANG, '全国重点实验室由7家增至16家', 7, '黑龙江省', '2020', 'actual'),
+    (HUNAN, '区域创新能力由全国第12位', 12, '湖南省', '2020', 'actual'),
+]
+
+#: The coming year's targets ("今年主要预期目标是：…").
+TARGET_YEAR = [
+    (GUIZHOU, '地区生产总值增长5%左右', 5, '贵州省', '2026', 'target'),
+    (GUIZHOU, '一二三产增加值分别增长3.5%左右、6%左右', 6, '贵州省', '2026', 'target'),
+    (GUIZHOU, '规模以上工业增加值增长7.5%左右', 7.5, '贵州省', '2026', 'target'),
+    (GUIZHOU, '社会消费品零售总额增长4%左右', 4, '贵州省', '2026', 'target'),
+    (GUIZHOU, '城镇和农村常住居民人均可支配收入分别增长4%左右', 4, '贵州省', '2026', 'target'),
+    (GUIZHOU, '城镇新增就业60万人左右', 600000, '贵州省', '2026', 'target'),
+    (GUIZHOU, '居民消费价格涨幅2%左右', 2, '贵州省', '2026', 'target'),
+    (HEILONGJIANG, '地区生产总值增长4.5-5%', 4.5, '黑龙江省', '2026', 'target'),
+    (HEILONGJIANG, '粮食产量1600亿斤以上', 160000000000, '黑龙江省', '2026', 'target'),
+    (HEILONGJIANG, '城镇调查失业率5.7%左右', 5.7, '黑龙江省', '2026', 'target'),
+    (HEILONGJIANG, '单位地区生产总值二氧化碳排放降低3.8%左右', -3.8, '黑龙江省', '2026', 'target'),
+    (HENAN, '规上工业增加值增长6.5%左右', 6.5, '河南省', '2026', 'target'),
+    (HENAN, '社会消费品零售总额增长5.5%左右', 5.5, '河南省', '2026', 'target'),
+    (HENAN, '城镇调查失业率5.5%左右', 5.5, '河南省', '2026', 'target'),
+    (HENAN, '居民消费价格涨幅2%左右', 2, '河南省', '2026', 'target'),
+    (HUNAN, '地区生产总值增长5%左右', 5, '湖南省', '2026', 'target'),
+    (HUNAN, '规模工业增加值增长6%', 6, '湖南省', '2026', 'target'),
+    (HUNAN, '进出口总额增长3%', 3, '湖南省', '2026', 'target'),
+    (HUNAN, '居民消费价格涨幅2%左右', 2, '湖南省', '2026', 'target'),
+    (SICHUAN, '地区生产总值增长5.5%左右', 5.5, '四川省', '2026', 'target'),
+]
+
+#: Targets of the next five-year plan ("“十五五”时期主要目标").
+PLAN_SPAN = [
+    (HENAN, '经济年均增长5%左右', 5, '河南省', '2026/2030', 'target'),
+    (HENAN, '全社会研发经费投入年均增长10%以上', 10, '河南省', '2026/2030', 'target'),
+    (HENAN, '战略性新兴产业增加值占规上工业比重30%', 30, '河南省', '2026/2030', 'target'),
+    (HENAN, '常住人口城镇化率达到65%左右', 65, '河南省', '2026/2030', 'target'),
+    (HENAN, '粮食综合生产能力达到1400亿斤', 140000000000, '河南省', '2026/2030', 'target'),
+    (HENAN, '城镇新增就业500万人以上', 5000000, '河南省', '2026/2030', 'target'),
+]
+
+#: Figures of a place named as the subject inside a provincial report.
+OTHER_PLACE = [
+    (HENAN, '郑州机场年货邮吞吐量突破100万吨', 1000000, '郑州市', '2025', 'actual'),
+    (HUNAN, '张家界入境游客增长32.5%', 32.5, '张家界市', '2025', 'actual'),
+    (HUNAN, '长沙全球研发中心城市新增研发机构800余家', 800, '长沙市', '2025', 'actual'),
+    (SICHUAN, '泸州经济总量突破3000亿元', 300000000000, '泸州市', '2025', 'actual'),
+    (SICHUAN, '内江、眉山、自贡、遂宁经济总量突破2000亿元', 200000000000, '遂宁市', '2025', 'actual'),
+]
+
+
+@pytest.mark.parametrize(
+    "case", FIVE_YEAR_FLOWS + PAST_YEAR + CHANGE_START + TARGET_YEAR + PLAN_SPAN + OTHER_PLACE,
+    ids=lambda c: f"{c[0][:12]}:{c[1][:14]}",
+)
+def test_gold_case(case):
+    assert _found(*case), case
+
+
+#: Places at the start of a sentence that are part of a name, not its subject (sentence, place kept).
+PLACE_IN_NAME = [
+    ("黄龙世界自然遗产地入选世界自然保护联盟绿色名录。交付31.7万套。", "四川省"),
+    ("娄底硅钢、郴州锂电、常德生物制造等区域特色产业加快壮大。城镇化率达63%。", "湖南省"),
+]
+
+
+@pytest.mark.parametrize(("body", "place"), PLACE_IN_NAME)
+def test_place_in_a_name_is_not_the_subject(body, place):
+    text = f"2026年{place}政府工作报告\n各位代表：\n一、2025年工作回顾\n{body}\n"
+    records = [r for r in extract(text, "t.txt") if r["type"] == "quantity"]
+    assert records and all(r["region"] == place for r in records), records
+
+
+def test_place_list_gives_each_place_the_figure():
+    text = "2026年四川省政府工作报告\n一、2025年工作回顾\n内江、眉山、自贡、遂宁经济总量突破2000亿元。\n"
+    regions = sorted(r["region"] for r in extract(text, "t.txt") if r["value"] == 2e11)
+    assert regions == sorted(["内江市", "眉山市", "自贡市", "遂宁市"])
+
+
+def test_title_year_frames_an_undated_work_report():
+    """No meeting date, no 发布日期: the title "2026年…政府工作报告" still says 今年 is 2026."""
+    text = ("2026年河南省政府工作报告\n一、2025年工作回顾\n去年生产总值增长5.6%。\n"
+            "三、2026年重点工作安排\n主要预期目标是：经济增长5%左右。\n")
+    (article,) = split_articles(text)
+    assert article.year == 2026
+    periods = {(r["value"], r["period"], r["kind"]) for r in extract(text, "t.txt")}
+    assert (5.6, "2025", "actual") in periods and (5, "2026", "target") in periods
+
+
+def test_flattened_plan_table():
+    """A plan report's table of targets, flattened one cell per line (a real Baiyun report)."""
+    need_shared()
+    doc = load_path(REAL / "guangzhou-baiyun-2024h1-plan-execution-report.excerpt.txt")
+    got = {(r["indicator"], r["value"], r["period"], r["kind"]) for r in extract(doc.text, doc.name, doc.meta)}
+    assert ("gdp", 5.5, "2024", "target") in got
+    assert ("gdp", 6.3, "2024H1", "actual") in got
+    assert ("fixed_asset_investment", 10, "2024", "target") in got
+    assert ("retail_sales", 1.1, "2024H1", "actual") in got
+
+
+def test_target_word_in_a_review_governs_its_clause_only():
+    text = ("2026年四川省政府工作报告\n一、2025年工作回顾\n"
+            "实施岗位挖潜扩容支持计划，开发政策性岗位35万个，全省城镇新增就业107万人。\n")
+    kinds = {r["value"]: r["kind"] for r in extract(text, "t.txt")}
+    assert kinds[350000] == "actual" and kinds[1070000] == "actual"
+
+
+def test_target_list_after_colon():
+    text = "南沙区2023年政府工作报告\n今年经济社会发展的主要预期目标是:地区生产总值增长10%,固定资产投资增长30%。\n"
+    kinds = {r["value"]: r["kind"] for r in extract(text, "t.txt")}
+    assert kinds == {10: "target", 30: "target"}
