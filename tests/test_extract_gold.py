@@ -25,8 +25,15 @@ FLOORS_REAL = {"quantity": 0.96, "indicator": 0.96, "project": 0.80}
 #: (tests/data/gold-own, genres the dev gold lacks: monthly economic news, project lists).
 FLOORS_OWN = {"quantity": 0.78, "indicator": 0.72}
 OWN_GOLD = __import__("pathlib").Path(__file__).parent / "data" / "gold-own"
-#: The issue's goals.
-GOALS = {"quantity": 0.85, "indicator": 0.95, "project": 0.80, "policy": 0.80}
+#: Floors on shared/gold/real (12 real documents of other genres: plan and work report openings,
+#: a communiqué opening, news).
+FLOORS_REAL_SET = {"quantity": 0.81, "indicator": 0.83, "project": 0.47}
+#: Floors on tests/data/gold-new: excerpts of 8 documents of places and years the shared gold lacks,
+#: annotated by hand before the extractor was run on them (see its README).
+FLOORS_NEW = {"quantity": 0.86, "indicator": 0.84, "project": 0.30}
+NEW_GOLD = __import__("pathlib").Path(__file__).parent / "data" / "gold-new"
+#: The goals (issue 10): indicator F1 >= 0.95 and quantity F1 >= 0.92 on every gold set.
+GOALS = {"quantity": 0.92, "indicator": 0.95, "project": 0.85, "policy": 0.80}
 
 
 def _predict(folder, names):
@@ -56,6 +63,29 @@ def real_scores():
 @pytest.fixture(scope="module")
 def own_scores():
     return _scores(OWN_GOLD, REAL)
+
+
+@pytest.fixture(scope="module")
+def real_set_scores():
+    return _scores(GOLD / "real", REAL)
+
+
+@pytest.fixture(scope="module")
+def new_scores():
+    gold = load_records(NEW_GOLD)
+    docs = NEW_GOLD / "docs"
+    return score(gold, _predict(docs, sorted({g["doc"] for g in gold})), docs)["scores"]
+
+
+@pytest.mark.parametrize("kind", sorted(FLOORS_REAL_SET))
+def test_real_set_floor(real_set_scores, kind):
+    assert real_set_scores[kind]["f1"] >= FLOORS_REAL_SET[kind], real_set_scores[kind]
+
+
+@pytest.mark.parametrize("kind", sorted(FLOORS_NEW))
+def test_new_gold_floor(new_scores, kind):
+    """Documents nobody tuned on when they were annotated: the closest we have to unseen ones."""
+    assert new_scores[kind]["f1"] >= FLOORS_NEW[kind], new_scores[kind]
 
 
 @pytest.mark.parametrize("kind", sorted(FLOORS_OWN))

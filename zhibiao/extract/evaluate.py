@@ -2,7 +2,8 @@
 
 Rules (shared/spec/facts.md, "Matching rules used by scoring"):
 - quantity: region, period, kind, measure and value (0.01 % relative) agree, evidence overlaps;
-- indicator: the same fields and the indicator id agree, wherever in the document;
+- indicator: the same fields and the indicator id agree, wherever in the document (the spec's ids
+  only, `data/spec_indicator_ids.txt`: the package's own taxonomy may grow beyond them);
 - project: region and name (spaces, quotes and brackets removed; containment counts when the
   shorter name has ≥ 4 characters); project+status also needs status and period;
 - policy: region, rate and cap agree and the evidence overlaps.
@@ -16,6 +17,8 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
 
 _PROVINCE = re.compile(r"^(.{2,3}省|.{2,3}自治区)(?=.+[市州盟])")
@@ -146,7 +149,8 @@ def score(gold: list[dict], pred: list[dict], docs: Path | None, misses: int = 0
             rtype = {"indicator": "quantity", "project+status": "project"}.get(kind, kind)
             g, p = grouped[(doc, rtype)]["gold"], grouped[(doc, rtype)]["pred"]
             if kind == "indicator":
-                g, p = [r for r in g if r.get("indicator")], [r for r in p if r.get("indicator")]
+                ids = spec_indicator_ids()
+                g, p = [r for r in g if r.get("indicator") in ids], [r for r in p if r.get("indicator") in ids]
             hits, missed, spurious = _greedy(g, p, _matcher(kind, texts.get(doc)))
             for i, n in enumerate((hits, len(g), len(p))):
                 totals[kind][i] += n
@@ -154,6 +158,13 @@ def score(gold: list[dict], pred: list[dict], docs: Path | None, misses: int = 0
             examples[kind]["spurious"].extend(spurious[:misses])
     return {"scores": {k: _prf(*v) for k, v in totals.items()},
             "examples": {k: {s: v[:misses] for s, v in e.items()} for k, e in examples.items()}}
+
+
+@cache
+def spec_indicator_ids() -> frozenset[str]:
+    """The spec's indicator ids: the indicator score counts these only, so the taxonomy may grow freely."""
+    rows = files("zhibiao.data").joinpath("spec_indicator_ids.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(r.strip() for r in rows if r.strip() and not r.startswith("#"))
 
 
 def format_scores(result: dict) -> str:
