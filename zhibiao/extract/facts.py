@@ -168,7 +168,7 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                 kind = "target" if p.target else ("actual" if p.target is False else
                                                   _kind(text, sent, p.start, default_kind, art))
                 yield _record(
-                    "project", name, place, text, p.start, p.end,
+                    "project", name, _named_place(p.name, art.place, gaz) or place, text, p.start, p.end,
                     name=p.name, status=p.status, period=period, kind=kind, investment=p.investment,
                 )
             for rule in find_policies(text, sent.start, sent.end):
@@ -457,6 +457,21 @@ def _listed_places(text: str, sent: Span, pos: int, article: Place | None, gaz, 
             return []
         found.append(place)
     return found if len(found) >= 2 else []
+
+
+def _named_place(project: str, article: Place | None, gaz) -> Place | None:
+    """The place a project's name opens with, when it lies inside the article's ("宝安燕罗" in a
+    Shenzhen report → 深圳市宝安区); a name such as "北京路步行街" elsewhere is no place of it."""
+    if article is None:
+        return None
+    for start, _end, surface in gaz.mentions(project[:8]):
+        if start > 0:
+            break
+        place = gaz.resolve(surface, article)
+        if place is not None and place != article and article in gaz.ancestors(place):
+            return place
+        break
+    return None
 
 
 def _names_its_own(place: Place | None, text: str, sent: Span, named: _Named) -> bool:
