@@ -234,3 +234,11 @@ def test_level_units_gate_the_match() -> None:
     assert t.match("港口集装箱吞吐量", "标箱", "level") == "container_throughput"
     assert t.match("生猪出栏", "元", "level") is None  # a count of animals is no amount of money
     assert t.match("居民消费价格涨幅", None, "growth") == "cpi"
+
+
+def test_footnote_marks_do_not_hide_the_indicator():
+    """Communiqués mark notes inline ("地区生产总值[2]", "规模以上工业增加值①")."""
+    from zhibiao.extract.indicators import taxonomy
+
+    assert taxonomy().match("地区生产总值[2]") == "gdp"
+    assert taxonomy().match("规模以上工业增加值①") == "industrial_value_added"

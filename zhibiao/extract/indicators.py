@@ -25,7 +25,7 @@ _PREFIX = re.compile(
 #: Words after the name that still denote the same quantity.
 _SUFFIX = re.compile(r"(?:总额|总量|总值|规模|完成额|完成|实现|额|增速|增幅|增长|同比增长|比上年增长|达到|达|为|的)+$")
 #: Verbs inside a subject that do not change what it measures: 企业实现营收 = 企业营收.
-_INSIDE = re.compile(r"累计|实现|完成(?!投资)|[（(][^（()）]{0,6}[)）]")
+_INSIDE = re.compile(r"累计|实现|完成(?!投资)|[（(][^（()）]{0,6}[)）]|[\[［]\d{1,2}[\]］]|[①-⑳]")
 #: Indicator units and the quantity units compatible with them.
 _COUNT_UNITS = {"个", "家", "户", "项", "人", "件"}
 
