@@ -138,9 +138,14 @@ class Quantity:
     measure: str
 
 
+#: The most characters the clause before a number reaches back (real clauses are under 90): the
+#: bound keeps a long unpunctuated line linear.
+CLAUSE_REACH = 200
+
+
 def _clause_before(text: str, start: int, floor: int) -> str:
     """Text of the current clause before ``start`` (back to a comma or the sentence start)."""
-    return text[clause_start(text, floor, start, "，,；;。：:"):start]
+    return text[clause_start(text, max(floor, start - CLAUSE_REACH), start, "，,；;。：:"):start]
 
 
 def _measure(text: str, start: int, floor: int, unit: str) -> tuple[str, int]:
