@@ -35,6 +35,9 @@ _WEAK_TARGET = re.compile(r"争取|拟|努力|全力")
 _NOT_TARGET = re.compile(r"计划执行|完成年度(?:投资)?计划|目标任务|超额完成|完成了?.{0,8}目标")
 #: Clause breaks for subjects.
 _CLAUSE_BREAK = "，,；;：:、（(）)。！？!?\n"
+#: The most characters a subject (its whole clause) reaches back from its number: clauses are far
+#: shorter in real text (under 70), and the bound keeps a long unpunctuated line linear.
+_SUBJECT_REACH = 200
 #: Filler words at the start of a subject.
 _LEAD = re.compile(
     r"^(?:其中|同时|并且|并|而且|另外|此外|全年|今年|去年|上半年|全区|全市|全省|全县|我区|我市|我省|累计|共|"
@@ -261,7 +264,7 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity]) -> list[_Subjec
     for i, q in enumerate(quantities):
         # "规上工业(8.0%)": a bracketed number belongs to the words before the bracket
         end = q.start - 1 if q.start > sent.start and text[q.start - 1] in "(（" else q.start
-        c_start = _clause_start(text, sent.start, end)
+        c_start = _clause_start(text, max(sent.start, end - _SUBJECT_REACH), end)
         subj = _clean_subject(text, c_start, end)
         between = text[quantities[i - 1].end:q.start] if i else ""
         if listed and i and re.fullmatch(r"[、和及与]|,?以及", between.strip()):
@@ -286,7 +289,7 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity]) -> list[_Subjec
 def _carried(text: str, sent: Span, c_start: int, previous: _Subject | None) -> _Subject:
     """The subject a clause without one takes over ("…3862.52亿元,增长2.9%"; "新增6家、累计11家")."""
     if previous is None:
-        back = _clause_start(text, sent.start, max(sent.start, c_start - 1))
+        back = _clause_start(text, max(sent.start, c_start - 1 - _SUBJECT_REACH), max(sent.start, c_start - 1))
         return _clean_subject(text, back, max(back, c_start - 1))
     if re.search(r"累计|共有|总数|总量", text[c_start:c_start + 4]):
         # a running total of what was newly added: the stock, not the flow
@@ -325,9 +328,7 @@ def _list_subjects(text: str, floor: int, c_start: int, q_start: int) -> list[_S
     head_end = text.rfind("分别", max(floor, c_start - 3), q_start)
     if head_end < 0:
         return []
-    begin = head_end
-    while begin > floor and text[begin - 1] not in "，,；;：:。\n":
-        begin -= 1
+    begin = clause_start(text, max(floor, head_end - _SUBJECT_REACH), head_end, "，,；;：:。\n")
     items = []
     pos = begin
     for part in re.split(r"([、和及与])", text[begin:head_end]):
@@ -377,7 +378,7 @@ def _span_or_end(text: str, sent: Span, q: Quantity, span: str) -> str:
     ("从17.9%提升到35.5%") the year before the span.
     """
     first, last = span.split("/")
-    clause = text[_clause_start(text, sent.start, q.start):q.start]
+    clause = text[_clause_start(text, max(sent.start, q.start - _SUBJECT_REACH), q.start):q.start]
     start_of_change = _FROM.search(clause)
     if start_of_change:
         return start_of_change.group("year") or str(int(first) - 1)
@@ -386,6 +387,8 @@ def _span_or_end(text: str, sent: Span, q: Quantity, span: str) -> str:
     return last
 
 
+#: The most characters before a number that its sentence is searched for target words.
+_KIND_REACH = 1000
 _QUOTED = re.compile(r"“[^”]{1,15}”|《[^》]{1,40}》")
 
 
@@ -396,25 +399,27 @@ def _unquoted(s: str) -> str:
 
 def _kind(text: str, sent: Span, pos: int, default: str, art: Article) -> str:
     """Target or actual: target words before the number in its sentence, else the section's kind."""
-    before = _unquoted(text[sent.start:pos])
     if art.genre == "communique":
         return "actual"
+    # a sentence is far shorter in real text; the bound keeps a long unpunctuated line linear
+    floor = max(sent.start, pos - _KIND_REACH)
     if default == "actual":
         # in a review, a target word governs its own clause, and a clause that only goes on
         # with the same subject ("力争完成投资120亿元，增长8%")
-        c_start = _clause_start(text, sent.start, pos)
+        c_start = _clause_start(text, floor, pos)
         clause = text[c_start:pos]
-        if c_start > sent.start and _CONTINUES.match(clause):
-            c_start = _clause_start(text, sent.start, c_start - 1)
-        colon = max(text.rfind("：", sent.start, c_start), text.rfind(":", sent.start, c_start))
+        if c_start > floor and _CONTINUES.match(clause):
+            c_start = _clause_start(text, floor, c_start - 1)
+        colon = max(text.rfind("：", floor, c_start), text.rfind(":", floor, c_start))
         if colon >= 0:
-            c_start = sent.start  # "主要预期目标是：A增长…，B增长…": the head governs its list
+            c_start = floor  # "主要预期目标是：A增长…，B增长…": the head governs its list
         before = _unquoted(text[c_start:pos])
-        found = [m.group() for m in _TARGET.finditer(before) if not _WEAK_TARGET.fullmatch(m.group())]
+        found = any(not _WEAK_TARGET.fullmatch(m.group()) for m in _TARGET.finditer(before))
         if found and re.match(r"(?:已|累计)?完成", clause) and not _TARGET.search(clause):
             return "actual"  # "计划投资232亿元，完成63.5%": the result beside its plan
     else:
-        found = [m.group() for m in _TARGET.finditer(before)]
+        before = _unquoted(text[floor:pos])
+        found = _TARGET.search(before) is not None
     if found and not _NOT_TARGET.search(before):
         return "target"
     return default
@@ -504,7 +509,7 @@ class _Named(dict[int, tuple[int, str]]):
 def _clause_place(text: str, sent: Span, pos: int, current: Place | None, article: Place | None, gaz,
                   named: _Named) -> Place | None:
     """The place a clause opens with ("，吴忠市增长7.5%"), else the place of the clause before."""
-    start = _clause_start(text, sent.start, pos)
+    start = _clause_start(text, max(sent.start, pos - _SUBJECT_REACH), pos)
     if start == sent.start or start not in named:
         return current
     return _sentence_place(text, Span(start, sent.end), current, article, gaz, named)

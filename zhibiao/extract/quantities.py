@@ -138,46 +138,50 @@ class Quantity:
     measure: str
 
 
+#: The most characters the clause before a number reaches back (real clauses are under 90): the
+#: bound keeps a long unpunctuated line linear.
+CLAUSE_REACH = 200
+
+
 def _clause_before(text: str, start: int, floor: int) -> str:
     """Text of the current clause before ``start`` (back to a comma or the sentence start)."""
-    return text[clause_start(text, floor, start, "，,；;。：:"):start]
+    return text[clause_start(text, max(floor, start - CLAUSE_REACH), start, "，,；;。：:"):start]
+
+
+#: Whether a text holds any growth (negative) word: one search instead of a test per word.
+_ANY_GROWTH = re.compile("|".join(GROWTH_WORDS))
+_ANY_NEGATIVE = re.compile("|".join(NEGATIVE_WORDS))
+_RAISED_TO = re.compile(r"(?:提高|提升|增加|增长|上升|下降|降低|减少|回落|增|降)(?:到|至)$")
 
 
 def _measure(text: str, start: int, floor: int, unit: str) -> tuple[str, int]:
     """(measure, sign) for a percentage or point change from the words before it."""
-    before = text[max(floor, start - 24):start]
+    if unit not in ("百分点", "%", "‰"):
+        return "level", 1
     clause = _clause_before(text, start, floor)
     if unit == "百分点":
-        sign = -1 if any(w in clause for w in NEGATIVE_WORDS) else 1
+        sign = -1 if _ANY_NEGATIVE.search(clause) else 1
         return "change", sign
+    before = text[max(floor, start - 24):start]
     words = list(_MEASURE_WORD.finditer(before))
-    if unit in ("%", "‰"):
-        if re.search(r"(?:提高|提升|增加|增长|上升|下降|降低|减少|回落|增|降)(?:到|至)$", before):
-            return "share", 1  # 提高到80%: the new level, not a change
-        # a bare "(25.1%)" after an industry's name lists its growth
-        if start > floor and text[start - 1] in "(（" and not words:
-            return "growth", 1
-        for m in reversed(words):
-            w = m.group()
-            if w in ("的", "为") and m.end() != len(before):
+    if _RAISED_TO.search(before):
+        return "share", 1  # 提高到80%: the new level, not a change
+    # a bare "(25.1%)" after an industry's name lists its growth
+    if start > floor and text[start - 1] in "(（" and not words:
+        return "growth", 1
+    for m in reversed(words):
+        w = m.group()
+        if w in ("的", "为") and m.end() != len(before):
+            continue
+        if w in SHARE_WORDS and (w != "率" or m.start() >= len(before) - len(clause)):
+            if w in ("的", "为") and _ANY_GROWTH.search(clause):
                 continue
-            if w in SHARE_WORDS and (w != "率" or m.start() >= len(before) - len(clause)):
-                if w in ("的", "为") and any(g in clause for g in GROWTH_WORDS):
-                    continue
-                return "share", 1
-            if w in GROWTH_WORDS and m.start() >= len(before) - len(clause) - 1:
-                return "growth", -1 if w in NEGATIVE_WORDS else 1
-        if any(g in clause for g in GROWTH_WORDS):
-            return "growth", -1 if any(n in clause for n in NEGATIVE_WORDS) else 1
-        return "share", 1
-    return "level", 1
-
-
-def _number(m: re.Match[str], group: str) -> float:
-    raw = m.group(group)
-    if group == "num" and m.group("bare"):
-        return SCALES.get(raw, 0) or parse_number("一" + raw)
-    return parse_number(raw)
+            return "share", 1
+        if w in GROWTH_WORDS and m.start() >= len(before) - len(clause) - 1:
+            return "growth", -1 if w in NEGATIVE_WORDS else 1
+    if _ANY_GROWTH.search(clause):
+        return "growth", -1 if _ANY_NEGATIVE.search(clause) else 1
+    return "share", 1
 
 
 def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Quantity]:
@@ -202,38 +206,41 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
     return found
 
 
-def _skip(text: str, m: re.Match[str], floor: int) -> bool:
-    """Numbers that are not quantities: ordinals, codes, dates, names, size classes."""
-    s, e = m.start("num"), m.end()
+def _skip(text: str, m: re.Match[str], floor: int, groups: tuple[str | None, ...] | None = None) -> bool:
+    """Numbers that are not quantities: ordinals, codes, dates, names, size classes.
+
+    ``groups`` are ``m.groups()`` when the caller has them already.
+    """
+    qual, _, ar, cn, bare, more, _, more2, _, _, _, _, unit, _, post = groups or m.groups()
+    s, e = m.start(2), m.end()
     prev = text[s - 1] if s > floor else ""
     nxt = text[e:e + 1]
-    unit = m.group("unit")
-    if m.group("qual") is None and prev == "第":
+    if qual is None and prev == "第":
         return True
-    if prev and prev in "数几多若前后" and (m.group("cn") or m.group("bare")):
+    if prev and prev in "数几多若前后" and (cn or bare):
         return True  # vague amounts: 数十项, 几百人
-    if m.group("qual") in ("超", "超过") and unit in ("元", "美元") and nxt == "的":
+    if qual in ("超", "超过") and unit in ("元", "美元") and nxt == "的":
         return True  # a size class: 营业收入超亿元的工业企业
-    if m.group("bare") and not (m.group("qual") or m.group("more") or m.group("more2")):
+    if bare and not (qual or more or more2):
         return True  # 亿元以上项目, 百度, 每万人: a scale word alone is not an amount
-    after_unit = text[m.end("unit"):m.end("unit") + 1]
+    unit_end = m.end(13)
+    after_unit = text[unit_end:unit_end + 1]
     if after_unit and after_unit in _WORD_AFTER_UNIT.get(unit, ""):
         return True
-    if unit in ARABIC_CLASSIFIERS and not m.group("ar"):
+    if unit in ARABIC_CLASSIFIERS and not ar:
         return True
-    if prev and prev in "“《" and m.group("ar") and _YEAR_LIKE.fullmatch(m.group("ar")):
+    if prev and prev in "“《" and ar and _YEAR_LIKE.fullmatch(ar):
         return True  # a year opening a name: “2024人工智能…”
-    if _in_quoted_name(text, s, e, floor, bool(m.group("cn") or m.group("bare"))):
+    if _in_quoted_name(text, s, e, floor, bool(cn or bare)):
         return True
     if prev and ((prev.isascii() and prev.isalnum()) or prev in "+＋.·"):
         return True  # part of a code or a name such as 5G, 1+1, G15
     if (nxt and nxt in "级型+＋") or text[e:e + 2] in ("号线", "周年", "年度"):
         return True  # size classes (千亿级) and names
-    if m.group("cn"):
+    if cn:
         if unit in ARABIC_ONLY_UNITS:
             return True
-        raw = m.group("cn")
-        if raw == "一" and unit in ("个", "项", "批", "种", "家", "件", "条", "块", "张", "处", "名", "位"):
+        if cn == "一" and unit in ("个", "项", "批", "种", "家", "件", "条", "块", "张", "处", "名", "位"):
             return True  # 一个, 一批: an article, not a count worth recording
         if (s > floor and text[s - 1] in "十百千万") or (nxt and nxt in "是"):
             return True
@@ -241,13 +248,18 @@ def _skip(text: str, m: re.Match[str], floor: int) -> bool:
             return True  # "A、B和C两个方面": the size of a list of ideas, not a count
     # a size class with no count of its own: "亿元以上项目", "5000万元以上企业"
     return bool(
-        m.group("post") == "以上" and unit in ("元", "美元")
-        and re.match(r"[的]?(?:项目|企业|工业|重点|产业|固定资产)", text[e:e + 5])
-        and not re.search(r"(?:投资|达|实现|完成|规模)$", text[max(floor, s - 4):s])
+        post == "以上" and unit in ("元", "美元")
+        and _SIZE_CLASS_NOUN.match(text[e:e + 5])
+        and not _SIZE_CLASS_VERB.search(text[max(floor, s - 4):s])
     )
 
 
 _YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
+_SIZE_CLASS_NOUN = re.compile(r"[的]?(?:项目|企业|工业|重点|产业|固定资产)")
+_SIZE_CLASS_VERB = re.compile(r"(?:投资|达|实现|完成|规模)$")
+#: An Arabic numeral that ``float`` reads as written: ASCII digits and at most a decimal point.
+_PLAIN_ARABIC = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_LESS_BEFORE = re.compile(r"(?:减少|少|下降|降低|减收|减支|偏低|偏少)了?$")
 
 
 def _in_quoted_name(text: str, s: int, e: int, floor: int, chinese: bool) -> bool:
@@ -259,30 +271,37 @@ def _in_quoted_name(text: str, s: int, e: int, floor: int, chinese: bool) -> boo
 
 
 def _from_match(text: str, m: re.Match[str], floor: int) -> list[Quantity]:
-    if _skip(text, m, floor):
+    groups = m.groups()
+    if _skip(text, m, floor, groups):
         return []
-    unit_surface = m.group("unit")
+    qual, num, ar, _, bare, more, scale_word, more2, unit1, _, num2, scale2, unit_surface, per, post = groups
     base, factor = UNITS.get(unit_surface) or ARABIC_CLASSIFIERS[unit_surface]
-    if m.group("unit1") and unit_surface not in ("%", "％"):
+    if unit1 and unit_surface not in ("%", "％"):
         return []
-    scale = SCALES.get(m.group("scale") or "", 1)
+    scale = SCALES.get(scale_word or "", 1)
     try:
-        low = _number(m, "num") * scale * factor
+        if ar is not None and _PLAIN_ARABIC.fullmatch(ar):
+            low = float(ar) * scale * factor  # what parse_number gives, without its steps
+        elif bare:
+            low = (SCALES.get(num, 0) or parse_number("一" + num)) * scale * factor
+        else:
+            low = parse_number(num) * scale * factor
         high = None
-        if m.group("num2"):
-            high = parse_number(m.group("num2")) * SCALES.get(m.group("scale2") or "", scale) * factor
+        if num2:
+            high = parse_number(num2) * SCALES.get(scale2 or "", scale) * factor
     except ValueError:
         return []
-    qualifier = QUALIFIER_BEFORE.get(m.group("qual") or "", "exact")
+    qualifier = QUALIFIER_BEFORE.get(qual or "", "exact")
+    m_start = m.start()
     if qualifier == "exact":
-        bound = _BOUND_BEFORE.search(text, max(floor, m.start() - 20), m.start())
+        bound = _BOUND_BEFORE.search(text, max(floor, m_start - 20), m_start)
         if bound:
             qualifier = QUALIFIER_BEFORE[bound.group(1)]
-    if m.group("more") or m.group("more2"):
+    if more or more2:
         qualifier = "over"
-    if m.group("post"):
-        qualifier = QUALIFIER_AFTER[m.group("post")]
-    q_start = m.start() if m.group("qual") else m.start("num")
+    if post:
+        qualifier = QUALIFIER_AFTER[post]
+    q_start = m_start if qual else m.start(2)
     measure, sign = _measure(text, q_start, floor, "%" if base == "倍" else base)
     value_unit = base
     if base == "倍":
@@ -295,17 +314,19 @@ def _from_match(text: str, m: re.Match[str], floor: int) -> list[Quantity]:
     else:
         before = text[max(floor, q_start - 14):q_start]
         measure = "change" if _CHANGE_BEFORE.search(before) and not _NOT_CHANGE.search(before) else "level"
-        if measure == "change" and re.search(r"(?:减少|少|下降|降低|减收|减支|偏低|偏少)了?$", before):
+        if measure == "change" and _LESS_BEFORE.search(before):
             sign = -1
     if base == "‰":
         measure = "rate"
-    if m.group("per"):
-        value_unit += m.group("per")
+    if per:
+        value_unit += per
         measure = "level" if base in ("元", "美元") else "rate"
-    elif measure == "level" and _RATE_SUBJECT.search(_clause_before(text, q_start, floor)):
-        measure = "rate"
-    elif measure == "level" and _CHANGE_SUBJECT.search(_clause_before(text, q_start, floor).split("、")[-1]):
-        measure = "change"
+    elif measure == "level":
+        clause = _clause_before(text, q_start, floor)
+        if _RATE_SUBJECT.search(clause):
+            measure = "rate"
+        elif _CHANGE_SUBJECT.search(clause.split("、")[-1]):
+            measure = "change"
     elif measure == "share" and _GROWTH_AFTER.match(text, m.end()):
         measure = "growth"
     if high is None:

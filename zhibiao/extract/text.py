@@ -7,6 +7,7 @@ offsets into it, so that ``text[span.start:span.end]`` is always the span's text
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 #: Sentence ends: Chinese and ASCII full stops, question/exclamation marks, semicolons,
@@ -67,12 +68,49 @@ def is_heading(line: str) -> bool:
     return len(line) <= 40 and not re.search(r"[。；;！？!?]$", line) and not line.endswith("：")
 
 
+_BREAKS: dict[str, tuple[str, list[int]]] = {}  # breaks -> (the text last scanned, break offsets)
+_BREAK_RES: dict[str, re.Pattern[str]] = {}
+
+
+def _break_offsets(text: str, breaks: str) -> list[int]:
+    """Sorted offsets of the characters of ``breaks`` in ``text`` (cached for the last text per set)."""
+    hit = _BREAKS.get(breaks)
+    if hit is not None and hit[0] is text:
+        return hit[1]
+    rx = _BREAK_RES.get(breaks)
+    if rx is None:
+        rx = _BREAK_RES[breaks] = re.compile("[" + re.escape(breaks) + "]")
+    offsets = [m.start() for m in rx.finditer(text)]
+    _BREAKS[breaks] = (text, offsets)
+    return offsets
+
+
 def clause_start(text: str, floor: int, pos: int, breaks: str, brackets: bool = False) -> int:
     """Start of the clause ending at ``pos``: just after the last of ``breaks`` in ``text[floor:pos]``.
 
     With ``brackets``, a closed bracketed aside ("（市级、袁州区）") belongs to the clause
     rather than ending it.
+
+    The break offsets of the whole text are found once and bisected, so that the cost does not
+    grow with the length of a clause (a long line without punctuation stays linear).
     """
+    if floor < 0 or pos < 0:
+        return _clause_start_scan(text, floor, pos, breaks, brackets)
+    offsets = _break_offsets(text, breaks)
+    while True:
+        k = bisect_left(offsets, pos) - 1
+        i = offsets[k] if k >= 0 and offsets[k] >= floor else -1
+        if brackets and i >= 0 and text[i] in "）)":
+            lo = max(floor, i - 20)  # an opening further back than 20 characters does not count
+            opening = max(text.rfind("（", lo, i), text.rfind("(", lo, i))
+            if opening >= 0:
+                pos = opening
+                continue
+        return i + 1 if i >= 0 else floor
+
+
+def _clause_start_scan(text: str, floor: int, pos: int, breaks: str, brackets: bool = False) -> int:
+    """`clause_start` by scanning back (for negative offsets, which count from the end)."""
     while True:
         i = max(text.rfind(ch, floor, pos) for ch in breaks)
         if brackets and i >= 0 and text[i] in "）)":
