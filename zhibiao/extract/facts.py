@@ -55,6 +55,15 @@ _TRAIL = re.compile(
 )
 _NOTES = re.compile(r"(?:附件[:：]?)?(?:名词解释|名词注释|词语解释|注释|附注)[:：]?")
 _ASIDE = re.compile(r"[（(][^（()）]{0,8}[)）]|同比")
+_SPACE = re.compile(r"\s")
+#: Patterns used per number, compiled once.
+_CONDITION_AFTER = re.compile(r"(?:以上|以下)?的")
+_LIST_JOINER = re.compile(r"[、和及与]|,?以及")
+_TOTAL_WORD = re.compile(r"总量|规模|总额|总值|总数")
+_STOCK_WORD = re.compile(r"累计|共有|总数|总量")
+_NOT_WORDS = re.compile(r"[\W\d]*")
+_LIST_SPLIT = re.compile(r"([、和及与])")
+_DONE = re.compile(r"(?:已|累计)?完成")
 
 
 @dataclass
@@ -122,7 +131,7 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
         if line.start in flat:
             yield from _flat_facts(text, name, line.start, line.end, flat[line.start], art)
             continue
-        if _NOTES.fullmatch(re.sub(r"\s", "", line.text)):
+        if _NOTES.fullmatch(_SPACE.sub("", line.text)):
             break  # a glossary of terms explains words; its numbers are definitions, not facts
         # headlines repeat what the body says: facts are taken from the body
         in_headline = in_headline and is_heading(line.text)
@@ -199,7 +208,7 @@ def _record(rtype: str, doc: str, place: Place | None, text: str, start: int, en
 
 def _indicator(text: str, q: Quantity, subj: _Subject) -> str | None:
     """The indicator id of a quantity's subject, tried as cleaned and as written before the number."""
-    if text.startswith("的", q.end) or re.match(r"(?:以上|以下)?的", text[q.end:q.end + 3]):
+    if text.startswith("的", q.end) or _CONDITION_AFTER.match(text, q.end):
         return None  # a condition ("投资5000万元以上的项目"), not a measurement
     for candidate in dict.fromkeys((subj.text, text[subj.start:q.start])):
         found = _match(_strip_place(candidate), q.unit, q.measure) if candidate else None
@@ -267,13 +276,13 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity]) -> list[_Subjec
         c_start = _clause_start(text, max(sent.start, end - _SUBJECT_REACH), end)
         subj = _clean_subject(text, c_start, end)
         between = text[quantities[i - 1].end:q.start] if i else ""
-        if listed and i and re.fullmatch(r"[、和及与]|,?以及", between.strip()):
+        if listed and i and _LIST_JOINER.fullmatch(between.strip()):
             subj = listed.pop(0)
         elif "分别" in text[c_start:q.start] or "分别" in text[max(sent.start, c_start - 3):c_start]:
             listed = _list_subjects(text, sent.start, c_start, q.start)
             if listed:
                 subj = listed.pop(0)
-        elif previous is not None and re.fullmatch(r"总量|规模|总额|总值|总数", subj.text):
+        elif previous is not None and _TOTAL_WORD.fullmatch(subj.text):
             subj = _Subject(_TRAIL.sub("", previous.text) + subj.text, subj.start)
         else:
             if q.unit in _COUNT_UNITS and q.measure == "level" and len(subj.text) <= 4:
@@ -291,7 +300,7 @@ def _carried(text: str, sent: Span, c_start: int, previous: _Subject | None) -> 
     if previous is None:
         back = _clause_start(text, max(sent.start, c_start - 1 - _SUBJECT_REACH), max(sent.start, c_start - 1))
         return _clean_subject(text, back, max(back, c_start - 1))
-    if re.search(r"累计|共有|总数|总量", text[c_start:c_start + 4]):
+    if _STOCK_WORD.search(text, c_start, c_start + 4):
         # a running total of what was newly added: the stock, not the flow
         return _Subject(_NEW.sub("", previous.text), previous.start, previous.end)
     return previous
@@ -320,7 +329,7 @@ def _noun_after(text: str, q: Quantity, sent: Span, before: _Subject) -> _Subjec
 
 
 def _meaningful(subject: str) -> bool:
-    return len(subject) >= 2 and not re.fullmatch(r"[\W\d]*", subject)
+    return len(subject) >= 2 and not _NOT_WORDS.fullmatch(subject)
 
 
 def _list_subjects(text: str, floor: int, c_start: int, q_start: int) -> list[_Subject]:
@@ -331,7 +340,7 @@ def _list_subjects(text: str, floor: int, c_start: int, q_start: int) -> list[_S
     begin = clause_start(text, max(floor, head_end - _SUBJECT_REACH), head_end, "，,；;：:。\n")
     items = []
     pos = begin
-    for part in re.split(r"([、和及与])", text[begin:head_end]):
+    for part in _LIST_SPLIT.split(text[begin:head_end]):
         if part and part not in "、和及与":
             subj = _clean_subject(text, pos, pos + len(part))
             items.append(subj)
@@ -415,7 +424,7 @@ def _kind(text: str, sent: Span, pos: int, default: str, art: Article) -> str:
             c_start = floor  # "主要预期目标是：A增长…，B增长…": the head governs its list
         before = _unquoted(text[c_start:pos])
         found = any(not _WEAK_TARGET.fullmatch(m.group()) for m in _TARGET.finditer(before))
-        if found and re.match(r"(?:已|累计)?完成", clause) and not _TARGET.search(clause):
+        if found and _DONE.match(clause) and not _TARGET.search(clause):
             return "actual"  # "计划投资232亿元，完成63.5%": the result beside its plan
     else:
         before = _unquoted(text[floor:pos])
@@ -526,11 +535,11 @@ def _sentence_place(text: str, sent: Span, current: Place | None, article: Place
     lead = _PLACE_AT_START.match(text, sent.start, sent.end)
     start = lead.end() if lead else sent.start
     if start not in named:
-        located = [p for p in named.starts_between(sent.start + 1, sent.end)
-                   if _LOCATED.search(text, max(sent.start, p - 3), p)]
-        if not located:
+        located = next((p for p in named.starts_between(sent.start + 1, sent.end)
+                        if _LOCATED.search(text, max(sent.start, p - 3), p)), None)
+        if located is None:
             return current
-        start = located[0]
+        start = located
     end, surface = named[start]
     if end < sent.end and text[end] in "与和及、第首":
         return current  # several places, or an event's name (江西省第十六届运动会)
