@@ -149,12 +149,20 @@ _PLAN_DRAFT = re.compile(r"计划草案|计划的报告|计划执行情况")
 _TITLE_WORDS = re.compile(r"(?:报告|公报|计划|规划|通知|意见|办法|方案|决定|纲要)$")
 
 
+_REVIEWED_YEAR = re.compile(r"回顾((?:19|20)\d{2})年(?:和|及|以来|工作|的)")
+
+
+def _is_title(line: str) -> bool:
+    """Whether a line names a document ("2026年河南省政府工作报告"), rather than being a sentence."""
+    return 6 <= len(line) <= 80 and _TITLE_WORDS.search(line.rstrip("》")) is not None
+
+
 def _title(article_lines: list[Line], meta_title: str | None) -> str:
     if meta_title:
         return meta_title
     for line in article_lines[:20]:
         # past a site's toolbar ("下载 打印 全屏 收藏 …") to the line that names the document
-        if 6 <= len(line.text) <= 80 and _TITLE_WORDS.search(line.text.rstrip("》")):
+        if _is_title(line.text):
             return line.text
     for line in article_lines[:6]:
         if len(line.text) >= 6 and not _SEPARATOR.match(line.text) and "位置" not in line.text:
@@ -175,13 +183,16 @@ def _current_year(text: str, start: int, end: int, title: str, date: tuple[int, 
         m = _YEAR.search(title)
         if m:
             return int(m.group(1)) + 1
-    if _WORK_REPORT.search(title) or _PLAN_DRAFT.search(title):
+    if (_WORK_REPORT.search(title) or _PLAN_DRAFT.search(title)) and _is_title(title):
         # "2026年某省政府工作报告" is delivered in 2026; "2024年计划执行情况与2025年计划草案" in 2025
         years = [int(y) for y in _YEAR.findall(title)]
         if years:
             return max(years)
     # "去年…在2023年…考核中": a paragraph tying 去年 to a written year
     body = text[start:end]
+    review = _REVIEWED_YEAR.search(body, 0, 3000)
+    if review:
+        return int(review.group(1)) + 1  # "回顾2019年和今年以来的工作"
     for m in _PAST_YEAR_WORD.finditer(body):
         line_end = body.find("\n", m.end())
         line = body[body.rfind("\n", 0, m.start()) + 1:line_end if line_end >= 0 else len(body)]
@@ -324,6 +335,9 @@ def _review_block(line_text: str, line: Line, art: Article, current: Section | N
     return None
 
 
+_VENUE = re.compile(r"[在赴到于至]$")
+
+
 def place_of(text: str, start: int, end: int, context: Place | None, hint: str | None = None,
              named: list[tuple[int, int, str]] | None = None) -> Place | None:
     """The place a stretch of text is about: its headline's most specific place, else its most named one.
@@ -369,7 +383,9 @@ def place_of(text: str, start: int, end: int, context: Place | None, hint: str |
     level_rank = {"country": 0, "province": 1, "prefecture": 2, "county": 3}
     self_level = max(_SELF, key=lambda lv: len(_SELF[lv].findall(body)))
     self_count = len(_SELF[self_level].findall(body))
-    in_head = [resolved[t] for s, _, t in mentions if s < head_end and t in resolved]
+    # "…推介会在武汉举行": a venue or destination is where it happened, not whose news it is
+    in_head = [resolved[t] for s, _, t in mentions
+               if s < head_end and t in resolved and not _VENUE.search(body, max(0, s - 1), s)]
     if in_head:
         deepest = max(level_rank[p.level] for p in in_head)
         heads = list(dict.fromkeys(p for p in in_head if level_rank[p.level] == deepest))

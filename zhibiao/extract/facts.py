@@ -170,6 +170,8 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                 kind = _kind(text, sent, q.start, default_kind, art)
                 if kind == "actual" and _YEAR_SPAN.fullmatch(period):
                     period = _span_or_end(text, sent, q, period)
+                elif kind == "actual" and art.genre == "report" and period == str(art.year):
+                    kind = "target"  # a report's current year is still to come: its figures are plans
                 if kind == "target" and section_period and period == section_period \
                         and not _YEAR_SPAN.fullmatch(period):
                     period = section_period[:4]  # a plan in news on part of a year is for the year
@@ -519,7 +521,10 @@ def _clause_place(text: str, sent: Span, pos: int, current: Place | None, articl
                   named: _Named) -> Place | None:
     """The place a clause opens with ("，吴忠市增长7.5%"), else the place of the clause before."""
     start = _clause_start(text, max(sent.start, pos - _SUBJECT_REACH), pos)
-    if start == sent.start or start not in named:
+    if start == sent.start:
+        return current
+    lead = _PLACE_AT_START.match(text, start, pos)  # "，其中阳新签约18个项目"
+    if (lead.end() if lead else start) not in named:
         return current
     return _sentence_place(text, Span(start, sent.end), current, article, gaz, named)
 
