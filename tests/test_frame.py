@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REAL, need_shared
+from tests.conftest import REAL, SHARED, need_shared
 from zhibiao.extract.context import split_articles
 from zhibiao.extract.facts import extract
 from zhibiao.load import load_path
@@ -211,3 +211,34 @@ def test_project_named_after_a_district_is_in_that_district():
     text = "广州市2024年政府工作报告\n加快北京路步行街改造提升工程建设。\n"
     regions = {r["name"]: r["region"] for r in extract(text, "t.txt") if r["type"] == "project"}
     assert regions and all(not region.startswith("北京") for region in regions.values()), regions
+
+
+#: Target or actual, decided inside real sentences (document, evidence, value, kind as the gold has it).
+KINDS = [
+    ("seeds/000_3651a326c51bf532.txt", "单个企业每年最高100万元", 1e6, "target"),  # 拟对…给予…补贴
+    ("real/shenzhen-2022-gov-work-report-major-projects-news.txt", "2021年完成投资达596.3亿元", 5.963e10, "actual"),
+    ("real/shenzhen-2022-gov-work-report-major-projects-news.txt", "计划完成率119.3%", 119.3, "actual"),
+    ("real/shenzhen-2022-gov-work-report-major-projects-news.txt", "本次集中启动的新开工项目共200个", 200, "actual"),
+    ("real/shenzhen-2022-gov-work-report-major-projects-news.txt", "新增国家高新技术企业500家", 500, "target"),
+    ("real/shenzhen-2021-rd-subsidy-news.txt", "拟资助资金23877.6万元", 238776000, "target"),
+    ("real/guangzhou-nansha-2023-gov-work-report-news.txt", "规模以上工业产值增长16%", 16, "target"),
+    ("real/guangzhou-tianhe-2020-gov-work-report-news.excerpt.txt", "地区生产总值5047.4亿元", 5.0474e11, "actual"),
+]
+
+
+@pytest.mark.parametrize(("path", "evidence", "value", "kind"), KINDS, ids=lambda v: str(v)[:16])
+def test_kind_in_real_sentences(path, evidence, value, kind):
+    need_shared()
+    doc = load_path(SHARED / "corpus" / path)
+    start = doc.text.index(evidence)
+    found = [r["kind"] for r in extract(doc.text, doc.name, doc.meta)
+             if r["type"] == "quantity" and abs(r["value"] - value) <= 1e-4 * value
+             and r["start"] < start + len(evidence) and start < r["end"]]
+    assert found and all(k == kind for k in found), found
+
+
+def test_reviewed_year_sets_the_current_year():
+    """No date, no title: "回顾2019年和今年以来的工作" says 今年 is 2020."""
+    text = "6月11日,天河区人民代表大会召开。报告提到,回顾2019年和今年以来的工作,天河区较好完成了目标任务。\n"
+    (article,) = split_articles(text)
+    assert article.year == 2020

@@ -31,8 +31,19 @@ _TARGET = re.compile(
     r"|将(?=[达突超实完新增建形带提降压缩扩引培推打开投竣可力全加])|要(?=[达突超实完新增建形带提扩引培推打开投加全确力努着抓])"
 )
 #: Words that mark a target only outside a review of results (争取 also means "obtained").
-_WEAK_TARGET = re.compile(r"争取|拟|努力|全力")
-_NOT_TARGET = re.compile(r"计划执行|完成年度(?:投资)?计划|目标任务|超额完成|完成了?.{0,8}目标")
+_WEAK_TARGET = re.compile(r"争取|努力|全力")
+_NOT_TARGET = re.compile(r"计划执行|完成年度(?:投资)?计划|目标任务|超额完成|完成了?.{0,8}目标|完成率")
+#: Plan verbs govern the rest of their sentence ("拟对…给予补贴，单个企业每年最高100万元"); plan nouns
+#: (计划, 目标) are often parts of names ("人才支持计划") and govern their own clause only.
+_PLAN_VERB = re.compile(r"力争|确保|预计|拟|将(?=[达突超实完新增建形带提降压缩扩引培推打开投竣])")
+#: A paragraph opening with the day of an event: "4月8日上午，", "2021年6月6日，".
+_EVENT_DATELINE = re.compile(r"(?:(?:19|20)\d{2}年)?\d{1,2}月\d{1,2}日(?:上午|下午|晚上?)?[，,]")
+#: A clause reporting what a past year completed: "2021年完成投资", "去年累计完成".
+_PAST_DONE = re.compile(r"(?:(?P<year>(?:19|20)\d{2})年|去年|上年)(?:全年|度)?(?:已|累计|共)?完成")
+#: Measures of how a plan was carried out: results, not plans.
+_RESULT_MEASURE = re.compile(r"完成率|执行率|兑现率")
+#: How far into a paragraph's first sentence a plan word makes the paragraph a plan.
+_OPENING = 20
 #: Clause breaks for subjects.
 _CLAUSE_BREAK = "，,；;：:、（(）)。！？!?\n"
 #: The most characters a subject (its whole clause) reaches back from its number: clauses are far
@@ -145,8 +156,11 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
         para_place = art.place
         for n, sent in enumerate(sentences(text, line.start, line.end)):
             if n == 0 and section is None and art.genre != "communique" and _TARGET.search(
-                    _unquoted(text[sent.start:sent.end])):
+                    _unquoted(text[sent.start:min(sent.end, sent.start + _OPENING)])):
+                # a paragraph that opens with a plan ("今年，我们将…", "下一步，要…") plans throughout
                 default_kind = "target"
+            if n == 0 and _EVENT_DATELINE.match(text, sent.start, sent.end):
+                default_kind = "actual"  # "4月8日上午，…集中启动活动举行": an event that took place
             # a time or place that opens a sentence carries on through its paragraph
             if section is None:
                 opening = time_refs(text, sent.start, min(sent.end, sent.start + 24), art.year, section_year)
@@ -412,6 +426,12 @@ def _kind(text: str, sent: Span, pos: int, default: str, art: Article) -> str:
     """Target or actual: target words before the number in its sentence, else the section's kind."""
     if art.genre == "communique":
         return "actual"
+    c_start = _clause_start(text, max(sent.start, pos - _SUBJECT_REACH), pos)
+    done = _PAST_DONE.match(text, c_start, pos)
+    if done and (not done.group("year") or not art.year or int(done.group("year")) < art.year):
+        return "actual"  # "2021年完成投资达596.3亿元" in a 2022 report: a result, whatever the paragraph plans
+    if _RESULT_MEASURE.search(text, c_start, pos):
+        return "actual"  # "计划完成率119.3%" measures how a plan was carried out
     # a sentence is far shorter in real text; the bound keeps a long unpunctuated line linear
     floor = max(sent.start, pos - _KIND_REACH)
     if default == "actual":
@@ -425,7 +445,8 @@ def _kind(text: str, sent: Span, pos: int, default: str, art: Article) -> str:
         if colon >= 0:
             c_start = floor  # "主要预期目标是：A增长…，B增长…": the head governs its list
         before = _unquoted(text[c_start:pos])
-        found = any(not _WEAK_TARGET.fullmatch(m.group()) for m in _TARGET.finditer(before))
+        found = any(not _WEAK_TARGET.fullmatch(m.group()) for m in _TARGET.finditer(before)) or (
+            _PLAN_VERB.search(_unquoted(text[floor:c_start])) is not None)
         if found and _DONE.match(clause) and not _TARGET.search(clause):
             return "actual"  # "计划投资232亿元，完成63.5%": the result beside its plan
     else:
