@@ -320,7 +320,7 @@ def _review_block(line_text: str, line: Line, art: Article, current: Section | N
     """
     if art.genre != "report" or not art.year or (current is not None and current.kind == "target"):
         return None
-    for sentence in re.split(r"(?<=[。！!])", line_text)[:2]:
+    for sentence in re.split(r"(?<=[。！!])", line_text)[:3]:
         if _SPAN_OPENER.match(sentence):
             refs = [r for r in time_refs(sentence, 0, min(len(sentence), 20), art.year) if "/" in r.period]
             span = refs[0].period if refs and refs[0].period != UNKNOWN else f"{art.year - 5}/{art.year - 1}"
