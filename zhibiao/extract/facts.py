@@ -385,11 +385,14 @@ def _period(text: str, pos: int, refs: list[TimeRef], carried: str | None, secti
 
 
 _YEAR_SPAN = re.compile(r"(?:19|20)\d{2}/(?:19|20)\d{2}")
-#: Words before a number that make it a flow over a review period ("新建改造高标准农田3167万亩").
-_FLOW = re.compile(
-    r"年均|累计|合计|总计|共|新增|新建|新设|新开|新培育|新引进|新认定|新入选|净增|增加|减少|改造|建设|建成|培育|"
-    r"创建|实施|引进|治理|植树|造林|筹集|开挖|疏浚|获批|支持|打造|开通|修复|新签|签约|落地|转移|帮扶|搬迁|安置|"
-    r"发放|减免|吸引|开工|竣工|完成|办理|开行|获得|荣获|获|认定|入选|培训|资助|投入|争取"
+#: Words anywhere before a number that make it a flow over a review period.
+_FLOW_ANYWHERE = re.compile(r"年均|累计|合计|总计|共计|净增|[0-9五]年(?:来|间|共)")
+#: A verb opening the number's clause that makes it a flow ("新建改造高标准农田3167万亩"); inside
+#: a noun ("国家生态文明建设示范区") such a word names a kind of thing, and the number is a stock.
+_FLOW_VERB = re.compile(
+    r"(?:全省|全市|全区|全县|共|已|先后|连续)?(?:新增|新建|新设|新开|新培育|新引进|新认定|新入选|增加(?!值)|减少|改造|"
+    r"建设|建成|培育|创建|实施|引进|治理|植树|造林|筹集|开挖|疏浚|获批|支持|打造|开通|修复|新签|签约|转移|帮扶|"
+    r"搬迁|安置|发放|减免|吸引|开工|竣工|完成|办理|开行|获得|荣获|认定|培训|资助|投入|争取|布局|启动|推动)"
 )
 #: "从17.9%提升到35.5%": the value a change starts from, with the year it is written with.
 _FROM = re.compile(r"(?:从|由)(?:(?P<year>(?:19|20)\d{2})年(?:底|末)?的?|[“\"]?十[一二三四五]五[”\"]?(?:期末|末)的?)?$")
@@ -399,15 +402,25 @@ def _span_or_end(text: str, sent: Span, q: Quantity, span: str) -> str:
     """A result reported over several years: the span for flows, averages and changes, else a year.
 
     In a five-year review "城镇新增就业603.7万人" and "年均增长6%" cover ``2021/2025``, while a
-    level reached ("生产总值6.66万亿元") is the end year's, and the start of a change
-    ("从17.9%提升到35.5%") the year before the span.
+    level reached ("生产总值6.66万亿元") and a share are the end year's, and the start of a change
+    ("从17.9%提升到35.5%") the year before the span, or its first year when the sentence names
+    its ends ("2020年到2025年，…从17.9%提升到…").
     """
     first, last = span.split("/")
-    clause = text[_clause_start(text, max(sent.start, q.start - _SUBJECT_REACH), q.start):q.start]
+    c_start = _clause_start(text, max(sent.start, q.start - _SUBJECT_REACH), q.start)
+    clause = text[c_start:q.start]
     start_of_change = _FROM.search(clause)
     if start_of_change:
-        return start_of_change.group("year") or str(int(first) - 1)
-    if q.measure in ("growth", "change") or _FLOW.search(clause):
+        if start_of_change.group("year"):
+            return start_of_change.group("year")
+        named_ends = re.search(first + r"\s*年?\s*[-—–~～至到]", text[sent.start:q.start])
+        return first if named_ends else str(int(first) - 1)
+    if _FLOW_ANYWHERE.search(clause):
+        return span
+    if q.measure in ("share", "rank", "rate"):
+        return last
+    lead = _LEAD.match(clause)
+    if q.measure in ("growth", "change") or _FLOW_VERB.match(clause, lead.end() if lead else 0):
         return span
     return last
 
