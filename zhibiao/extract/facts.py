@@ -386,11 +386,13 @@ def _period(text: str, pos: int, refs: list[TimeRef], carried: str | None, secti
 
 _YEAR_SPAN = re.compile(r"(?:19|20)\d{2}/(?:19|20)\d{2}")
 #: Words anywhere before a number that make it a flow over a review period.
-_FLOW_ANYWHERE = re.compile(r"年均|累计|合计|总计|共计|净增|[0-9五]年(?:来|间|共)")
+_FLOW_ANYWHERE = re.compile(
+    r"年均|累计|合计|总计|共计|净增|[0-9五]年(?:来|间|共)|新(?:增|建|设|开|培育|引进|认定|入选|签)"
+)
 #: A verb opening the number's clause that makes it a flow ("新建改造高标准农田3167万亩"); inside
 #: a noun ("国家生态文明建设示范区") such a word names a kind of thing, and the number is a stock.
 _FLOW_VERB = re.compile(
-    r"(?:全省|全市|全区|全县|共|已|先后|连续)?(?:新增|新建|新设|新开|新培育|新引进|新认定|新入选|增加(?!值)|减少|改造|"
+    r"[^，,；;、]{0,3}?(?:新增|新建|新设|新开|新培育|新引进|新认定|新入选|增加(?!值)|减少|改造|"
     r"建设|建成|培育|创建|实施|引进|治理|植树|造林|筹集|开挖|疏浚|获批|支持|打造|开通|修复|新签|签约|转移|帮扶|"
     r"搬迁|安置|发放|减免|吸引|开工|竣工|完成|办理|开行|获得|荣获|认定|培训|资助|投入|争取|布局|启动|推动)"
 )
@@ -420,7 +422,7 @@ def _span_or_end(text: str, sent: Span, q: Quantity, span: str) -> str:
     if q.measure in ("share", "rank", "rate"):
         return last
     lead = _LEAD.match(clause)
-    if q.measure in ("growth", "change") or _FLOW_VERB.match(clause, lead.end() if lead else 0):
+    if q.measure in ("growth", "change") or _FLOW_VERB.match(clause) or (lead and _FLOW_VERB.match(clause, lead.end())):
         return span
     return last
 
