@@ -179,7 +179,9 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
             clause_place = place
             for q, subj in zip(quantities, subjects, strict=True):
                 # "前二名：中卫市增长36.4%，吴忠市增长7.5%": a clause may name its own place
-                clause_place = _clause_place(text, sent, q.start, clause_place, art.place, gaz, named)
+                here, carries = _clause_place(text, sent, q.start, clause_place, art.place, gaz, named)
+                if carries:
+                    clause_place = here
                 period = _period(text, q.start, refs, para_year or section_period, section_year)
                 kind = _kind(text, sent, q.start, default_kind, art)
                 if kind == "actual" and _YEAR_SPAN.fullmatch(period):
@@ -189,7 +191,7 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                 if kind == "target" and section_period and period == section_period \
                         and not _YEAR_SPAN.fullmatch(period):
                     period = section_period[:4]  # a plan in news on part of a year is for the year
-                for each_place in _listed_places(text, sent, q.start, art.place, gaz, named) or [clause_place]:
+                for each_place in _listed_places(text, sent, q.start, art.place, gaz, named) or [here]:
                     yield _quantity_record(text, name, q, subj, each_place, period, kind)
             for p in projects:
                 period = _period(text, p.start, refs, para_year or section_period, section_year)
@@ -554,15 +556,18 @@ class _Named(dict[int, tuple[int, str]]):
 
 
 def _clause_place(text: str, sent: Span, pos: int, current: Place | None, article: Place | None, gaz,
-                  named: _Named) -> Place | None:
-    """The place a clause opens with ("，吴忠市增长7.5%"), else the place of the clause before."""
+                  named: _Named) -> tuple[Place | None, bool]:
+    """The place a clause opens with ("，吴忠市增长7.5%"), else the place of the clause before;
+    and whether it holds for the clauses after (not when it only names something: "张家界入境游客")."""
     start = _clause_start(text, max(sent.start, pos - _SUBJECT_REACH), pos)
     if start == sent.start:
-        return current
+        return current, True
     lead = _PLACE_AT_START.match(text, start, pos)  # "，其中阳新签约18个项目"
     if (lead.end() if lead else start) not in named:
-        return current
-    return _sentence_place(text, Span(start, sent.end), current, article, gaz, named)
+        return current, True
+    clause = Span(start, sent.end)
+    place = _sentence_place(text, clause, current, article, gaz, named)
+    return place, not _names_its_own(place, text, clause, named)
 
 
 def _sentence_place(text: str, sent: Span, current: Place | None, article: Place | None, gaz,
@@ -584,11 +589,14 @@ def _sentence_place(text: str, sent: Span, current: Place | None, article: Place
     end, surface = named[start]
     if end < sent.end and text[end] in "与和及、第首":
         return current  # several places, or an event's name (江西省第十六届运动会)
-    if end < sent.end and not _PLACE_AS_SUBJECT.match(text, end, sent.end) and not _MEASURED.match(text, end, sent.end):
+    in_name = end < sent.end and not _PLACE_AS_SUBJECT.match(text, end, sent.end)
+    if in_name and not _MEASURED.match(text, end, sent.end):
         return current  # part of a name: 黄龙世界自然遗产地, 娄底硅钢
     place = gaz.resolve(surface, article)
     if place is None or place.level == "country":
         return current
+    if in_name and article is not None and place in gaz.ancestors(article):
+        return current  # a county's "宜春市科技进步奖3项" are the county's prizes
     if article is not None and place in gaz.ancestors(article) and surface != place.name:
         return current
     return place
