@@ -175,7 +175,7 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
             projects = find_projects(text, sent.start, sent.end)
             if quantities or projects:
                 refs = time_refs(text, sent.start, sent.end, art.year, section_year)
-            subjects = _subjects(text, sent, quantities)
+            subjects = _subjects(text, sent, quantities, named, section_year)
             clause_place = place
             for q, subj in zip(quantities, subjects, strict=True):
                 # "前二名：中卫市增长36.4%，吴忠市增长7.5%": a clause may name its own place
@@ -283,10 +283,15 @@ def _clean_subject(text: str, start: int, end: int) -> _Subject:
     return _Subject(raw.strip(" “”\"'‘’"), start)
 
 
-def _subjects(text: str, sent: Span, quantities: list[Quantity]) -> list[_Subject]:
-    """The subject of each quantity: its clause's words, a shared list (分别), or carried over."""
+def _subjects(text: str, sent: Span, quantities: list[Quantity], named: _Named | None = None,
+              year: int | None = None) -> list[_Subject]:
+    """The subject of each quantity: its clause's words, a shared list (分别), or carried over.
+
+    ``year`` is the year the sentence reports on: "比2021年" in a 2022 communiqué is last year.
+    """
     out: list[_Subject] = []
     listed: list[_Subject] = []
+    seen: list[_Subject] = []  # the sentence's subjects so far, in order
     previous: _Subject | None = None
     for i, q in enumerate(quantities):
         # "规上工业(8.0%)": a bracketed number belongs to the words before the bracket
@@ -298,10 +303,26 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity]) -> list[_Subjec
             subj = listed.pop(0)
         elif "分别" in text[c_start:q.start] or "分别" in text[max(sent.start, c_start - 3):c_start]:
             listed = _list_subjects(text, sent.start, c_start, q.start)
+            if not listed and seen:
+                # "A达261.3亿元，B达1051.7亿元，年均分别增长0.7%、3.2%": over the subjects before
+                listed = seen[-(1 + _listed_after(text, quantities, i)):]
             if listed:
                 subj = listed.pop(0)
         elif previous is not None and _TOTAL_WORD.fullmatch(subj.text):
             subj = _Subject(_TRAIL.sub("", previous.text) + subj.text, subj.start)
+        elif previous is not None and _compares(_SAME_MEASURE, text, c_start, end):
+            # "…增长6.5%，比上年末增加1.2万人": the same thing, compared with last year
+            subj = _Subject(previous.text, subj.start)
+        elif previous is not None and (base := _compares(_OTHER_BASE, text, c_start, end)) and not (
+                year and base.startswith(("比", "较", "与")) and base[1:5] == str(year - 1)):
+            # "比2019年同期增长10.2%，两年平均增长5.0%": the same thing on another base, no longer its indicator
+            out.append(_Subject(_TRAIL.sub("", previous.text) + base, subj.start))
+            continue  # the subject before stays the base of what follows
+        elif subj.text and named is not None and _only_a_place(subj, named):
+            # "投资增速前二名：中卫市增长36.4%，吴忠市增长7.5%": the place is the clause's, the
+            # subject the list's head
+            out.append(_header_subject(text, sent, c_start) or previous or subj)
+            continue
         else:
             if q.unit in _COUNT_UNITS and q.measure == "level" and len(subj.text) <= 4:
                 subj = _noun_after(text, q, sent, subj)  # "推动56个重点建设项目…"
@@ -309,8 +330,61 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity]) -> list[_Subjec
                 subj = _carried(text, sent, c_start, previous)
         if _meaningful(subj.text):
             previous = subj
+            if not seen or seen[-1].text != subj.text:
+                seen.append(subj)
         out.append(subj)
     return out
+
+
+def _listed_after(text: str, quantities: list[Quantity], i: int) -> int:
+    """How many numbers follow quantity ``i`` in its list ("0.7%、3.2%" → 1)."""
+    n = 0
+    for before, after in zip(quantities[i:], quantities[i + 1:], strict=False):
+        if not _LIST_JOINER.fullmatch(text[before.end:after.start].strip()):
+            break
+        n += 1
+    return n
+
+
+#: A clause that compares the subject before with last year: the same measure of the same thing.
+_SAME_MEASURE = re.compile(r"(?:比|较|与)(?:上年末|上年底|去年同期|上年同期|上年|去年)(?:相比)?|同比")
+#: A clause that measures the subject before on another base ("比2019年同期", "两年平均").
+_OTHER_BASE = re.compile(
+    r"(?:(?:比|较|与)(?:(?:19|20)\d{2}年(?:同期)?|[“\"]?十[一二三四五]五[”\"]?(?:期末|末)))|[两三四五]年(?:平均|年均)"
+)
+#: What a list's head has around its subject: "地级市1—7月投资增速前二名".
+_HEAD_NOISE = re.compile(
+    r"^(?:地级市|县[（(]区[）)]|县区|各市|各县(?:区)?|分市|分县|分地区)(?:及[^0-9一二三四五六七八九十]{1,4}?)?|"
+    r"[0-9一二三四五六七八九十]{1,2}\s*[—\-–至~]\s*[0-9一二三四五六七八九十]{1,2}月(?:份)?|"
+    r"(?:前|后)[一二三四五六七八九十0-9]{1,2}(?:名|位)$|看$|排名$|情况$"
+)
+
+
+def _compares(pattern: re.Pattern[str], text: str, start: int, end: int) -> str | None:
+    """The comparison words a clause consists of ("比上年末" of "比上年末增加"), or None."""
+    lead = _LEAD.match(text, start, end)
+    m = pattern.match(text, lead.end() if lead else start, end)
+    if m is None:
+        return None
+    rest = text[m.end():end]
+    return m.group() if not rest or _TRAIL.fullmatch(rest) else None
+
+
+def _only_a_place(subj: _Subject, named: _Named) -> bool:
+    """Whether a subject is nothing but a place's name ("中卫市" of "中卫市增长36.4%")."""
+    found = named.get(subj.start)
+    return found is not None and found[0] - subj.start == len(subj.text)
+
+
+def _header_subject(text: str, sent: Span, c_start: int) -> _Subject | None:
+    """The subject a list's head gives its items: the words before the sentence's colon."""
+    colon = max(text.rfind("：", sent.start, c_start), text.rfind(":", sent.start, c_start))
+    if colon < 0:
+        return None
+    head_start = _clause_start(text, max(sent.start, colon - _SUBJECT_REACH), colon)
+    head = _HEAD_NOISE.sub("", text[head_start:colon])
+    head = _TRAIL.sub("", _HEAD_NOISE.sub("", head)).strip()
+    return _Subject(head, head_start) if _meaningful(head) else None
 
 
 def _carried(text: str, sent: Span, c_start: int, previous: _Subject | None) -> _Subject:

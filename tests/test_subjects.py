@@ -1,0 +1,73 @@
+"""Subject rules, table-driven on sentences from `shared/corpus`: what each number measures.
+
+Each case is a sentence (copied from the named corpus document) put under a one-line frame,
+and for chosen values the subject's key words and the indicator a careful reader gives them
+(checked by hand against the sentence; ids of the package's taxonomy).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from zhibiao.extract.facts import extract
+
+FRAME = "广东省2021年国民经济和社会发展统计公报\n"
+
+#: (sentence, source document, value, words the subject holds, indicator id or None)
+CASES = [
+    # "比上年末增加": the same thing, compared with last year → a change of the stock (its indicator)
+    ("年末全省常住人口4527.98万人，比上年末增加10.58万人。", "jiangxi-2022-communique", 105800, "常住人口",
+     "resident_population"),
+    ("年末全省常住人口4527.98万人，比上年末增加10.58万人。", "jiangxi-2022-communique", 45279800, "常住人口",
+     "resident_population"),
+    ("年末常住人口488403人，比上年末增加353人。", "jiangxi-yichun-wanzai-2015-communique", 353, "常住人口",
+     "resident_population"),
+    ("年末参加城镇职工基本养老保险人数1362.0万人，比上年末增加114.5万人。", "jiangxi-2022-communique", 1145000,
+     "城镇职工基本养老保险", "employee_pension_insured"),
+    # another base ("比2019年同期", "两年平均"): the same subject, no longer its year-on-year indicator
+    ("规模以上工业增加值比2019年同期增长11.1%，两年平均增长5.4%。", "guangdong-2021-jan-feb-economy-news", 5.4,
+     "规模以上工业增加值", None),
+    ("先进制造业增加值增长46.7%，两年平均增长6.9%。", "guangdong-2021-jan-feb-economy-news", 6.9, "先进制造业增加值",
+     None),
+    ("先进制造业增加值增长46.7%，两年平均增长6.9%。", "guangdong-2021-jan-feb-economy-news", 46.7, "先进制造业增加值",
+     "advanced_manufacturing_value_added"),
+    ("高技术制造业增长40.7%，两年平均增长6.9%。", "guangdong-2021-jan-feb-economy-news", 6.9, "高技术制造业", None),
+    ("全省地区生产总值增长18.6%，比2019年同期增长15.5%，两年平均增长7.5%。", "guangdong-2021-jan-feb-economy-news",
+     18.6, "地区生产总值", "gdp"),
+    ("全省地区生产总值增长18.6%，比2019年同期增长15.5%，两年平均增长7.5%。", "guangdong-2021-jan-feb-economy-news",
+     15.5, "地区生产总值", None),
+    ("全省地区生产总值增长18.6%，比2019年同期增长15.5%，两年平均增长7.5%。", "guangdong-2021-jan-feb-economy-news",
+     7.5, "地区生产总值", None),
+    # "分别" distributes over the subjects listed before it
+    ("5年累计一般公共预算收入达261.3亿元,税收总收入达1051.7亿元,年均分别增长0.7%、3.2%。",
+     "guangzhou-haizhu-2021-gov-work-report.excerpt", 0.7, "一般公共预算收入", "budget_revenue"),
+    ("5年累计一般公共预算收入达261.3亿元,税收总收入达1051.7亿元,年均分别增长0.7%、3.2%。",
+     "guangzhou-haizhu-2021-gov-work-report.excerpt", 3.2, "税收总收入", "tax_revenue"),
+    ("一般公共预算收入、税收收入年均分别增长4.5%、3%。", "guizhou-province-2026-gov-work-report", 4.5,
+     "一般公共预算收入", "budget_revenue"),
+    ("一般公共预算收入、税收收入年均分别增长4.5%、3%。", "guizhou-province-2026-gov-work-report", 3, "税收收入",
+     "tax_revenue"),
+    ("规模工业企业利润、服务业企业营收年均分别增长5.9%、9.9%。", "hunan-province-2026-gov-work-report", 9.9,
+     "服务业企业营收", None),
+    ("接待游客人次、旅游总花费、游客人均花费年均分别增长4.4%、10%、5.4%。", "guizhou-province-2026-gov-work-report",
+     10, "旅游总花费", "tourist_spending"),
+    # a list's head names what its places measure
+    ("地级市1—7月投资增速前二名：中卫市增长36.4%，吴忠市增长7.5%。", "ningxia-2021-jan-jul-major-projects-news",
+     7.5, "投资", None),
+    ("县（区）1—7月投资增速前三名：中宁县增长58.3%，海原县增长36.8%。", "ningxia-2021-jan-jul-major-projects-news",
+     36.8, "投资", None),
+    # place and period words inside a subject do not hide the indicator
+    ("深圳2022年规模以上工业增加值增长5%。", "shenzhen-2022-gov-work-report-major-projects-news", 5,
+     "规模以上工业增加值", "industrial_value_added"),
+    ("全年实现地区生产总值[2]5047.4亿元。", "(a footnote mark as communiqués write it)", 5.0474e11, "地区生产总值",
+     "gdp"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "source", "value", "words", "indicator"), CASES,
+                         ids=[f"{c[1][:10]}:{c[2]}" for c in CASES])
+def test_subject(sentence, source, value, words, indicator):
+    records = [r for r in extract(FRAME + sentence + "\n", "t.txt")
+               if r["type"] == "quantity" and abs(r["value"] - value) <= 1e-6 * abs(value)]
+    assert records, f"no record of {value} in {sentence!r}"
+    assert any(words in r["subject"] and r["indicator"] == indicator for r in records), records
