@@ -343,7 +343,21 @@ KNOWN_FAILURES = [
     pytest.param("收入总量居全市各区第1", 1, "位", "exact", "rank"),
 ]
 
-CASES = [*GOLD, *CORPUS, *KNOWN_FAILURES]
+#: Units and amounts from the provincial 2026 reports and other real documents (gold of
+#: tests/data/gold-new where it has them; the annotator's values).
+UNITS_AND_BARE_AMOUNTS = [
+    ("算力总规模达到10.36百亿亿次/秒", 10360, "P", "exact", "level"),  # henan: 1 百亿亿次/秒 = 1000 P
+    ("全省算力规模突破160Eflops", 160000, "P", "over", "level"),  # guizhou
+    ("实现税收收入877.6亿", 87760000000, "元", "exact", "level"),  # tianhe 2020 news
+    ("深圳GDP首次超过三万亿", 3000000000000, "元", "over", "level"),  # shenzhen 2022 news
+    ("中欧（亚）班列累计开行1.7万列", 17000, "列", "exact", "level"),  # henan
+    ("家禽年末实有143.3万羽", 1433000, "羽", "exact", "level"),  # wanzai 2015 communiqué
+    ("全年木材产量2.36万立方米", 23600, "立方米", "exact", "level"),  # wanzai
+    ("粮食总产量连续9年稳定在1300亿斤以上", 130000000000, "斤", "over", "level"),  # henan
+    ("宁波舟山港集装箱吞吐量4387万标箱", 43870000, "标箱", "exact", "level"),  # zhejiang
+]
+
+CASES = [*GOLD, *CORPUS, *UNITS_AND_BARE_AMOUNTS, *KNOWN_FAILURES]
 
 _NUMERAL = re.compile(r"[0-9０-９][0-9０-９.．,，]*|[零〇一二两三四五六七八九十百千万亿点]+")
 #: Scale words and unit factors a written number may be multiplied by.

@@ -61,7 +61,7 @@ _LEAD = re.compile(
 _TRAIL = re.compile(
     r"(?:同比|比上年|较上年|比去年|较去年|与上年相比|年均|累计|分别|均|总计|合计|共计|共有|共|达到|达|为|是|"
     r"实现|完成|增长|增加|提高|提升|下降|降低|减少|突破|超过|超|约|近|逾|有|至|到|了|已|新增|净增|跃升至|升至|"
-    r"位居|居|列|排名|排|保持|占|比重|以上|的|再|又|仅|用时|仅用时|控制在|稳定在|在|增速|增幅|增收|减收|增支|减支|"
+    r"位居|居|列|排名|排|保持|占|比重|以上|的|再|又|仅|用时|仅用时|控制在|稳定在|在|增速|增幅|增收|减收|增支|减支|首次|再次|"
     r"[比较由从](?:19|20)\d\d年的?|(?:19|20)\d\d年的|比上年同期|较上年同期|按可比口径|按同口径|同口径|按可比价格计算)+$"
 )
 _NOTES = re.compile(r"(?:附件[:：]?)?(?:名词解释|名词注释|词语解释|注释|附注)[:：]?")
@@ -321,7 +321,8 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity], named: _Named |
         elif subj.text and named is not None and _only_a_place(subj, named):
             # "投资增速前二名：中卫市增长36.4%，吴忠市增长7.5%": the place is the clause's, the
             # subject the list's head
-            out.append(_header_subject(text, sent, c_start) or previous or subj)
+            head = _header_subject(text, sent, c_start)
+            out.append(_Subject(head, subj.start) if head else previous or subj)
             continue
         else:
             if q.unit in _COUNT_UNITS and q.measure == "level" and len(subj.text) <= 4:
@@ -376,7 +377,7 @@ def _only_a_place(subj: _Subject, named: _Named) -> bool:
     return found is not None and found[0] - subj.start == len(subj.text)
 
 
-def _header_subject(text: str, sent: Span, c_start: int) -> _Subject | None:
+def _header_subject(text: str, sent: Span, c_start: int) -> str | None:
     """The subject a list's head gives its items: the words before the sentence's colon."""
     colon = max(text.rfind("：", sent.start, c_start), text.rfind(":", sent.start, c_start))
     if colon < 0:
@@ -384,7 +385,7 @@ def _header_subject(text: str, sent: Span, c_start: int) -> _Subject | None:
     head_start = _clause_start(text, max(sent.start, colon - _SUBJECT_REACH), colon)
     head = _HEAD_NOISE.sub("", text[head_start:colon])
     head = _TRAIL.sub("", _HEAD_NOISE.sub("", head)).strip()
-    return _Subject(head, head_start) if _meaningful(head) else None
+    return head if _meaningful(head) else None
 
 
 def _carried(text: str, sent: Span, c_start: int, previous: _Subject | None) -> _Subject:

@@ -42,7 +42,10 @@ UNITS: dict[str, tuple[str, float]] = {
     "枚": ("枚", 1), "块": ("块", 1), "支": ("支", 1), "颗": ("颗", 1), "次": ("次", 1), "笔": ("笔", 1),
     "单": ("单", 1), "册": ("册", 1), "盏": ("盏", 1), "口": ("口", 1), "眼": ("眼", 1), "粒": ("粒", 1),
     "小时": ("小时", 1), "分钟": ("分钟", 1), "天": ("天", 1), "个月": ("个月", 1), "周": ("周", 1),
-    "P": ("P", 1), "PFlops": ("P", 1), "PFLOPS": ("P", 1), "EFLOPS": ("P", 1e3),
+    "P": ("P", 1), "PFlops": ("P", 1), "PFLOPS": ("P", 1), "Pflops": ("P", 1), "EFLOPS": ("P", 1e3),
+    "EFlops": ("P", 1e3), "Eflops": ("P", 1e3), "百亿亿次/秒": ("P", 1e3), "百亿亿次": ("P", 1e3),
+    "千升": ("千升", 1), "立方米": ("立方米", 1), "羽": ("羽", 1), "列": ("列", 1), "标准箱": ("标箱", 1),
+    "吉瓦": ("千瓦", 1e6), "GWh": ("GWh", 1),
     "微克/立方米": ("微克/立方米", 1), "毫克/立方米": ("毫克/立方米", 1), "℃": ("℃", 1),
 }
 #: Units written after an Arabic numeral only: "8大特色平台" counts 8 platforms.
@@ -198,12 +201,43 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
         found.extend(_ranks(text, start, end, found))
     if "成" in sentence or "分之" in sentence:
         found.extend(_fractions(text, start, end, found))
+    if "亿" in sentence:
+        found.extend(_bare_money(text, start, end, found))
     ratios = _ratios(text, start, end) if (":" in sentence or "：" in sentence) else []
     if ratios:
         found = [q for q in found if not any(r.start <= q.start < r.end for r in ratios)]
         found.extend(ratios)
     found.sort(key=lambda q: q.start)
     return found
+
+
+#: An amount in 亿 with no unit after it ("税收收入877.6亿", "GDP首次超过三万亿").
+_BARE_MONEY = re.compile(
+    rf"(?P<qual>{_QUAL_BEFORE})?(?P<num>{ARABIC}|{CHINESE})(?P<scale>万亿|亿)(?P<post>以上|左右|多|余)?"
+    r"(?=[，,。；;、）)\s]|$)"
+)
+#: Words of money amounts: the unit a bare 亿 leaves out is 元 only after one of these.
+_MONEY_WORDS = re.compile(
+    r"收入|税收|产值|总值|增加值|营收|GDP|生产总值|经济总量|投资|总额|资金|贷款|存款|消费|零售|销售额|利润"
+)
+
+
+def _bare_money(text: str, start: int, end: int, found: list[Quantity]) -> list[Quantity]:
+    """Amounts of money written without 元 after a money word: "实现税收收入877.6亿"."""
+    out = []
+    for m in _BARE_MONEY.finditer(text, start, end):
+        if any(q.start <= m.start("num") < q.end for q in found) or not _MONEY_WORDS.search(
+                _clause_before(text, m.start(), start)):
+            continue
+        try:
+            value = parse_number(m.group("num")) * SCALES[m.group("scale")]
+        except ValueError:
+            continue
+        qualifier = QUALIFIER_AFTER[m.group("post")] if m.group("post") else QUALIFIER_BEFORE.get(
+            m.group("qual") or "", "exact")
+        q_start = m.start() if m.group("qual") else m.start("num")
+        out.append(Quantity(q_start, m.end(), value, "元", qualifier, "level"))
+    return out
 
 
 def _skip(text: str, m: re.Match[str], floor: int, groups: tuple[str | None, ...] | None = None) -> bool:
