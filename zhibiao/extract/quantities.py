@@ -199,6 +199,10 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
     # cheap substring tests keep the rarer scans off sentences that cannot hold their forms
     if "第" in sentence:
         found.extend(_ranks(text, start, end, found))
+    if "首" in sentence or "前" in sentence:
+        found.extend(_top_ranks(text, start, end, found))
+    if "连" in sentence:
+        found.extend(_runs(text, start, end, found))
     if "成" in sentence or "分之" in sentence:
         found.extend(_fractions(text, start, end, found))
     if "亿" in sentence:
@@ -389,6 +393,54 @@ def _ranks(text: str, start: int, end: int, taken: list[Quantity]) -> list[Quant
         s = m.start("ctx") if m.group("ctx") else m.start()
         out.append(Quantity(s, m.end(), value, "位", "exact", "rank"))
     return out
+
+
+#: Runs of years: "连续16年位居全国首位", "连续两年荣获…", "二十二连丰".
+RUN = re.compile(
+    r"连续(?P<num>[0-9]{1,2}|[一二两三四五六七八九十]{1,3})年(?![度底末初])"
+    r"|(?P<times>[一二三四五六七八九十]{1,3})连(?:丰|增|好|冠|胜)"
+)
+
+
+def _runs(text: str, start: int, end: int, taken: list[Quantity]) -> list[Quantity]:
+    """How many years running something held: a level in 年."""
+    out = []
+    for m in RUN.finditer(text, start, end):
+        if any(q.start < m.end() and m.start() < q.end for q in taken) or _in_quoted_name(
+                text, m.start(), m.end(), start, True):
+            continue
+        try:
+            value = parse_number(m.group("num") or m.group("times"))
+        except ValueError:
+            continue
+        out.append(Quantity(m.start(), m.end(), value, "年", "exact", "level"))
+    return out
+
+
+#: Ranks without 第: "居全国首位" (1), "稳居全国各区(县)前六" (6 at most), "前十强".
+TOP_RANK = re.compile(
+    r"(?:居|位居|稳居|跃居|位列|名列|均居|居于|排名|排在|进入|跻身|保持)"
+    r"(?P<scope>[^，,；;。、]{0,10}?)"
+    r"(?:(?P<first>首位|榜首|之首)|前(?P<top>[0-9]{1,2}|[一二三四五六七八九十]{1,3})(?:名|位|强)?(?![0-9一二三四五六七八九十]))"
+)
+
+
+def _top_ranks(text: str, start: int, end: int, taken: list[Quantity]) -> list[Quantity]:
+    """Ranks written as a place at the top: 居全国首位, 稳居全国前十强."""
+    out = []
+    for m in TOP_RANK.finditer(text, start, end):
+        if any(q.start < m.end() and m.start() < q.end for q in taken) or not _RANK_SCOPE.search(m.group("scope")):
+            continue
+        try:
+            value, qualifier = (1.0, "exact") if m.group("first") else (parse_number(m.group("top")), "at_most")
+        except ValueError:
+            continue
+        out.append(Quantity(m.start(), m.end(), value, "位", qualifier, "rank"))
+    return out
+
+
+#: What a rank is among: "全国", "全省各区(县)", "中西部", "同类城市".
+_RANK_SCOPE = re.compile(r"全国|全省|全市|全区|全球|世界|中部|西部|东部|东北|同类|各区|各市|各县|城市|省份")
 
 
 FRACTION = re.compile(
