@@ -139,7 +139,7 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
     article_lines = lines(text, art.start, art.end)
     flat = flat_cells(article_lines, art.year)
     for line in article_lines:
-        if any(t.start <= line.start < t.end for t in tables):
+        if tables and any(t.start <= line.start < t.end for t in tables):
             continue  # table rows are read cell by cell
         if line.start in flat:
             yield from _flat_facts(text, name, line.start, line.end, flat[line.start], art)
@@ -221,17 +221,16 @@ def _flat_facts(text: str, name: str, start: int, end: int, cell: FlatCell, art:
 
 
 def _record(rtype: str, doc: str, place: Place | None, text: str, start: int, end: int, **fields) -> dict:
-    rec = {"type": rtype, "doc": doc, "region": place.full_name if place else "unknown"}
-    rec.update(fields)
-    rec.update(evidence=text[start:end], start=start, end=end, region_code=place.code if place else None)
-    return rec
+    return {"type": rtype, "doc": doc, "region": place.full_name if place else "unknown", **fields,
+            "evidence": text[start:end], "start": start, "end": end, "region_code": place.code if place else None}
 
 
 def _indicator(text: str, q: Quantity, subj: _Subject) -> str | None:
     """The indicator id of a quantity's subject, tried as cleaned and as written before the number."""
     if text.startswith("的", q.end) or _CONDITION_AFTER.match(text, q.end):
         return None  # a condition ("投资5000万元以上的项目"), not a measurement
-    for candidate in dict.fromkeys((subj.text, text[subj.start:q.start])):
+    written = text[subj.start:q.start]
+    for candidate in (subj.text,) if written == subj.text else (subj.text, written):
         found = _match(_strip_place(candidate), q.unit, q.measure) if candidate else None
         if found:
             return found
@@ -265,6 +264,8 @@ def _quantity_record(text: str, doc: str, q: Quantity, subj: _Subject, place: Pl
 
 
 def _round(value: float) -> float | int:
+    if value.is_integer() and -1e12 < value < 1e12:
+        return int(value)  # what the rounding below gives, without formatting
     rounded = float(f"{value:.12g}")
     return int(rounded) if rounded.is_integer() and abs(rounded) < 1e18 else rounded
 

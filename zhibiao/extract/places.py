@@ -384,13 +384,12 @@ class Gazetteer:
     def _scan(self, text: str) -> list[tuple[int, int, tuple[Place, ...]]]:
         out: list[tuple[int, int, tuple[Place, ...]]] = []
         surfaces, lineage, all_lengths = self._surfaces, self._lineage, self._lengths
+        # the first two characters of a form, looked up in one pass over the prefilter's hits
+        hits = [(start, lengths) for m in self._prefilter.finditer(text)
+                if (lengths := all_lengths.get(text[(start := m.start()):start + 2])) is not None]
         pos = 0
-        for m in self._prefilter.finditer(text):
-            start = m.start()
+        for start, lengths in hits:
             if start < pos:
-                continue
-            lengths = all_lengths.get(text[start:start + 2])
-            if lengths is None:
                 continue
             prev = out[-1] if out and out[-1][1] == start else None
             for length in lengths:  # longest first

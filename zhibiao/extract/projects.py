@@ -206,6 +206,9 @@ LEAD_SCALE = re.compile(
 #: follows the first space, so that the regex can skip ahead to the next punctuation or space)
 SEP = re.compile(r"[，,；;：:。！？!?\n\r]|[ \u3000](?<=[\u4e00-\u9fff”）)][ \u3000])[ \u3000]*(?=[\u4e00-\u9fff“（(])")
 COUNT_START = re.compile(rf"^{COUNT}")
+#: the classifiers a COUNT ends with, and the characters a NUMBER ends with (quick tests)
+_CLASSIFIERS = frozenset("个家项所条座大块批宗栋处台类只支场间套户片")
+_NUMBER_LAST = frozenset("0123456789０１２３４５６７８９零〇○一二两三四五六七八九壹贰叁肆伍陆柒捌玖十拾百佰千仟万亿")
 TRAILING_BRACKET = re.compile(r"[（(][^()（）]*[)）]$")
 BAD_CHAR = re.compile(r"[，,。；;：:！？]")
 COUNT_AT = re.compile(COUNT)
@@ -463,8 +466,7 @@ def _tail_split(np: str, subject: bool) -> tuple[str, str | None, str | None, bo
     实现…", "三大平台"). ``plural`` when the phrase ends in a bare count or a batch ("大模型备案项目
     7个", "投建运营一批项目"), so it names a category, not projects.
     """
-    masked = _mask_quotes(np)
-    cands = [m for m in LIST_DENG.finditer(masked) if m.start() > 0] if "等" in masked else []
+    cands = [m for m in LIST_DENG.finditer(_mask_quotes(np)) if m.start() > 0] if "等" in np else []
     if cands:
         m = cands[-1]
         tail = np[m.end() :]
@@ -481,14 +483,15 @@ def _tail_split(np: str, subject: bool) -> tuple[str, str | None, str | None, bo
         ) or bool(COUNT_OR_NUMBER.fullmatch(gap))
         cls = tail[: len(tail) - len(gap)]
         return np[: m.start()], tail, cls if ok_gap else None, False
-    m = COUNT_TAIL.search(np)
+    # a count ends within the last 13 characters (14 before a final line break) with its classifier
+    m = COUNT_TAIL.search(np) if not _CLASSIFIERS.isdisjoint(np[-14:]) else None
     if m:
         if BATCH.match(m.group()) or not m.group(1):
             return np, None, None, True  # 投建运营一批项目, 备案项目7个: a category, no names
         several = "、" in np[: m.start()] or bool(SPLIT_AND.search(np[: m.start()]))
         cls = np[m.start() :] if several and LIST_CLASS.search(m.group(1)) else None
         return np[: m.start()], np[m.start() :], cls, False
-    if NUMBER_END.search(np):
+    if (np[-1:] in _NUMBER_LAST or np.endswith("\n")) and NUMBER_END.search(np):
         return np, None, None, True
     return np, None, None, False
 
