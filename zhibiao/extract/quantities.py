@@ -195,23 +195,26 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
         q = _from_match(text, m, start)
         if q:
             found.extend(q)
-    sentence = text[start:end]
     # cheap substring tests keep the rarer scans off sentences that cannot hold their forms
-    if "第" in sentence:
+    main = len(found)
+    ratios: list[Quantity] = []
+    if text.find("第", start, end) >= 0:
         found.extend(_ranks(text, start, end, found))
-    if "首" in sentence or "前" in sentence:
+    if text.find("首", start, end) >= 0 or text.find("前", start, end) >= 0:
         found.extend(_top_ranks(text, start, end, found))
-    if "连" in sentence:
+    if text.find("连", start, end) >= 0:
         found.extend(_runs(text, start, end, found))
-    if "成" in sentence or "分之" in sentence:
+    if text.find("成", start, end) >= 0 or text.find("分之", start, end) >= 0:
         found.extend(_fractions(text, start, end, found))
-    if "亿" in sentence:
+    if text.find("亿", start, end) >= 0:
         found.extend(_bare_money(text, start, end, found))
-    ratios = _ratios(text, start, end) if (":" in sentence or "：" in sentence) else []
-    if ratios:
-        found = [q for q in found if not any(r.start <= q.start < r.end for r in ratios)]
-        found.extend(ratios)
-    found.sort(key=lambda q: q.start)
+    if text.find(":", start, end) >= 0 or text.find("：", start, end) >= 0:
+        ratios = _ratios(text, start, end)
+        if ratios:
+            found = [q for q in found if not any(r.start <= q.start < r.end for r in ratios)]
+            found.extend(ratios)
+    if ratios or len(found) != main:
+        found.sort(key=lambda q: q.start)  # the main scan's mentions are in text order already
     return found
 
 
