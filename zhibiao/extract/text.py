@@ -33,6 +33,7 @@ class Line:
 
 
 _LINE = re.compile(r"[^\n]+")
+_SENTENCE_END = re.compile(r"[。；;！？!?]$")
 
 
 def lines(text: str, start: int = 0, end: int | None = None) -> list[Line]:
@@ -65,7 +66,7 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
 
 def is_heading(line: str) -> bool:
     """Whether a line reads as a heading or headline: short and without a sentence end."""
-    return len(line) <= 40 and not re.search(r"[。；;！？!?]$", line) and not line.endswith("：")
+    return len(line) <= 40 and not _SENTENCE_END.search(line) and not line.endswith("：")
 
 
 _BREAKS: dict[str, tuple[str, list[int]]] = {}  # breaks -> (the text last scanned, break offsets)
