@@ -69,20 +69,28 @@ def is_heading(line: str) -> bool:
     return len(line) <= 40 and not _SENTENCE_END.search(line) and not line.endswith("：")
 
 
-_BREAKS: dict[str, tuple[str, list[int]]] = {}  # breaks -> (the text last scanned, break offsets)
+#: breaks -> (the text, start and end of the region scanned, offsets of its breaks)
+_BREAKS: dict[str, tuple[str, int, int, list[int]]] = {}
 _BREAK_RES: dict[str, re.Pattern[str]] = {}
 
 
-def _break_offsets(text: str, breaks: str) -> list[int]:
-    """Sorted offsets of the characters of ``breaks`` in ``text`` (cached for the last text per set)."""
+def _break_offsets(text: str, breaks: str, floor: int, pos: int) -> list[int]:
+    """Sorted offsets of the characters of ``breaks`` in a region of ``text`` holding ``[floor, pos)``.
+
+    The region is the line of ``floor`` (or more, up to ``pos``), scanned once and kept for the
+    calls that follow: a document's clauses are looked up line by line.
+    """
     hit = _BREAKS.get(breaks)
-    if hit is not None and hit[0] is text:
-        return hit[1]
+    if hit is not None and hit[0] is text and hit[1] <= floor and pos <= hit[2]:
+        return hit[3]
     rx = _BREAK_RES.get(breaks)
     if rx is None:
         rx = _BREAK_RES[breaks] = re.compile("[" + re.escape(breaks) + "]")
-    offsets = [m.start() for m in rx.finditer(text)]
-    _BREAKS[breaks] = (text, offsets)
+    lo = text.rfind("\n", 0, floor) + 1
+    hi = text.find("\n", floor)
+    hi = max(len(text) if hi < 0 else hi + 1, pos)
+    offsets = [m.start() for m in rx.finditer(text, lo, hi)]
+    _BREAKS[breaks] = (text, lo, hi, offsets)
     return offsets
 
 
@@ -92,12 +100,12 @@ def clause_start(text: str, floor: int, pos: int, breaks: str, brackets: bool = 
     With ``brackets``, a closed bracketed aside ("（市级、袁州区）") belongs to the clause
     rather than ending it.
 
-    The break offsets of the whole text are found once and bisected, so that the cost does not
-    grow with the length of a clause (a long line without punctuation stays linear).
+    The break offsets of the line are found once and bisected, so that the cost does not grow
+    with the length of a clause (a long line without punctuation stays linear).
     """
     if floor < 0 or pos < 0:
         return _clause_start_scan(text, floor, pos, breaks, brackets)
-    offsets = _break_offsets(text, breaks)
+    offsets = _break_offsets(text, breaks, floor, pos)
     while True:
         k = bisect_left(offsets, pos) - 1
         i = offsets[k] if k >= 0 and offsets[k] >= floor else -1
