@@ -660,11 +660,12 @@ def _sentence_place(text: str, sent: Span, current: Place | None, article: Place
     lead = _PLACE_AT_START.match(text, sent.start, sent.end)
     start = lead.end() if lead else sent.start
     if start not in named:
-        located = next((p for p in named.starts_between(sent.start + 1, sent.end)
-                        if _LOCATED.search(text, max(sent.start, p - 3), p)), None)
-        if located is None:
+        for p in named.starts_between(sent.start + 1, sent.end):
+            if _LOCATED.search(text, max(sent.start, p - 3), p):
+                start = p  # the first place named as where something is
+                break
+        else:
             return current
-        start = located
     end, surface = named[start]
     if end < sent.end and text[end] in "与和及、第首":
         return current  # several places, or an event's name (江西省第十六届运动会)

@@ -376,9 +376,12 @@ def _split_list(np: str, base: int, p: _Patterns) -> list[_Item]:
     """
     masked = _mask(np)
     has_and = "和" in masked or "及" in masked or "与" in masked
+    seps = _list_seps(masked)
+    if not seps and not has_and:  # one item: the whole phrase
+        return [_Item(np, base, base + len(np))] if np else []
     items: list[_Item] = []
     start = 0
-    for sep_start, sep_end in [*_list_seps(masked), (len(np), len(np))]:
+    for sep_start, sep_end in [*seps, (len(np), len(np))]:
         piece, cur = np[start:sep_start], 0
         for m in SPLIT_AND.finditer(masked, start, sep_start) if has_and else ():
             a, b = m.start() - start, m.end() - start
