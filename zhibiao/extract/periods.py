@@ -88,30 +88,33 @@ def time_refs(text: str, start: int, end: int, year: int | None, section_year: i
             first = _PLANS.get(m.group("plan"))
             period = f"{first}/{first + 4}" if first else UNKNOWN
         out.append(TimeRef(m.start(), m.end(), period, bool(m.group("y1"))))
+    spans = out[:]  # a time expression inside a span is part of it (TIME matches never overlap)
     last_year: int | None = None
     for m in TIME.finditer(text, start, end):
-        if m.end() == m.start() or any(r.start <= m.start() < r.end for r in out):
+        m_start, m_end = m.span()
+        if m_end == m_start or (spans and any(r.start <= m_start < r.end for r in spans)):
             continue
-        if m.group("year"):
-            y: int | None = int(m.group("year"))
-        elif m.group("rel") in ("全年", "年内", "当年", "本年"):
+        written, rel, part = m.group("year", "rel", "part")
+        if written:
+            y: int | None = int(written)
+        elif rel in ("全年", "年内", "当年", "本年"):
             y = last_year or section_year or year
-        elif m.group("rel"):
-            y = year + _REL[m.group("rel")] if year else None
+        elif rel:
+            y = year + _REL[rel] if year else None
         else:
             y = section_year if section_year else year
-        part = m.group("part")
-        if part is None and m.group("year") is None and m.group("rel") is None:
+        if part is None and written is None and rel is None:
             continue
-        if m.group("year") and text[m.end():m.end() + 1] == "度" and part is None:
+        if written and text[m_end:m_end + 1] == "度" and part is None:
             period = str(y)
         elif y is None:
             period = UNKNOWN
         else:
             period = _part(part, y, m) if part else str(y)
         last_year = y or last_year
-        out.append(TimeRef(m.start(), m.end(), period, bool(m.group("year"))))
-    out.sort(key=lambda r: r.start)
+        out.append(TimeRef(m_start, m_end, period, bool(written)))
+    if spans:
+        out.sort(key=lambda r: r.start)  # TIME matches come in text order, after the spans
     return out
 
 
