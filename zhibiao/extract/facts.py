@@ -305,7 +305,7 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity], named: _Named |
         between = text[quantities[i - 1].end:q.start] if i else ""
         if listed and i and _LIST_JOINER.fullmatch(between.strip()):
             subj = listed.pop(0)
-        elif "分别" in text[c_start:q.start] or "分别" in text[max(sent.start, c_start - 3):c_start]:
+        elif text.find("分别", c_start, q.start) >= 0 or text.find("分别", max(sent.start, c_start - 3), c_start) >= 0:
             listed = _list_subjects(text, sent.start, c_start, q.start)
             if not listed and seen:
                 # "A达261.3亿元，B达1051.7亿元，年均分别增长0.7%、3.2%": over the subjects before
