@@ -537,14 +537,17 @@ def _kind(text: str, sent: Span, pos: int, default: str, art: Article) -> str:
         clause = text[c_start:pos]
         if c_start > floor and _CONTINUES.match(clause):
             c_start = _clause_start(text, floor, c_start - 1)
+        own = _unquoted(text[c_start:pos])
+        found = any(not _WEAK_TARGET.fullmatch(m.group()) for m in _TARGET.finditer(own)) and not (
+            _NOT_TARGET.search(own))
         colon = max(text.rfind("：", floor, c_start), text.rfind(":", floor, c_start))
-        if colon >= 0:
-            c_start = floor  # "主要预期目标是：A增长…，B增长…": the head governs its list
-        before = _unquoted(text[c_start:pos])
-        found = any(not _WEAK_TARGET.fullmatch(m.group()) for m in _TARGET.finditer(before)) or (
-            _PLAN_VERB.search(_unquoted(text[floor:c_start])) is not None)
+        if colon >= 0 and not found:
+            head = _unquoted(text[floor:colon])  # "主要预期目标是：A增长…，B增长…": the head governs its list
+            found = _TARGET.search(head) is not None and not _NOT_TARGET.search(head)
+        found = found or _PLAN_VERB.search(_unquoted(text[floor:c_start])) is not None
         if found and _DONE.match(clause) and not _TARGET.search(clause):
             return "actual"  # "计划投资232亿元，完成63.5%": the result beside its plan
+        return "target" if found else default
     else:
         before = _unquoted(text[floor:pos])
         found = _TARGET.search(before) is not None
