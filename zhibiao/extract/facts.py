@@ -41,7 +41,7 @@ _EVENT_DATELINE = re.compile(r"(?:(?:19|20)\d{2}年)?\d{1,2}月\d{1,2}日(?:上�
 #: A clause reporting what a past year completed: "2021年完成投资", "去年累计完成".
 _PAST_DONE = re.compile(r"(?:(?P<year>(?:19|20)\d{2})年|去年|上年)(?:全年|度)?(?:已|累计|共)?完成")
 #: Words of a result so far in the current year ("今年以来", "截至目前", "已").
-_SO_FAR = re.compile(r"以来|截至|截止|目前|已")
+_SO_FAR = re.compile(r"以来|截至|截止|目前|已|成绩|成效|执行情况")
 #: Measures of how a plan was carried out: results, not plans.
 _RESULT_MEASURE = re.compile(r"完成率|执行率|兑现率")
 #: How far into a paragraph's first sentence a plan word makes the paragraph a plan.
@@ -189,7 +189,7 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                 if kind == "actual" and _YEAR_SPAN.fullmatch(period):
                     period = _span_or_end(text, sent, q, period)
                 elif kind == "actual" and art.genre == "report" and period == str(art.year) and not _SO_FAR.search(
-                        text, max(sent.start, q.start - _SUBJECT_REACH), q.start):
+                        text, max(sent.start, q.start - _SUBJECT_REACH), q.start) and not _SO_FAR.search(art.title):
                     kind = "target"  # a report's current year is still to come: its figures are plans
                 if kind == "target" and section_period and period == section_period \
                         and not _YEAR_SPAN.fullmatch(period):
