@@ -59,6 +59,13 @@ CASES = [
     # place and period words inside a subject do not hide the indicator
     ("深圳2022年规模以上工业增加值增长5%。", "shenzhen-2022-gov-work-report-major-projects-news", 5,
      "规模以上工业增加值", "industrial_value_added"),
+    ("2022年深圳地区生产总值预期增长目标6%左右。", "shenzhen-2022-gov-work-report-major-projects-news", 6,
+     "地区生产总值", "gdp"),
+    # verbs before a counted noun, and an investment without its owner
+    ("铺排落实省重点项目304个、完成投资4608亿元。", "hunan-province-2026-gov-work-report", 304, "重点项目",
+     "key_projects_count"),
+    ("铺排落实省重点项目304个、完成投资4608亿元。", "hunan-province-2026-gov-work-report", 4.608e11, "重点项目",
+     "key_projects_investment"),
     ("全年实现地区生产总值[2]5047.4亿元。", "(a footnote mark as communiqués write it)", 5.0474e11, "地区生产总值",
      "gdp"),
 ]

@@ -312,6 +312,10 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity], named: _Named |
                 listed = seen[-(1 + _listed_after(text, quantities, i)):]
             if listed:
                 subj = listed.pop(0)
+        elif previous is not None and _GENERIC_INVESTMENT.fullmatch(subj.text) and previous.text.endswith(
+                _PROJECT_NOUNS):
+            # "实施重点项目300个，完成投资1200亿元": the investment of those projects
+            subj = _Subject(_TRAIL.sub("", previous.text) + subj.text, subj.start)
         elif previous is not None and _TOTAL_WORD.fullmatch(subj.text):
             subj = _Subject(_TRAIL.sub("", previous.text) + subj.text, subj.start)
         elif previous is not None and _compares(_SAME_MEASURE, text, c_start, end):
@@ -351,6 +355,9 @@ def _listed_after(text: str, quantities: list[Quantity], i: int) -> int:
     return n
 
 
+#: An investment named without whose it is: it belongs to the projects counted just before.
+_GENERIC_INVESTMENT = re.compile(r"(?:完成|计划|年度计划|累计完成|当年完成)?投资|总投资|投资额")
+_PROJECT_NOUNS = ("项目", "工程")
 #: A clause that compares the subject before with last year: the same measure of the same thing.
 _SAME_MEASURE = re.compile(r"(?:比|较|与)(?:上年末|上年底|去年同期|上年同期|上年|去年)(?:相比)?|同比")
 #: A clause that measures the subject before on another base ("比2019年同期", "两年平均").

@@ -19,11 +19,14 @@ _PREFIX = re.compile(
     r"^(?:(?:全区|全市|全省|全县|全旗|全州|全盟|全国|我区|我市|我省|我县|本区|本市|区本级|市本级|全年|当年|年末|年底"
     r"|其中|同时|并|共|累计|实现|完成|全面|主要|地方|今年|去年|上年|当年|上半年|前三季度|一季度|全部|总体|"
     r"我国|全口径|口径|同比|分别|预计|力争|确保|目标|要|将|达到|达|为|实现了|完成了|推动|拉动|带动|新引进|引进|净增|"
-    r"(?:区|市|省|县)(?=重点|属)|[0-9]+(?:个|家|项)|[0-9]+万元以上|(?:19|20)[0-9]{2}年(?:度)?|同期|[0-9一二三四五六七八九十]年(?:来)?|五年|"
-    r"[0-9]{1,2}[-—至][0-9]{1,2}月)+)"
+    r"(?:区|市|省|县)级?(?=重点|属|重大)|[0-9]+(?:个|家|项)|[0-9]+万元以上|(?:19|20)[0-9]{2}年(?:度)?|同期|"
+    r"[0-9一二三四五六七八九十]年(?:来)?|五年|[0-9]{1,2}[-—至][0-9]{1,2}月|实施|安排|铺排|推进|落实|谋划|储备)+)"
 )
 #: Words after the name that still denote the same quantity.
-_SUFFIX = re.compile(r"(?:总额|总量|总值|规模|完成额|完成|实现|额|增速|增幅|增长|同比增长|比上年增长|达到|达|为|的)+$")
+_SUFFIX = re.compile(
+    r"(?:总额|总量|总值|规模|完成额|完成|实现|额|增速|增幅|增长|同比增长|比上年增长|达到|达|为|的|"
+    r"预期增长目标|预期增速|增长目标|预期目标|预期|目标|预计增长|预计)$"
+)
 #: Verbs inside a subject that do not change what it measures: 企业实现营收 = 企业营收.
 _INSIDE = re.compile(r"累计|实现|完成(?!投资)|[（(][^（()）]{0,6}[)）]|[\[［]\d{1,2}[\]］]|[①-⑳]")
 #: Indicator units and the quantity units compatible with them.
@@ -58,7 +61,12 @@ class Taxonomy:
         """
         core = _INSIDE.sub("", _normalise(subject))
         core = _PREFIX.sub("", core)
-        found = self._by_name.get(core) or self._by_name.get(_SUFFIX.sub("", core))
+        found = self._by_name.get(core)
+        for _ in range(4):  # strip trailing words one at a time: 地区生产总值预期增长目标 → 地区生产总值
+            if found or not (suffix := _SUFFIX.search(core)) or suffix.start() == 0:
+                break
+            core = core[:suffix.start()]
+            found = self._by_name.get(core)
         if not found or measure != "level" or unit is None:
             return found
         return found if _compatible(self.indicators[found].unit, unit) else None
