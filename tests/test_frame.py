@@ -242,3 +242,9 @@ def test_reviewed_year_sets_the_current_year():
     text = "6月11日,天河区人民代表大会召开。报告提到,回顾2019年和今年以来的工作,天河区较好完成了目标任务。\n"
     (article,) = split_articles(text)
     assert article.year == 2020
+
+
+def test_a_market_named_after_a_city_is_not_the_city():
+    text = "广州市2022年政府工作报告\n北京市场销售额增长20%。\n与佛山市合作共建产业园3个。\n"
+    regions = {r["value"]: r["region"] for r in extract(text, "t.txt")}
+    assert regions == {20: "广州市", 3: "广州市"}

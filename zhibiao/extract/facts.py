@@ -568,6 +568,8 @@ _CONTINUES = re.compile(r"(?:同比|比上年|年均|分别)?(?:增长|下降|�
 _ITEM_MARK = re.compile(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]")
 #: Where a project or company is: 位于番禺区的…, 总部迁至南沙, 落户黄埔.
 _LOCATED = re.compile(r"(?:位于|落户|落地|迁至|地处|坐落于)$")
+#: A place's last character that, with the next one, is a word of its own: 北京市场 is 北京 + 市场.
+_WORD_ENDING_A_PLACE = {"市": "场"}
 #: What follows a place that is the subject of its sentence: a break, a time, a measured
 #: quantity's words or a predicate. Any other noun makes the place part of a name.
 _PLACE_AS_SUBJECT = re.compile(
@@ -677,6 +679,8 @@ def _sentence_place(text: str, sent: Span, current: Place | None, article: Place
         else:
             return current
     end, surface = named[start]
+    if text.startswith(_WORD_ENDING_A_PLACE.get(surface[-1], "\0"), end):
+        return current  # "北京市场": the name's last character starts a word
     if end < sent.end and text[end] in "与和及、第首":
         return current  # several places, or an event's name (江西省第十六届运动会)
     in_name = end < sent.end and not _PLACE_AS_SUBJECT.match(text, end, sent.end)
