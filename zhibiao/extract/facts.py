@@ -36,6 +36,10 @@ _NOT_TARGET = re.compile(r"计划执行|完成年度(?:投资)?计划|目标任�
 #: Plan verbs govern the rest of their sentence ("拟对…给予补贴，单个企业每年最高100万元"); plan nouns
 #: (计划, 目标) are often parts of names ("人才支持计划") and govern their own clause only.
 _PLAN_VERB = re.compile(r"力争|确保|预计|拟|将(?=[达突超实完新增建形带提降压缩扩引培推打开投竣])")
+#: A paragraph opening with a look back at a past year's results.
+_LOOKING_BACK = re.compile(
+    r"(?:从|就|回顾|据)?(?P<year>(?:19|20)\d{2})年(?:的|全年)?(?:完成情况|执行情况|情况)?(?:来看|看|[，,])"
+)
 #: A paragraph opening with the day of an event: "4月8日上午，", "2021年6月6日，".
 _EVENT_DATELINE = re.compile(r"(?:(?:19|20)\d{2}年)?\d{1,2}月\d{1,2}日(?:上午|下午|晚上?)?[，,]")
 #: A clause reporting what a past year completed: "2021年完成投资", "去年累计完成".
@@ -168,6 +172,11 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                 opening = time_refs(text, sent.start, min(sent.end, sent.start + 24), art.year, section_year)
                 if opening and opening[0].start - sent.start <= 12 and "/" not in opening[0].period:
                     para_year = opening[0].period
+            elif n == 0 and section.kind == "target" and art.year:
+                # "从2021年完成情况来看，…" inside a plan: a paragraph looking back at a past year
+                past = _LOOKING_BACK.match(text, sent.start, sent.end)
+                if past and int(past.group("year")) < art.year:
+                    para_year, default_kind = past.group("year"), "actual"
             if _ITEM_MARK.match(text, sent.start, sent.end):
                 para_place = art.place  # a new numbered item starts afresh
             place = _sentence_place(text, sent, para_place, art.place, gaz, named)
