@@ -66,6 +66,11 @@ CASES = [
      "key_projects_count"),
     ("铺排落实省重点项目304个、完成投资4608亿元。", "hunan-province-2026-gov-work-report", 4.608e11, "重点项目",
      "key_projects_investment"),
+    # a list's verb of new items is shared by its items, which then take no stock's indicator
+    ("新增国家高新技术企业500家、国家级专精特新“小巨人”企业100家。",
+     "shenzhen-2022-gov-work-report-major-projects-news", 100, "新增", None),
+    ("全年新增国家级专精特新“小巨人”6家、累计11家。", "002_5d7b83ef2be3264a (seed)", 11, "小巨人", "little_giants"),
+    ("净增经营主体34.6万家、企业14万家。", "hunan-province-2026-gov-work-report", 140000, "企业", "enterprises"),
     ("全年实现地区生产总值[2]5047.4亿元。", "(a footnote mark as communiqués write it)", 5.0474e11, "地区生产总值",
      "gdp"),
 ]

@@ -239,6 +239,8 @@ def _indicator(text: str, q: Quantity, subj: _Subject) -> str | None:
     if text.startswith("的", q.end) or _CONDITION_AFTER.match(text, q.end):
         return None  # a condition ("投资5000万元以上的项目"), not a measurement
     written = text[subj.start:q.start]
+    if written == subj.text or _FLOW_HEAD.match(subj.text):  # a 新增 shared from the list's head stays
+        written = subj.text
     for candidate in (subj.text,) if written == subj.text else (subj.text, written):
         found = _match(_strip_place(candidate), q.unit, q.measure) if candidate else None
         if found:
@@ -346,12 +348,31 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity], named: _Named |
                 subj = _noun_after(text, q, sent, subj)  # "推动56个重点建设项目…"
             if not _meaningful(subj.text):
                 subj = _carried(text, sent, c_start, previous)
+        if previous is not None and c_start > sent.start and text[c_start - 1] == "、" and not _OWN_TOTAL.match(
+                text, c_start, q.start):
+            subj = _shared_verb(subj, previous, q)  # "新增A500家、B100家": B is new too
         if _meaningful(subj.text):
             previous = subj
             if not seen or seen[-1].text != subj.text:
                 seen.append(subj)
         out.append(subj)
     return out
+
+
+#: A list item that is a running total of its own ("新增6家、累计11家"): it shares no verb.
+_OWN_TOTAL = re.compile(r"(?:累计|共|总|合计|其中|全年)")
+#: Verbs of new items that a list's first item shares with the rest.
+_FLOW_HEAD = re.compile(r"^(?:新增|新引进|新培育|新认定|新设立?|新签约|净增加?)")
+
+
+def _shared_verb(subj: _Subject, previous: _Subject, q: Quantity) -> _Subject:
+    """A list item without a verb takes the verb of new items its list opened with."""
+    verb = _FLOW_HEAD.match(previous.text)
+    if not verb or not subj.text or _FLOW_HEAD.match(subj.text) or not _meaningful(subj.text):
+        return subj
+    if verb.group().startswith("净增") and q.measure == "level":
+        q.measure = "change"  # "净增经营主体34.6万家、企业14万家"
+    return _Subject(verb.group() + subj.text, subj.start, subj.end)
 
 
 def _listed_after(text: str, quantities: list[Quantity], i: int) -> int:

@@ -221,7 +221,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
 #: An amount in 亿 with no unit after it ("税收收入877.6亿", "GDP首次超过三万亿").
 _BARE_MONEY = re.compile(
     rf"(?P<qual>{_QUAL_BEFORE})?(?P<num>{ARABIC}|{CHINESE})(?P<scale>万亿|亿)(?P<post>以上|左右|多|余)?"
-    r"(?=[，,。；;、）)\s]|$)"
+    r"(?=[，,。；;、）)\s]|台阶|大关|关口|$)"
 )
 #: Words of money amounts: the unit a bare 亿 leaves out is 元 only after one of these.
 _MONEY_WORDS = re.compile(
