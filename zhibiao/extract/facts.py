@@ -28,14 +28,14 @@ from zhibiao.load import Table
 #: Words that make a statement a target (plan, goal, expectation).
 _TARGET = re.compile(
     r"力争|确保|预计|预期|目标|计划|争取|(?<![模虚])拟|努力|全力"
-    r"|将(?=[达突超实完新增建形带提降压缩扩引培推打开投竣可力全加])|要(?=[达突超实完新增建形带提扩引培推打开投加全确力努着抓])"
+    r"|将(?=[达突超实完新增建形带提降压缩扩引培推打开投竣可力全加以])|要(?=[达突超实完新增建形带提扩引培推打开投加全确力努着抓])"
 )
 #: Words that mark a target only outside a review of results (争取 also means "obtained").
 _WEAK_TARGET = re.compile(r"争取|努力|全力")
 _NOT_TARGET = re.compile(r"计划执行|完成年度(?:投资)?计划|目标任务|超额完成|完成了?.{0,8}目标|完成率")
 #: Plan verbs govern the rest of their sentence ("拟对…给予补贴，单个企业每年最高100万元"); plan nouns
 #: (计划, 目标) are often parts of names ("人才支持计划") and govern their own clause only.
-_PLAN_VERB = re.compile(r"力争|确保|预计|(?<![模虚])拟|将(?=[达突超实完新增建形带提降压缩扩引培推打开投竣])")
+_PLAN_VERB = re.compile(r"力争|确保|预计|(?<![模虚])拟|将(?=[达突超实完新增建形带提降压缩扩引培推打开投竣以])")
 #: A paragraph opening with a look back at a past year's results.
 _LOOKING_BACK = re.compile(
     r"(?:从|就|回顾|据)?(?P<year>(?:19|20)\d{2})年(?:的|全年)?(?:完成情况|执行情况|情况)?(?:来看|看|[，,])"
@@ -660,7 +660,11 @@ def _names_its_own(place: Place | None, text: str, sent: Span, named: _Named) ->
     return end < sent.end and not _PLACE_AS_SUBJECT.match(text, end, sent.end)
 
 
-_PLACE_AT_START = re.compile(r"(?:(?:19|20)\d{2}年[，,]?|近日[，,]?|今年|去年|同时[，,]?|其中[，,]?)?")
+_PLACE_AT_START = re.compile(
+    r"(?:(?:19|20)\d{2}年[，,]?|近日[，,]?|近期[，,]?|今年|去年|同时[，,]?|其中[，,]?"
+    # an adverbial clause before the subject: "在数字经济…深度融合的背景下,广东省通过…"
+    r"|(?:在|随着|面对|围绕|按照|根据)[^，,；;。]{2,30}?(?:背景下|形势下|情况下|中|下|以来|要求)[，,])?"
+)
 
 
 class _Named(dict[int, tuple[int, str]]):
