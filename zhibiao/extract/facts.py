@@ -482,19 +482,35 @@ def _list_subjects(text: str, floor: int, c_start: int, q_start: int) -> list[_S
     return [s for s in items if s.text]
 
 
+_BREAK = re.compile(r"[，,；;。]")
+#: A comparison base framed in its clause: "在上年同期18.0%的高增速基础上，继续实现38.6%的增长".
+_BASE_FRAME = re.compile(r"在[^，,；;。]{0,30}?基础上")
+
+
+def _in_base_frame(text: str, ref: TimeRef, pos: int) -> bool:
+    """Whether a time expression lies in a "在…基础上" frame that closes before ``pos``."""
+    opening = text.rfind("在", max(0, ref.start - 30), ref.start + 1)
+    if opening < 0:
+        return False
+    frame = _BASE_FRAME.match(text, opening, pos)
+    return frame is not None and frame.end() <= pos and not (frame.start() <= pos < frame.end())
+
+
 def _period(text: str, pos: int, refs: list[TimeRef], carried: str | None, section_year: int | None) -> str:
     """Period of a fact at ``pos``: the nearest time expression before it in its sentence, else a
     year written just after it, else the period its paragraph or section carries."""
-    before = [r for r in refs if r.end <= pos]
+    before = [r for r in refs if r.end <= pos and not _in_base_frame(text, r, pos)]
     if before:
         ref = before[-1]
-        if carried and text.startswith("同期", ref.end) and ref.period.isdigit() and not carried.isdigit():
-            # "2020年同期" in news on January–February figures: 2020-01/2020-02
+        if carried and ref.period.isdigit() and not carried.isdigit() and (
+                text.startswith("同期", ref.end) or "同期" in text[max(0, ref.start - 30):ref.start]):
+            # "2020年同期" in news on January–February figures: 2020-01/2020-02; "2013-2018年同期…，
+            # 2019年增速变缓至3%" compares the same months
             return carried.replace(carried[:4], ref.period)
         return ref.period
     after = [r for r in refs if r.start >= pos and r.explicit_year]
-    if after and after[0].start - pos < 15:
-        return after[0].period
+    if after and after[0].start - pos < 15 and not _BREAK.search(text, pos, after[0].start):
+        return after[0].period  # "…增长5%（2023年）", not the next clause's "扭转了2020年以来的…"
     if carried:
         return carried
     if section_year:
