@@ -248,3 +248,20 @@ def test_a_market_named_after_a_city_is_not_the_city():
     text = "广州市2022年政府工作报告\n北京市场销售额增长20%。\n与佛山市合作共建产业园3个。\n"
     regions = {r["value"]: r["region"] for r in extract(text, "t.txt")}
     assert regions == {20: "广州市", 3: "广州市"}
+
+
+def test_self_reference_returns_to_the_documents_place():
+    """A list by unit (Ningxia's news): "自治区…厅1个" is the region's own, not the city before it."""
+    need_shared()
+    doc = load_path(REAL / "ningxia-2021-jan-jul-major-projects-news.txt")
+    start = doc.text.index("自治区住房和城乡建设厅1个")
+    (record,) = [r for r in extract(doc.text, doc.name, doc.meta) if r["type"] == "quantity" and r["start"] == start]
+    assert record["region"] == "宁夏回族自治区"
+
+
+def test_time_of_a_comparison_base_is_not_the_figures():
+    """"在上年同期18.0%的高增速基础上，继续实现38.6%的增长": 38.6% is this period's (Guangdong news)."""
+    need_shared()
+    doc = load_path(REAL / "guangdong-2021-jan-feb-economy-news.txt")
+    periods = {r["value"]: r["period"] for r in extract(doc.text, doc.name, doc.meta) if r["type"] == "quantity"}
+    assert periods[38.6] == "2021-01/2021-02" and periods[18] == "2020-01/2020-02"

@@ -696,6 +696,10 @@ class _Named(dict[int, tuple[int, str]]):
         return self.starts[bisect_left(self.starts, lo):bisect_left(self.starts, hi)]
 
 
+#: Words by which a document names its own place: 全市, 我区, 自治区, 省直 …
+_SELF_REFERENCE = re.compile(r"(?:全|我|本)(?:省|市|区|县|旗|州|盟)|自治区|(?:省|市|区|县)(?:直|级|属|本级)")
+
+
 def _clause_place(text: str, sent: Span, pos: int, current: Place | None, article: Place | None, gaz,
                   named: _Named) -> tuple[Place | None, bool]:
     """The place a clause opens with ("，吴忠市增长7.5%"), else the place of the clause before;
@@ -704,7 +708,10 @@ def _clause_place(text: str, sent: Span, pos: int, current: Place | None, articl
     if start == sent.start:
         return current, True
     lead = _PLACE_AT_START.match(text, start, pos)  # "，其中阳新签约18个项目"
-    if (lead.end() if lead else start) not in named:
+    subject_start = lead.end() if lead else start
+    if subject_start not in named:
+        if _SELF_REFERENCE.match(text, subject_start, pos):
+            return article, True  # "、自治区住房和城乡建设厅1个", "，全市共签约33个项目": the article's own
         return current, True
     clause = Span(start, sent.end)
     place = _sentence_place(text, clause, current, article, gaz, named)
@@ -721,6 +728,8 @@ def _sentence_place(text: str, sent: Span, current: Place | None, article: Place
     """
     lead = _PLACE_AT_START.match(text, sent.start, sent.end)
     start = lead.end() if lead else sent.start
+    if start not in named and _SELF_REFERENCE.match(text, start, sent.end):
+        return article  # "自治区住房和城乡建设厅1个；": the document's own place again
     if start not in named:
         for p in named.starts_between(sent.start + 1, sent.end):
             if _LOCATED.search(text, max(sent.start, p - 3), p):
