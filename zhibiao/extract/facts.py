@@ -44,6 +44,12 @@ _LOOKING_BACK = re.compile(
 _EVENT_DATELINE = re.compile(r"(?:(?:19|20)\d{2}年)?\d{1,2}月\d{1,2}日(?:上午|下午|晚上?)?[，,]")
 #: A clause reporting what a past year completed: "2021年完成投资", "去年累计完成".
 _PAST_DONE = re.compile(r"(?:(?P<year>(?:19|20)\d{2})年|去年|上年)(?:全年|度)?(?:已|累计|共)?完成")
+def _estimate_only(text: str, start: int, end: int) -> bool:
+    """Whether the only plan word before a number is 预计 (an estimate, not a plan)."""
+    words = {m.group() for m in _TARGET.finditer(text, start, end)}
+    return words == {"预计"}
+
+
 #: Words of a result so far in the current year ("今年以来", "截至目前", "已").
 _SO_FAR = re.compile(r"以来|截至|截止|目前|已|成绩|成效|执行情况")
 #: Measures of how a plan was carried out: results, not plans.
@@ -195,6 +201,9 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                     clause_place = here
                 period = _period(text, q.start, refs, para_year or section_period, section_year)
                 kind = _kind(text, sent, q.start, default_kind, art)
+                if kind == "target" and period.isdigit() and art.year and int(period) < art.year and _estimate_only(
+                        text, max(sent.start, q.start - _KIND_REACH), q.start):
+                    kind = "actual"  # "预计全年接待游客9.6亿人次" of a year already over: a preliminary result
                 if kind == "actual" and _YEAR_SPAN.fullmatch(period):
                     period = _span_or_end(text, sent, q, period)
                 elif kind == "actual" and art.genre == "report" and period == str(art.year) and not _SO_FAR.search(
