@@ -71,6 +71,11 @@ CASES = [
      "shenzhen-2022-gov-work-report-major-projects-news", 100, "新增", None),
     ("全年新增国家级专精特新“小巨人”6家、累计11家。", "002_5d7b83ef2be3264a (seed)", 11, "小巨人", "little_giants"),
     ("净增经营主体34.6万家、企业14万家。", "hunan-province-2026-gov-work-report", 140000, "企业", "enterprises"),
+    # a change's start and end measure the same thing
+    ("地区生产总值从11.37万亿元提升到14.58万亿元。", "guangdong-province-2026-gov-work-report", 1.458e13,
+     "地区生产总值", "gdp"),
+    ("地区生产总值从11.37万亿元提升到14.58万亿元。", "guangdong-province-2026-gov-work-report", 1.137e13,
+     "地区生产总值", "gdp"),
     ("全年实现地区生产总值[2]5047.4亿元。", "(a footnote mark as communiqués write it)", 5.0474e11, "地区生产总值",
      "gdp"),
 ]

@@ -74,7 +74,8 @@ _TRAIL = re.compile(
     r"(?:同比|比上年|较上年|比去年|较去年|与上年相比|年均|累计|分别|均|总计|合计|共计|共有|共|达到|达|为|是|"
     r"实现|完成|增长|增加|提高|提升|下降|降低|减少|突破|超过|超|约|近|逾|有|至|到|了|已|新增|净增|跃升至|升至|"
     r"位居|居|列|排名|排|保持|占|比重|以上|的|再|又|仅|用时|仅用时|控制在|稳定在|在|增速|增幅|增收|减收|增支|减支|首次|再次|"
-    r"[比较由从](?:19|20)\d\d年的?|(?:19|20)\d\d年的|比上年同期|较上年同期|按可比口径|按同口径|同口径|按可比价格计算)+$"
+    r"[比较由从](?:19|20)\d\d年的?|(?:19|20)\d\d年的|比上年同期|较上年同期|按可比口径|按同口径|同口径|按可比价格计算|"
+    r"从|由)+$"
 )
 _NOTES = re.compile(r"(?:附件[:：]?)?(?:名词解释|名词注释|词语解释|注释|附注)[:：]?")
 _ASIDE = re.compile(r"[（(][^（()）]{0,8}[)）]|同比")
@@ -325,6 +326,8 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity], named: _Named |
         between = text[quantities[i - 1].end:q.start] if i else ""
         if listed and i and _LIST_JOINER.fullmatch(between.strip()):
             subj = listed.pop(0)
+        elif previous is not None and i and _CHANGED_TO.fullmatch(between):
+            subj = _Subject(previous.text, subj.start)  # "地区生产总值从11.37万亿元提升到14.58万亿元"
         elif text.find("分别", c_start, q.start) >= 0 or text.find("分别", max(sent.start, c_start - 3), c_start) >= 0:
             listed = _list_subjects(text, sent.start, c_start, q.start)
             if not listed and seen:
@@ -368,6 +371,8 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity], named: _Named |
     return out
 
 
+#: Words between a change's start and its end: "从17.9%提升到35.5%", "由7家增至16家".
+_CHANGED_TO = re.compile(r"(?:提升|提高|增|增加|扩大|扩充|跃升|上升|升|下降|降|减少|降低|增长)(?:到|至)(?:\d{4}年的?)?")
 #: A list item that is a running total of its own ("新增6家、累计11家"): it shares no verb.
 _OWN_TOTAL = re.compile(r"(?:累计|共|总|合计|其中|全年)")
 #: Verbs of new items that a list's first item shares with the rest.

@@ -53,7 +53,7 @@ ARABIC_CLASSIFIERS = {"大": ("个", 1)}
 #: Abstract nouns counted in slogans and outlines (两个维护, 四个方面), not things to measure.
 _ABSTRACT = re.compile(r"方面|工作|领域|要求|方向|体系|机制|重点|坚持|支撑|作用|优势|意识|自信|维护|全面|统筹|"
                        r"目标|任务|"
-                       r"原则|理念|战略|结合|转变|必须|确保|环节|导向")
+                       r"原则|理念|战略|结合|转变|必须|确保|环节|导向|大局|市场|资源")
 #: A unit character that starts a longer word is not a unit: 633项目, 2024人工智能.
 _WORD_AFTER_UNIT = {"项": "目", "人": "工", "个": "体", "家": "居", "户": "外", "名": "单", "位": "于", "大": "学",
                     "周": "年岁"}
