@@ -676,7 +676,15 @@ def _named_place(project: str, article: Place | None, gaz) -> Place | None:
         if place is not None and place != article and article in gaz.ancestors(place):
             return place
         break
+    # short names too common to scan a whole text for (光明, 坪山) are safe among the article's own parts
+    for child in gaz.children(article):
+        short = _DIVISION_SUFFIX.sub("", child.name)
+        if len(short) >= 2 and project.startswith(short):
+            return child
     return None
+
+
+_DIVISION_SUFFIX = re.compile(r"(?:特别合作区|新区|区|县|市|旗)$")
 
 
 def _names_its_own(place: Place | None, text: str, sent: Span, named: _Named) -> bool:
