@@ -355,6 +355,10 @@ UNITS_AND_BARE_AMOUNTS = [
     ("全年木材产量2.36万立方米", 23600, "立方米", "exact", "level"),  # wanzai
     ("粮食总产量连续9年稳定在1300亿斤以上", 130000000000, "斤", "over", "level"),  # henan
     ("宁波舟山港集装箱吞吐量4387万标箱", 43870000, "标箱", "exact", "level"),  # zhejiang
+    ("高新技术企业数量实现翻番", 100, "%", "exact", "growth"),  # hunan
+    ("晚稻183961吨，比上年增产4546吨", 4546, "吨", "exact", "change"),  # wanzai
+    ("早稻109924吨，比上年减产849吨", -849, "吨", "exact", "change"),  # wanzai
+    ("常住人口城镇化率从2020年的53.2%提升到2025年的57.7%", 57.7, "%", "exact", "share"),  # guizhou
 ]
 
 CASES = [*GOLD, *CORPUS, *UNITS_AND_BARE_AMOUNTS, *KNOWN_FAILURES]

@@ -205,6 +205,9 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                 if kind == "target" and period.isdigit() and art.year and int(period) < art.year and _estimate_only(
                         text, max(sent.start, q.start - _KIND_REACH), q.start):
                     kind = "actual"  # "预计全年接待游客9.6亿人次" of a year already over: a preliminary result
+                from_year = _FROM_YEAR.search(text, max(sent.start, q.start - 12), q.start)
+                if from_year:
+                    period = from_year.group(1)  # "城镇化率从2020年的53.2%提升到…"
                 if kind == "actual" and _YEAR_SPAN.fullmatch(period):
                     period = _span_or_end(text, sent, q, period)
                 elif kind == "actual" and art.genre == "report" and period == str(art.year) and not _SO_FAR.search(
@@ -544,6 +547,7 @@ _FLOW_VERB = re.compile(
     r"建设|建成|培育|创建|实施|引进|治理|植树|造林|筹集|开挖|疏浚|获批|支持|打造|开通|修复|新签|签约|转移|帮扶|"
     r"搬迁|安置|发放|减免|吸引|开工|竣工|完成|办理|开行|获得|荣获|认定|培训|资助|投入|争取|布局|启动|推动)"
 )
+_FROM_YEAR = re.compile(r"(?:从|由)((?:19|20)\d{2})年(?:底|末)?的?$")
 #: "从17.9%提升到35.5%": the value a change starts from, with the year it is written with.
 _FROM = re.compile(r"(?:从|由)(?:(?P<year>(?:19|20)\d{2})年(?:底|末)?的?|[“\"]?十[一二三四五]五[”\"]?(?:期末|末)的?)?$")
 

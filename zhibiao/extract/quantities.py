@@ -111,7 +111,7 @@ SHARE_WORDS = ("比重", "占比", "占", "比例", "率", "达标", "覆盖", "
 _MEASURE_WORD = re.compile("|".join(sorted({*GROWTH_WORDS, *SHARE_WORDS}, key=len, reverse=True)))
 #: Absolute changes: a growth verb right before an amount that is not a percentage.
 _CHANGE_BEFORE = re.compile(
-    r"(?:(?:净增|净增加|增加|减少|多|少|提高|增长了?|下降|降低|增收|减收|增支|减支|偏高|偏低|偏多|偏少)(?:了)?"
+    r"(?:(?:净增|净增加|增加|减少|多|少|提高|增长了?|下降|降低|增收|减收|增支|减支|增产|减产|偏高|偏低|偏多|偏少)(?:了)?"
     r"|(?:比|较)[^，,；;]{0,8}(?:新增|增加|增长|减少))$"
 )
 _NOT_CHANGE = re.compile(r"(?:新增|增加值)$")
@@ -154,7 +154,9 @@ def _clause_before(text: str, start: int, floor: int) -> str:
 #: Whether a text holds any growth (negative) word: one search instead of a test per word.
 _ANY_GROWTH = re.compile("|".join(GROWTH_WORDS))
 _ANY_NEGATIVE = re.compile("|".join(NEGATIVE_WORDS))
-_RAISED_TO = re.compile(r"(?:提高|提升|增加|增长|上升|下降|降低|减少|回落|增|降)(?:到|至)$")
+_RAISED_TO = re.compile(
+    r"(?:提高|提升|增加|增长|上升|下降|降低|减少|回落|增|降)(?:到|至)(?:(?:19|20)\d{2}年(?:底|末)?的?)?$"
+)
 
 
 def _measure(text: str, start: int, floor: int, unit: str) -> tuple[str, int]:
@@ -204,6 +206,8 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
         found.extend(_top_ranks(text, start, end, found))
     if text.find("连", start, end) >= 0:
         found.extend(_runs(text, start, end, found))
+    if text.find("翻", start, end) >= 0:
+        found.extend(_doublings(text, start, end, found))
     if text.find("成", start, end) >= 0 or text.find("分之", start, end) >= 0:
         found.extend(_fractions(text, start, end, found))
     if text.find("亿", start, end) >= 0:
@@ -300,7 +304,7 @@ _SIZE_CLASS_NOUN = re.compile(r"[的]?(?:项目|企业|工业|重点|产业|固�
 _SIZE_CLASS_VERB = re.compile(r"(?:投资|达|实现|完成|规模)$")
 #: An Arabic numeral that ``float`` reads as written: ASCII digits and at most a decimal point.
 _PLAIN_ARABIC = re.compile(r"[0-9]+(?:\.[0-9]+)?")
-_LESS_BEFORE = re.compile(r"(?:减少|少|下降|降低|减收|减支|偏低|偏少)了?$")
+_LESS_BEFORE = re.compile(r"(?:减少|少|下降|降低|减收|减支|减产|偏低|偏少)了?$")
 
 
 def _in_quoted_name(text: str, s: int, e: int, floor: int, chinese: bool) -> bool:
@@ -395,6 +399,22 @@ def _ranks(text: str, start: int, end: int, taken: list[Quantity]) -> list[Quant
             continue
         s = m.start("ctx") if m.group("ctx") else m.start()
         out.append(Quantity(s, m.end(), value, "位", "exact", "rank"))
+    return out
+
+
+#: Doublings: "实现翻番" (+100%), "翻两番" (+300%).
+DOUBLING = re.compile(r"翻(?:(?P<n>一|两|三)番|番)")
+
+
+def _doublings(text: str, start: int, end: int, taken: list[Quantity]) -> list[Quantity]:
+    """A doubling is a growth of 100% (翻番, 翻一番), quadrupling 300% (翻两番)."""
+    out = []
+    for m in DOUBLING.finditer(text, start, end):
+        if any(q.start < m.end() and m.start() < q.end for q in taken) or _in_quoted_name(
+                text, m.start(), m.end(), start, True):
+            continue
+        times = {"一": 1, "两": 2, "三": 3}.get(m.group("n") or "一", 1)
+        out.append(Quantity(m.start(), m.end(), (2 ** times - 1) * 100.0, "%", "exact", "growth"))
     return out
 
 
