@@ -355,7 +355,6 @@ UNITS_AND_BARE_AMOUNTS = [
     ("全年木材产量2.36万立方米", 23600, "立方米", "exact", "level"),  # wanzai
     ("粮食总产量连续9年稳定在1300亿斤以上", 130000000000, "斤", "over", "level"),  # henan
     ("宁波舟山港集装箱吞吐量4387万标箱", 43870000, "标箱", "exact", "level"),  # zhejiang
-    ("高新技术企业数量实现翻番", 100, "%", "exact", "growth"),  # hunan
     ("晚稻183961吨，比上年增产4546吨", 4546, "吨", "exact", "change"),  # wanzai
     ("早稻109924吨，比上年减产849吨", -849, "吨", "exact", "change"),  # wanzai
     ("常住人口城镇化率从2020年的53.2%提升到2025年的57.7%", 57.7, "%", "exact", "share"),  # guizhou
@@ -490,3 +489,11 @@ def test_no_quantity(text, forbidden):
 def test_age_is_not_weeks():
     text = "年满18周岁、能够在专利代理机构专职工作"
     assert not [q for q in find_quantities(text) if q.unit == "周"]
+
+
+@pytest.mark.parametrize(("evidence", "growth"), [("高新技术企业数量实现翻番", 100), ("全省进出口总额实现翻番", 100),
+                                                  ("经济总量翻两番", 300)])
+def test_doubling_is_a_growth(evidence, growth):
+    """翻番 (hunan, heilongjiang 2026 reports) writes no digit: +100%; 翻两番 +300%."""
+    (q,) = find_quantities(evidence)
+    assert (q.value, q.unit, q.measure) == (growth, "%", "growth") and "翻" in evidence[q.start:q.end]
