@@ -265,3 +265,14 @@ def test_time_of_a_comparison_base_is_not_the_figures():
     doc = load_path(REAL / "guangdong-2021-jan-feb-economy-news.txt")
     periods = {r["value"]: r["period"] for r in extract(doc.text, doc.name, doc.meta) if r["type"] == "quantity"}
     assert periods[38.6] == "2021-01/2021-02" and periods[18] == "2020-01/2020-02"
+
+
+def test_flattened_product_table_of_a_communique():
+    """Wanzai's 2015 communiqué: 产品名称/计量单位/产量/较上年±% flattened one cell per line (gold-new values)."""
+    doc = load_path(GOLD_NEW / "docs" / "jiangxi-yichun-wanzai-2015-communique.excerpt.txt")
+    got = {(r["subject"], r["measure"], r["value"], r["unit"], r["period"])
+           for r in extract(doc.text, doc.name, doc.meta) if r["type"] == "quantity"}
+    assert ("饮料酒", "level", 15767, "千升", "2015") in got
+    assert ("饮料酒", "growth", 18.64, "%", "2015") in got
+    assert ("供电量", "level", 506160000, "千瓦时", "2015") in got  # 万度
+    assert ("泵", "level", 52383, "台", "2015") in got

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from zhibiao.extract.context import Article, split_articles
-from zhibiao.extract.flat_tables import FlatCell, flat_cells
+from zhibiao.extract.flat_tables import FlatCell, bare_quantity, flat_cells
 from zhibiao.extract.indicators import taxonomy
 from zhibiao.extract.periods import UNKNOWN, TimeRef, time_refs
 from zhibiao.extract.places import Place, gazetteer
@@ -148,7 +148,7 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
     named = _Named({s: (e, t) for s, e, t in art.place_names})
     in_headline = True
     article_lines = lines(text, art.start, art.end)
-    flat = flat_cells(article_lines, art.year)
+    flat = flat_cells(article_lines, lambda pos: (s.year if (s := art.section_at(pos)) else None) or art.year)
     for line in article_lines:
         if tables and any(t.start <= line.start < t.end for t in tables):
             continue  # table rows are read cell by cell
@@ -238,7 +238,10 @@ def _flat_facts(text: str, name: str, start: int, end: int, cell: FlatCell, art:
     """Quantities of one value line of a flattened table, about its row's indicator."""
     subject = _Subject(cell.subject, cell.subject_start)
     period = cell.period or (str(art.year) if art.year else UNKNOWN)
-    for q in find_quantities(text, start, end):
+    found = find_quantities(text, start, end)
+    if not found and (bare := bare_quantity(text, start, end, cell)):
+        found = [bare]  # a product table's "15767" in its row's unit
+    for q in found:
         yield _quantity_record(text, name, q, subject, art.place, period, cell.kind)
 
 
