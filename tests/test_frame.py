@@ -276,3 +276,14 @@ def test_flattened_product_table_of_a_communique():
     assert ("饮料酒", "growth", 18.64, "%", "2015") in got
     assert ("供电量", "level", 506160000, "千瓦时", "2015") in got  # 万度
     assert ("泵", "level", 52383, "台", "2015") in got
+
+
+def test_years_of_a_change_and_of_a_ratio_base():
+    """Hailar's 2016 report reviews 十二五: the start, the end, the average and a ratio to 2010."""
+    need_shared()
+    doc = load_path(REAL / "hulunbuir-hailar-2016-gov-work-report.txt")
+    periods = {r["value"]: r["period"] for r in extract(doc.text, doc.name, doc.meta) if r["type"] == "quantity"}
+    assert periods[16240000000] == "2010"  # 地区生产总值由2010年的162.4亿元
+    assert periods[28790000000] == "2015"  # 增加到2015年的287.9亿元
+    assert periods[12.1] == "2011/2015"  # 年均增长12.1%
+    assert periods[2.4] != "2010"  # 是2010年的2.4倍: 2010 is the base

@@ -208,6 +208,11 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                 from_year = _FROM_YEAR.search(text, max(sent.start, q.start - 12), q.start)
                 if from_year:
                     period = from_year.group(1)  # "城镇化率从2020年的53.2%提升到…"
+                elif period.isdigit() and "年均" in text[_clause_start(text, sent.start, q.start):q.start]:
+                    ends = _FROM_TO_YEARS.search(text, max(sent.start, q.start - _SUBJECT_REACH), q.start)
+                    if ends and ends.group(2) == period:
+                        # "由2010年的162.4亿元增加到2015年的287.9亿元，年均增长12.1%": 2011/2015
+                        period = f"{int(ends.group(1)) + 1}/{ends.group(2)}"
                 if kind == "actual" and _YEAR_SPAN.fullmatch(period):
                     period = _span_or_end(text, sent, q, period)
                 elif kind == "actual" and art.genre == "report" and period == str(art.year) and not _SO_FAR.search(
@@ -503,6 +508,9 @@ def _list_subjects(text: str, floor: int, c_start: int, q_start: int) -> list[_S
 
 
 _BREAK = re.compile(r"[，,；;。]")
+_CHANGED_TO_IN = re.compile(r"(?:提升|提高|增|增加|扩大|扩充|跃升|上升|升|下降|降|减少|降低|增长)(?:到|至)")
+#: A year as the base of a ratio: "是2010年的2.6倍" dates the base, not what follows.
+_RATIO_BASE = re.compile(r"(?:是|为|相当于)$")
 #: A comparison base framed in its clause: "在上年同期18.0%的高增速基础上，继续实现38.6%的增长".
 _BASE_FRAME = re.compile(r"在[^，,；;。]{0,30}?基础上")
 
@@ -519,7 +527,11 @@ def _in_base_frame(text: str, ref: TimeRef, pos: int) -> bool:
 def _period(text: str, pos: int, refs: list[TimeRef], carried: str | None, section_year: int | None) -> str:
     """Period of a fact at ``pos``: the nearest time expression before it in its sentence, else a
     year written just after it, else the period its paragraph or section carries."""
-    before = [r for r in refs if r.end <= pos and not _in_base_frame(text, r, pos)]
+    # a ratio's base year ("是2010年的2.6倍") and a change's start ("由2010年的21.6%提高到25.2%") date
+    # something else than the number
+    before = [r for r in refs if r.end <= pos and not _in_base_frame(text, r, pos)
+              and not _RATIO_BASE.search(text, max(0, r.start - 3), r.start)
+              and not (text.startswith(("的", "底的", "末的"), r.end) and _CHANGED_TO_IN.search(text, r.end, pos))]
     if before:
         ref = before[-1]
         if carried and ref.period.isdigit() and not carried.isdigit() and (
@@ -550,6 +562,7 @@ _FLOW_VERB = re.compile(
     r"建设|建成|培育|创建|实施|引进|治理|植树|造林|筹集|开挖|疏浚|获批|支持|打造|开通|修复|新签|签约|转移|帮扶|"
     r"搬迁|安置|发放|减免|吸引|开工|竣工|完成|办理|开行|获得|荣获|认定|培训|资助|投入|争取|布局|启动|推动)"
 )
+_FROM_TO_YEARS = re.compile(r"(?:由|从)((?:19|20)\d{2})年[^。；;]{0,40}?(?:到|至)((?:19|20)\d{2})年")
 _FROM_YEAR = re.compile(r"(?:从|由)((?:19|20)\d{2})年(?:底|末)?的?$")
 #: "从17.9%提升到35.5%": the value a change starts from, with the year it is written with.
 _FROM = re.compile(r"(?:从|由)(?:(?P<year>(?:19|20)\d{2})年(?:底|末)?的?|[“\"]?十[一二三四五]五[”\"]?(?:期末|末)的?)?$")
