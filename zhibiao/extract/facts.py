@@ -200,27 +200,8 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                 here, carries = _clause_place(text, sent, q.start, clause_place, art.place, gaz, named)
                 if carries:
                     clause_place = here
-                period = _period(text, q.start, refs, para_year or section_period, section_year)
-                kind = _kind(text, sent, q.start, default_kind, art)
-                if kind == "target" and period.isdigit() and art.year and int(period) < art.year and _estimate_only(
-                        text, max(sent.start, q.start - _KIND_REACH), q.start):
-                    kind = "actual"  # "预计全年接待游客9.6亿人次" of a year already over: a preliminary result
-                from_year = _FROM_YEAR.search(text, max(sent.start, q.start - 12), q.start)
-                if from_year:
-                    period = from_year.group(1)  # "城镇化率从2020年的53.2%提升到…"
-                elif period.isdigit() and "年均" in text[_clause_start(text, sent.start, q.start):q.start]:
-                    ends = _FROM_TO_YEARS.search(text, max(sent.start, q.start - _SUBJECT_REACH), q.start)
-                    if ends and ends.group(2) == period:
-                        # "由2010年的162.4亿元增加到2015年的287.9亿元，年均增长12.1%": 2011/2015
-                        period = f"{int(ends.group(1)) + 1}/{ends.group(2)}"
-                if kind == "actual" and _YEAR_SPAN.fullmatch(period):
-                    period = _span_or_end(text, sent, q, period)
-                elif kind == "actual" and art.genre == "report" and period == str(art.year) and not _SO_FAR.search(
-                        text, max(sent.start, q.start - _SUBJECT_REACH), q.start) and not _SO_FAR.search(art.title):
-                    kind = "target"  # a report's current year is still to come: its figures are plans
-                if kind == "target" and section_period and period == section_period \
-                        and not _YEAR_SPAN.fullmatch(period):
-                    period = section_period[:4]  # a plan in news on part of a year is for the year
+                period, kind = _period_and_kind(text, sent, q, art, refs, para_year, section_period,
+                                                section_year, default_kind)
                 for each_place in _listed_places(text, sent, q.start, art.place, gaz, named) or [here]:
                     yield _quantity_record(text, name, q, subj, each_place, period, kind)
             for p in projects:
@@ -237,6 +218,35 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                     policy=policy_name or art.title, beneficiary=rule.beneficiary,
                     condition=rule.condition, rate=rule.rate, cap=rule.cap,
                 )
+
+
+def _period_and_kind(text: str, sent: Span, q: Quantity, art: Article, refs: list[TimeRef], para_year: str | None,
+                     section_period: str | None, section_year: int | None, default_kind: str) -> tuple[str, str]:
+    """When a quantity holds and whether it is a plan: the clause's time, then the frame's rules.
+
+    Each rule is one case of how a careful reader dates a figure; they run in this order.
+    """
+    period = _period(text, q.start, refs, para_year or section_period, section_year)
+    kind = _kind(text, sent, q.start, default_kind, art)
+    if kind == "target" and period.isdigit() and art.year and int(period) < art.year and _estimate_only(
+            text, max(sent.start, q.start - _KIND_REACH), q.start):
+        kind = "actual"  # "预计全年接待游客9.6亿人次" of a year already over: a preliminary result
+    from_year = _FROM_YEAR.search(text, max(sent.start, q.start - 12), q.start)
+    if from_year:
+        period = from_year.group(1)  # "城镇化率从2020年的53.2%提升到…"
+    elif period.isdigit() and "年均" in text[_clause_start(text, sent.start, q.start):q.start]:
+        ends = _FROM_TO_YEARS.search(text, max(sent.start, q.start - _SUBJECT_REACH), q.start)
+        if ends and ends.group(2) == period:
+            # "由2010年的162.4亿元增加到2015年的287.9亿元，年均增长12.1%": 2011/2015
+            period = f"{int(ends.group(1)) + 1}/{ends.group(2)}"
+    if kind == "actual" and _YEAR_SPAN.fullmatch(period):
+        period = _span_or_end(text, sent, q, period)
+    elif kind == "actual" and art.genre == "report" and period == str(art.year) and not _SO_FAR.search(
+            text, max(sent.start, q.start - _SUBJECT_REACH), q.start) and not _SO_FAR.search(art.title):
+        kind = "target"  # a report's current year is still to come: its figures are plans
+    if kind == "target" and section_period and period == section_period and not _YEAR_SPAN.fullmatch(period):
+        period = section_period[:4]  # a plan in news on part of a year is for the year
+    return period, kind
 
 
 def _flat_facts(text: str, name: str, start: int, end: int, cell: FlatCell, art: Article) -> Iterator[dict]:
