@@ -348,7 +348,7 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity], named: _Named |
         if listed and i and _LIST_JOINER.fullmatch(between.strip()):
             subj = listed.pop(0)
         elif previous is not None and i and _CHANGED_TO.fullmatch(between):
-            subj = _Subject(previous.text, subj.start)  # "地区生产总值从11.37万亿元提升到14.58万亿元"
+            subj = previous  # "地区生产总值从11.37万亿元提升到14.58万亿元"
         elif text.find("分别", c_start, q.start) >= 0 or text.find("分别", max(sent.start, c_start - 3), c_start) >= 0:
             listed = _list_subjects(text, sent.start, c_start, q.start)
             if not listed and seen:
@@ -364,11 +364,11 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity], named: _Named |
             subj = _Subject(_TRAIL.sub("", previous.text) + subj.text, subj.start)
         elif previous is not None and _compares(_SAME_MEASURE, text, c_start, end):
             # "…增长6.5%，比上年末增加1.2万人": the same thing, compared with last year
-            subj = _Subject(previous.text, subj.start)
+            subj = previous
         elif previous is not None and (base := _compares(_OTHER_BASE, text, c_start, end)) and not (
                 year and base.startswith(("比", "较", "与")) and base[1:5] == str(year - 1)):
             # "比2019年同期增长10.2%，两年平均增长5.0%": the same thing on another base, no longer its indicator
-            out.append(_Subject(_TRAIL.sub("", previous.text) + base, subj.start))
+            out.append(_Subject(_TRAIL.sub("", previous.text) + base, previous.start))
             continue  # the subject before stays the base of what follows
         elif subj.text and named is not None and _only_a_place(subj, named):
             # "投资增速前二名：中卫市增长36.4%，吴忠市增长7.5%": the place is the clause's, the
