@@ -76,6 +76,8 @@ CASES = [
      "地区生产总值", "gdp"),
     ("地区生产总值从11.37万亿元提升到14.58万亿元。", "guangdong-province-2026-gov-work-report", 1.137e13,
      "地区生产总值", "gdp"),
+    # growth over several years that is not an annual average is not the indicator's rate
+    ("“十四五”时期，全省进出口总额实现翻番。", "heilongjiang-province-2026-gov-work-report", 100, "进出口总额", None),
     ("全年实现地区生产总值[2]5047.4亿元。", "(a footnote mark as communiqués write it)", 5.0474e11, "地区生产总值",
      "gdp"),
 ]

@@ -294,9 +294,17 @@ def _strip_place(subject: str) -> str:
     return subject
 
 
+def _other_rate(text: str, q: Quantity, subj: _Subject, period: str) -> bool:
+    """Whether a growth is not the indicator's own annual rate: cumulative over several years
+    ("五年增长30.8%", "实现翻番"), where an average (年均增长) would be one."""
+    if q.measure != "growth" or _YEAR_SPAN.fullmatch(period) is None:
+        return False
+    return "年均" not in text[max(subj.start, q.start - _SUBJECT_REACH):q.start]
+
+
 def _quantity_record(text: str, doc: str, q: Quantity, subj: _Subject, place: Place | None,
                      period: str, kind: str) -> dict:
-    indicator = _indicator(text, q, subj)
+    indicator = _indicator(text, q, subj) if not _other_rate(text, q, subj, period) else None
     start = min(subj.start, q.start)
     return _record(
         "quantity", doc, place, text, start, max(q.end, subj.end),
