@@ -218,6 +218,9 @@ COUNT_TAIL = re.compile(rf"(?<=[^、\d.]){COUNT}([^、]{{0,12}})$")
 NUMBER_END = re.compile(rf"(?<=[^\d.]){NUMBER}$")
 COUNT_INSIDE = re.compile(rf"(?<![第\d.]){COUNT}(?!号|期|代|路|线|届|楼|栋)")
 COUNT_END = re.compile(rf"(?:{COUNT}|{MEASURE}|{NUMBER}(?:万元|亿元|元)?)$")
+#: the characters a COUNT_END match can end with: a classifier, a measure's unit, a number or 元
+#: (or a final line break, before which $ also matches) -- a quick test before the search
+_COUNT_END_LAST = _CLASSIFIERS | _NUMBER_LAST | frozenset("米里顷亩吨瓦位元\n")
 MEASURE_LEAD = re.compile(rf"^{MEASURE}(?:的)?")
 INVEST_LEAD = re.compile(rf"^{INVEST}(?:的)?")
 #: any of the leads `_clean` drops (one quick test before trying them in turn)
@@ -433,7 +436,10 @@ def _valid(name: str, marked: bool, status: str, p: _Patterns, loose: bool = Fal
     """
     if not 2 <= len(name) <= 40 or len(_strip_phase(name)) < 2:
         return False  # 二期工程 on its own is no name
-    if p.leads.match(name) or COUNT_START.match(name) or COUNT_END.search(TRAILING_BRACKET.sub("", name)):
+    if p.leads.match(name) or COUNT_START.match(name):
+        return False
+    bare = TRAILING_BRACKET.sub("", name) if name[-1] in ")）\n" else name
+    if bare[-1:] in _COUNT_END_LAST and COUNT_END.search(bare):
         return False
     if BAD_CHAR.search(name) or name[0] in "的和及与等、”)）" or name.count("“") != name.count("”"):
         return False
@@ -441,7 +447,8 @@ def _valid(name: str, marked: bool, status: str, p: _Patterns, loose: bool = Fal
     if quoted and HAS_NUMERAL.search(quoted) and _is_generic(QUOTED.sub("", name) or "项目", p):
         return False  # slogans: “三高三快”, “百千万工程”, “两重”项目, “1+1+9”
     inner = _unmasked(name)  # quoted / bracketed parts may hold anything
-    if CLAUSE_VERBS.search(inner) or SIZE_CLASS.search(inner) or COUNT_INSIDE.search(inner):
+    if CLAUSE_VERBS.search(inner) or SIZE_CLASS.search(inner) or (
+            not _CLASSIFIERS.isdisjoint(inner) and COUNT_INSIDE.search(inner)):
         return False
     act = ACTIVITY_END.search(inner)
     if act and not (p.heads_in.search(inner[: act.start()]) and not _is_generic(inner[: act.start()], p)):
