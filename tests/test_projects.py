@@ -11,6 +11,17 @@ from zhibiao.extract.projects import STATUSES, ProjectMention, find_projects, le
 
 # (sentence as in the corpus, [(name, status, investment or None), ...])
 POSITIVE = [
+    # provincial 2026 reports: lists closed by a class of works, approvals and openings
+    ("京哈（扩建）、哈肇、绥大等高速公路建成通车",  # heilongjiang
+     [("京哈（扩建）", "投产", None), ("哈肇", "投产", None), ("绥大", "投产", None)]),
+    ("桑龙、城龙、醴娄等7条高速公路建成通车",  # hunan
+     [("桑龙", "投产", None), ("城龙", "投产", None), ("醴娄", "投产", None)]),
+    ("比亚迪半导体、京东方第8.6代线等重大项目加快实施",  # sichuan
+     [("比亚迪半导体", "在建", None), ("京东方第8.6代线", "在建", None)]),
+    ("粮食产能提升灌溉一期等重大水利工程开工建设", [("粮食产能提升灌溉一期", "动工", None)]),  # heilongjiang
+    ("中原农谷、周口国家农高区加快建设", [("中原农谷", "在建", None), ("周口国家农高区", "在建", None)]),  # henan
+    ("周口港中心作业区开港运营", [("周口港中心作业区", "投产", None)]),  # henan
+    ("哈伊高铁全线铺轨贯通", [("哈伊高铁", "在建", None)]),  # heilongjiang
     # lists closed by "等N个项目" + stage (Haizhu 2024 plan report)
     (
         "趣丸科技总部大厦、唯品会国际创新中心、三滘立交市政化改造一期工程等10个重点项目动工建设",

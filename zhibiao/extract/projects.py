@@ -176,7 +176,10 @@ LIST_CLASS = re.compile(
 )
 LIST_CLASS_WORDS = tuple(LIST_CLASS.pattern.split("|"))  # a plain alternation of words
 #: a list class that admits items without a head noun: 等8个项目, 等一批低空企业, 等12家芯片企业
-LOOSE_CLASS = re.compile(rf"^(?:{COUNT})?[^、]{{0,4}}(?:项目|企业|公司|集团|机构|银行|装置)(?:{COUNT})?$")
+LOOSE_CLASS = re.compile(
+    rf"^(?:{COUNT})?(?:[^、]{{0,4}}(?:项目|企业|公司|集团|机构|银行|装置|高速公路|高速|公路|铁路|高铁|水库|灌区|机场|港口|航道)"
+    rf"|(?:重大|重点)?(?:水利|交通|能源)?工程)(?:{COUNT})?$"
+)
 SPLIT_AND = re.compile(r"以及|和|及|与")
 #: quoted and bracketed spans, never cut: “珠宝+文化旅游”小镇, 广州至珠海(澳门)高铁
 MASK = re.compile(r"“[^”]*”|[（(][^（()）]*[)）]")
