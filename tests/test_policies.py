@@ -105,3 +105,19 @@ def test_policy_title() -> None:
     doc = "国务院关于做好当前和今后一个时期\n\n促进就业工作的若干意见\n\n国发〔2018〕39号\n\n各省、自治区：\n"
     assert policy_title(doc) == "国务院关于做好当前和今后一个时期促进就业工作的若干意见"
     assert policy_title("全年实现地区生产总值2323.54亿元，同比增长4.3%。") is None
+
+
+def test_bounds_of_a_policy_document_are_rules():
+    """国办发〔2019〕6号 (tests/data/gold-new): ratio bounds are the policy's rules; hand-made gold rates."""
+    from pathlib import Path
+
+    from zhibiao.extract.facts import extract
+    from zhibiao.load import load_path
+
+    doc = load_path(Path(__file__).parent / "data" / "gold-new" / "docs"
+                    / "china-state-council-2019-financing-guarantee-smes-policy.excerpt.txt")
+    rates = sorted(r["rate"] for r in extract(doc.text, doc.name, doc.meta) if r["type"] == "policy" and r["rate"])
+    for rate in (80, 80, 50, 20, 1, 1.5, 0.5, 0.3):
+        assert rate in rates, rates
+    report = "2026年河南省政府工作报告\n一、2025年工作回顾\n研发投入强度不低于2%。\n"
+    assert not [r for r in extract(report, "t.txt") if r["type"] == "policy"]

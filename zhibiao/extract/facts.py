@@ -18,7 +18,7 @@ from zhibiao.extract.flat_tables import FlatCell, bare_quantity, flat_cells
 from zhibiao.extract.indicators import taxonomy
 from zhibiao.extract.periods import UNKNOWN, TimeRef, time_refs
 from zhibiao.extract.places import Place, gazetteer
-from zhibiao.extract.policies import find_policies, policy_title
+from zhibiao.extract.policies import find_bound_rules, find_policies, policy_title
 from zhibiao.extract.projects import find_projects
 from zhibiao.extract.quantities import Quantity, find_quantities
 from zhibiao.extract.tables import table_cells
@@ -36,6 +36,7 @@ _NOT_TARGET = re.compile(r"计划执行|完成年度(?:投资)?计划|目标任�
 #: Plan verbs govern the rest of their sentence ("拟对…给予补贴，单个企业每年最高100万元"); plan nouns
 #: (计划, 目标) are often parts of names ("人才支持计划") and govern their own clause only.
 _PLAN_VERB = re.compile(r"力争|确保|预计|(?<![模虚])拟|将(?=[达突超实完新增建形带提降压缩扩引培推打开投竣以])")
+_POLICY_DOCUMENT = re.compile(r"关于.{2,80}(?:意见|通知|办法|措施|细则|规定|决定)$")
 #: A paragraph opening with a look back at a past year's results.
 _LOOKING_BACK = re.compile(
     r"(?:从|就|回顾|据)?(?P<year>(?:19|20)\d{2})年(?:的|全年)?(?:完成情况|执行情况|情况)?(?:来看|看|[，,])"
@@ -147,6 +148,8 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
     # every place named in the article, by start offset (one scan instead of one per sentence)
     named = _Named({s: (e, t) for s, e, t in art.place_names})
     in_headline = True
+    # a policy document itself ("国务院办公厅关于…的指导意见"), whose ratio bounds are rules
+    policy_document = art.genre == "news" and _POLICY_DOCUMENT.search(art.title) is not None
     article_lines = lines(text, art.start, art.end)
     flat = flat_cells(article_lines, lambda pos: (s.year if (s := art.section_at(pos)) else None) or art.year)
     for line in article_lines:
@@ -212,7 +215,11 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                     "project", name, _named_place(p.name, art.place, gaz) or place, text, p.start, p.end,
                     name=p.name, status=p.status, period=period, kind=kind, investment=p.investment,
                 )
-            for rule in find_policies(text, sent.start, sent.end):
+            rules = find_policies(text, sent.start, sent.end)
+            if policy_document:
+                rules += [r for r in find_bound_rules(text, sent.start, sent.end)
+                          if not any(r.start < o.end and o.start < r.end for o in rules)]
+            for rule in rules:
                 yield _record(
                     "policy", name, place, text, rule.start, rule.end,
                     policy=policy_name or art.title, beneficiary=rule.beneficiary,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from zhibiao.extract.numbers import NUMBER, parse_number
 
-__all__ = ["PolicyRule", "find_policies", "policy_title"]
+__all__ = ["PolicyRule", "find_bound_rules", "find_policies", "policy_title"]
 
 
 @dataclass
@@ -195,6 +195,37 @@ def find_policies(text: str, start: int, end: int) -> list[PolicyRule]:
                 s0 = max(seg.rfind("，", 0, s), seg.rfind(",", 0, s)) + 1
             lead = len(seg[s0:]) - len(seg[s0:].lstrip("，, "))
             out.append(PolicyRule(ben, cond, rate, cap, base + s0 + lead, base + e))
+    return out
+
+
+#: A bound a policy sets on a ratio: "担保费率原则上不超过1%", "比例不得低于80%", "降至1%以下".
+BOUND = re.compile(
+    rf"(?:不超过|不高于|不得高于|不得超过|不低于|不得低于|降至|达到)(?:承担风险责任的|[^，,。；;%0-9]{{0,8}}?)"
+    rf"({NUMBER})[%％]"
+)
+
+
+def find_bound_rules(text: str, start: int, end: int) -> list[PolicyRule]:
+    """Rules of a policy document that bound a ratio (a fee rate, a share) rather than grant money.
+
+    Only for policy documents: in a report, "不低于80%" is a result or a goal, not a rule.
+    """
+    out: list[PolicyRule] = []
+    sentence = text[start:end]
+    if "%" not in sentence and "％" not in sentence:
+        return out
+    for seg_m in CLAUSE.finditer(sentence):
+        seg = seg_m.group()
+        base = start + seg_m.start()
+        for m in BOUND.finditer(seg):
+            rate = _num(m.group(1))
+            if rate is None or not 0 < rate <= 100:
+                continue
+            ben, cond, subj_start = _beneficiary(seg, m.start())
+            s0 = max(seg.rfind("，", 0, m.start()), seg.rfind(",", 0, m.start())) + 1
+            s0 = min(s0, subj_start) if m.start() - subj_start <= 80 else s0
+            lead = len(seg[s0:]) - len(seg[s0:].lstrip("，, "))
+            out.append(PolicyRule(ben, cond, rate, None, base + s0 + lead, base + m.end()))
     return out
 
 
