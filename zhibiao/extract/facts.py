@@ -617,6 +617,10 @@ def _span_or_end(text: str, sent: Span, q: Quantity, span: str) -> str:
     lead = _LEAD.match(clause)
     if q.measure in ("growth", "change") or _FLOW_VERB.match(clause) or (lead and _FLOW_VERB.match(clause, lead.end())):
         return span
+    opening = text[sent.start:c_start]
+    opening_lead = _LEAD.match(opening)
+    if opening and _FLOW_VERB.match(opening, opening_lead.end() if opening_lead else 0):
+        return span  # "成功创建A1个、B6个、C5个": the sentence's verb counts its whole list
     return last
 
 
