@@ -408,7 +408,8 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity], named: _Named |
 
 
 #: Words between a change's start and its end: "从17.9%提升到35.5%", "由7家增至16家".
-_CHANGED_TO = re.compile(r"(?:提升|提高|增|增加|扩大|扩充|跃升|上升|升|下降|降|减少|降低|增长)(?:到|至)(?:\d{4}年的?)?")
+_CHANGE_TO = r"(?:提升|提高|增|增加|扩大|扩充|跃升|上升|升|下降|降|减少|降低|增长)(?:到|至)"
+_CHANGED_TO = re.compile(_CHANGE_TO + r"(?:\d{4}年的?)?")
 #: A list item that is a running total of its own ("新增6家、累计11家"): it shares no verb.
 _OWN_TOTAL = re.compile(r"(?:累计|共|总|合计|其中|全年)")
 #: Verbs of new items that a list's first item shares with the rest.
@@ -533,7 +534,6 @@ def _list_subjects(text: str, floor: int, c_start: int, q_start: int) -> list[_S
 
 
 _BREAK = re.compile(r"[，,；;。]")
-_CHANGED_TO_IN = re.compile(r"(?:提升|提高|增|增加|扩大|扩充|跃升|上升|升|下降|降|减少|降低|增长)(?:到|至)")
 #: A year as the base of a ratio: "是2010年的2.6倍" dates the base, not what follows.
 _RATIO_BASE = re.compile(r"(?:是|为|相当于)$")
 #: A comparison base framed in its clause: "在上年同期18.0%的高增速基础上，继续实现38.6%的增长".
@@ -556,7 +556,7 @@ def _period(text: str, pos: int, refs: list[TimeRef], carried: str | None, secti
     # something else than the number
     before = [r for r in refs if r.end <= pos and not _in_base_frame(text, r, pos)
               and not _RATIO_BASE.search(text, max(0, r.start - 3), r.start)
-              and not (text.startswith(("的", "底的", "末的"), r.end) and _CHANGED_TO_IN.search(text, r.end, pos))]
+              and not (text.startswith(("的", "底的", "末的"), r.end) and _CHANGED_TO.search(text, r.end, pos))]
     if before:
         ref = before[-1]
         if carried and ref.period.isdigit() and not carried.isdigit() and (
