@@ -177,7 +177,8 @@ LIST_CLASS = re.compile(
 LIST_CLASS_WORDS = tuple(LIST_CLASS.pattern.split("|"))  # a plain alternation of words
 #: a list class that admits items without a head noun: 等8个项目, 等一批低空企业, 等12家芯片企业
 LOOSE_CLASS = re.compile(
-    rf"^(?:{COUNT})?(?:[^、]{{0,4}}(?:项目|企业|公司|集团|机构|银行|装置|高速公路|高速|公路|铁路|高铁|水库|灌区|机场|港口|航道)"
+    rf"^(?:{COUNT})?(?:[^、]{{0,4}}(?:项目|企业|公司|集团|机构|银行|装置|高速公路|高速|公路|铁路|高铁|水库|灌区|机场|港口|航道|"
+    rf"综合体)"
     rf"|(?:重大|重点)?(?:水利|交通|能源)?工程)(?:{COUNT})?$"
 )
 SPLIT_AND = re.compile(r"以及|和|及|与")
@@ -533,7 +534,8 @@ def _names(np: str, base: int, status: str, p: _Patterns, subject: bool) -> list
                     it.text += next_head
         # coordinated modifiers: 特警、消防、民兵综合训练馆; 智慧旅游服务、管理和营销平台 -> one name
         whole = np[items[0].start - base : items[-1].end - base]
-        if "的" not in whole and all(
+        distributed = bool(tail) and not marked and bool(COUNT_START.match(tail or ""))  # 哈萨尔、东升路两个市民广场
+        if "的" not in whole and not distributed and all(
             len(it.text) <= (3 if marked else 4)
             and not _head_of(it.text, p)
             and not HAS_PROJECT_WORD.search(it.text)
@@ -544,7 +546,7 @@ def _names(np: str, base: int, status: str, p: _Patterns, subject: bool) -> list
         # distributed class: 伊敏河、六二六小河两条城市景观带 -> 伊敏河城市景观带, 六二六小河城市景观带
         shared = COUNT_START.sub("", tail)
         headless = all(not _head_of(it.text, p) for it in items)
-        if len(items) > 1 and shared and _head_of(shared, p) and headless:
+        if len(items) > 1 and shared and _head_of(shared, p) and (headless or COUNT_START.match(tail)):
             for it in items:
                 it.text += shared
             marked = True
