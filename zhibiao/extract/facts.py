@@ -189,8 +189,8 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                     para_year, default_kind = past.group("year"), "actual"
             if _ITEM_MARK.match(text, sent.start, sent.end):
                 para_place = art.place  # a new numbered item starts afresh
-            place = _sentence_place(text, sent, para_place, art.place, gaz, named)
-            if not _names_its_own(place, text, sent, named):
+            place, holds = _sentence_place(text, sent, para_place, art.place, gaz, named)
+            if holds:
                 para_place = place
             quantities = find_quantities(text, sent.start, sent.end)
             projects = find_projects(text, sent.start, sent.end)
@@ -677,8 +677,6 @@ _CONTINUES = re.compile(r"(?:同比|比上年|年均|分别)?(?:增长|下降|�
 _ITEM_MARK = re.compile(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]")
 #: Where a project or company is: 位于番禺区的…, 总部迁至南沙, 落户黄埔.
 _LOCATED = re.compile(r"(?:位于|落户|落地|迁至|地处|坐落于)$")
-#: A place's last character that, with the next one, is a word of its own: 北京市场 is 北京 + 市场.
-_WORD_ENDING_A_PLACE = {"市": "场"}
 #: What follows a place that is the subject of its sentence: a break, a time, a measured
 #: quantity's words or a predicate. Any other noun makes the place part of a name.
 _PLACE_AS_SUBJECT = re.compile(
@@ -736,17 +734,6 @@ def _named_place(project: str, article: Place | None, gaz) -> Place | None:
 _DIVISION_SUFFIX = re.compile(r"(?:特别合作区|新区|区|县|市|旗)$")
 
 
-def _names_its_own(place: Place | None, text: str, sent: Span, named: _Named) -> bool:
-    """Whether the sentence opens with a place that is part of a name ("张家界入境游客"): such a
-    place holds for its sentence only, not for the rest of the paragraph."""
-    lead = _PLACE_AT_START.match(text, sent.start, sent.end)
-    start = lead.end() if lead else sent.start
-    if place is None or start not in named:
-        return False
-    end = named[start][0]
-    return end < sent.end and not _PLACE_AS_SUBJECT.match(text, end, sent.end)
-
-
 _PLACE_AT_START = re.compile(
     r"(?:(?:19|20)\d{2}年[，,]?|近日[，,]?|近期[，,]?|今年|去年|同时[，,]?|其中[，,]?"
     # an adverbial clause before the subject: "在数字经济…深度融合的背景下,广东省通过…"
@@ -784,14 +771,14 @@ def _clause_place(text: str, sent: Span, pos: int, current: Place | None, articl
         if _SELF_REFERENCE.match(text, subject_start, pos):
             return article, True  # "、自治区住房和城乡建设厅1个", "，全市共签约33个项目": the article's own
         return current, True
-    clause = Span(start, sent.end)
-    place = _sentence_place(text, clause, current, article, gaz, named)
-    return place, not _names_its_own(place, text, clause, named)
+    return _sentence_place(text, Span(start, sent.end), current, article, gaz, named)
 
 
 def _sentence_place(text: str, sent: Span, current: Place | None, article: Place | None, gaz,
-                    named: _Named) -> Place | None:
-    """A place named as the sentence's subject ("番禺区完成…", "广东省中小企业…"), else ``current``.
+                    named: _Named) -> tuple[Place | None, bool]:
+    """A place named as the sentence's subject ("番禺区完成…", "广东省中小企业…"), else ``current``;
+    and whether it holds for what follows: not when the sentence opens with a place that is part
+    of a name ("张家界入境游客"), which holds for its sentence only.
 
     A place above the article's own counts only when written in full (广东省, not the 广州 of
     "广州地铁"): short forms of a parent are mostly parts of names. ``named`` maps the start of
@@ -799,6 +786,16 @@ def _sentence_place(text: str, sent: Span, current: Place | None, article: Place
     """
     lead = _PLACE_AT_START.match(text, sent.start, sent.end)
     start = lead.end() if lead else sent.start
+    opening = named.get(start)
+    in_name = opening is not None and opening[0] < sent.end and not _PLACE_AS_SUBJECT.match(
+        text, opening[0], sent.end)
+    place = _subject_place(text, sent, start, current, article, gaz, named)
+    return place, not (in_name and place is not None)
+
+
+def _subject_place(text: str, sent: Span, start: int, current: Place | None, article: Place | None, gaz,
+                   named: _Named) -> Place | None:
+    """The place of `_sentence_place`, its subject starting at ``start`` (after its lead words)."""
     if start not in named and _SELF_REFERENCE.match(text, start, sent.end):
         return article  # "自治区住房和城乡建设厅1个；": the document's own place again
     if start not in named:
@@ -809,8 +806,8 @@ def _sentence_place(text: str, sent: Span, current: Place | None, article: Place
         else:
             return current
     end, surface = named[start]
-    if text.startswith(_WORD_ENDING_A_PLACE.get(surface[-1], "\0"), end):
-        return current  # "北京市场": the name's last character starts a word
+    if surface.endswith("市") and text.startswith("场", end):
+        return current  # "北京市场" is 北京 + 市场
     if end < sent.end and text[end] in "与和及、第首":
         return current  # several places, or an event's name (江西省第十六届运动会)
     in_name = end < sent.end and not _PLACE_AS_SUBJECT.match(text, end, sent.end)
