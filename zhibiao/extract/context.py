@@ -143,8 +143,8 @@ def split_articles(text: str, meta: dict[str, str] | None = None) -> list[Articl
     return articles
 
 
-_WORK_REPORT = re.compile(r"政府工作报告")
-_PLAN_DRAFT = re.compile(r"计划草案|计划的报告|计划执行情况")
+#: Titles of reports delivered in the year they name last: work reports and plan reports.
+_REPORT_TITLE = re.compile(r"政府工作报告|计划草案|计划的报告|计划执行情况")
 #: A line that reads as a document's title: what government documents call themselves.
 _TITLE_WORDS = re.compile(r"(?:报告|公报|计划|规划|通知|意见|办法|方案|决定|纲要)$")
 
@@ -183,7 +183,7 @@ def _current_year(text: str, start: int, end: int, title: str, date: tuple[int, 
         m = _YEAR.search(title)
         if m:
             return int(m.group(1)) + 1
-    if (_WORK_REPORT.search(title) or _PLAN_DRAFT.search(title)) and _is_title(title):
+    if _REPORT_TITLE.search(title) and _is_title(title):
         # "2026年某省政府工作报告" is delivered in 2026; "2024年计划执行情况与2025年计划草案" in 2025
         years = [int(y) for y in _YEAR.findall(title)]
         if years:
