@@ -382,11 +382,16 @@ def _from_match(text: str, m: re.Match[str], floor: int) -> list[Quantity]:
     ]
 
 
+def _taken(m: re.Match[str], taken: list[Quantity]) -> bool:
+    """Whether a match overlaps a quantity already found (the later scans yield to the earlier)."""
+    return any(q.start < m.end() and m.start() < q.end for q in taken)
+
+
 def _ranks(text: str, start: int, end: int, taken: list[Quantity]) -> list[Quantity]:
     """Ranks such as 跃升至第7位, 排名全市第二, 居全市第一."""
     out = []
     for m in RANK.finditer(text, start, end):
-        if not (m.group("ctx") or m.group("scope")) or any(q.start < m.end() and m.start() < q.end for q in taken):
+        if not (m.group("ctx") or m.group("scope")) or _taken(m, taken):
             continue
         if not m.group("ctx") and not m.group("unit") and not re.search(
                 r"(?:排名|排|居|位居|位列|列|名列|保持|稳居|均居)$", text[max(start, m.start() - 6):m.start()]):
@@ -410,7 +415,7 @@ def _doublings(text: str, start: int, end: int, taken: list[Quantity]) -> list[Q
     """A doubling is a growth of 100% (翻番, 翻一番), quadrupling 300% (翻两番)."""
     out = []
     for m in DOUBLING.finditer(text, start, end):
-        if any(q.start < m.end() and m.start() < q.end for q in taken) or _in_quoted_name(
+        if _taken(m, taken) or _in_quoted_name(
                 text, m.start(), m.end(), start, True):
             continue
         times = {"一": 1, "两": 2, "三": 3}.get(m.group("n") or "一", 1)
@@ -429,7 +434,7 @@ def _runs(text: str, start: int, end: int, taken: list[Quantity]) -> list[Quanti
     """How many years running something held: a level in 年."""
     out = []
     for m in RUN.finditer(text, start, end):
-        if any(q.start < m.end() and m.start() < q.end for q in taken) or _in_quoted_name(
+        if _taken(m, taken) or _in_quoted_name(
                 text, m.start(), m.end(), start, True):
             continue
         try:
@@ -452,7 +457,7 @@ def _top_ranks(text: str, start: int, end: int, taken: list[Quantity]) -> list[Q
     """Ranks written as a place at the top: 居全国首位, 稳居全国前十强."""
     out = []
     for m in TOP_RANK.finditer(text, start, end):
-        if any(q.start < m.end() and m.start() < q.end for q in taken) or not _RANK_SCOPE.search(m.group("scope")):
+        if _taken(m, taken) or not _RANK_SCOPE.search(m.group("scope")):
             continue
         try:
             value, qualifier = (1.0, "exact") if m.group("first") else (parse_number(m.group("top")), "at_most")
@@ -477,7 +482,7 @@ def _fractions(text: str, start: int, end: int, taken: list[Quantity]) -> list[Q
     """Shares written as fractions or tenths: 三分之一, 两成, 五成以上 (values in percent)."""
     out = []
     for m in FRACTION.finditer(text, start, end):
-        if any(q.start < m.end() and m.start() < q.end for q in taken):
+        if _taken(m, taken):
             continue
         if m.start() > start and text[m.start() - 1] in "这那每一":
             continue
