@@ -523,6 +523,8 @@ def _names(np: str, base: int, status: str, p: _Patterns, subject: bool) -> list
     if p.leads.match(items[0].text):
         return []  # 一批优质教育医疗、文化体育项目: a plural, not names
     last_head = _head_of(items[-1].text, p)
+    # a count and class after the list names each item: 哈萨尔、东升路两个市民广场
+    distributed = bool(tail) and not marked and COUNT_START.match(tail) is not None
     if len(items) > 1 and last_head:
         # shared head: 地铁18号、22号线 -> 地铁18号线; F37、F57地块 -> F37地块
         for it, nxt in pairwise(items):
@@ -534,7 +536,6 @@ def _names(np: str, base: int, status: str, p: _Patterns, subject: bool) -> list
                     it.text += next_head
         # coordinated modifiers: 特警、消防、民兵综合训练馆; 智慧旅游服务、管理和营销平台 -> one name
         whole = np[items[0].start - base : items[-1].end - base]
-        distributed = bool(tail) and not marked and bool(COUNT_START.match(tail or ""))  # 哈萨尔、东升路两个市民广场
         if "的" not in whole and not distributed and all(
             len(it.text) <= (3 if marked else 4)
             and not _head_of(it.text, p)
@@ -546,7 +547,7 @@ def _names(np: str, base: int, status: str, p: _Patterns, subject: bool) -> list
         # distributed class: 伊敏河、六二六小河两条城市景观带 -> 伊敏河城市景观带, 六二六小河城市景观带
         shared = COUNT_START.sub("", tail)
         headless = all(not _head_of(it.text, p) for it in items)
-        if len(items) > 1 and shared and _head_of(shared, p) and (headless or COUNT_START.match(tail)):
+        if len(items) > 1 and shared and _head_of(shared, p) and (headless or distributed):
             for it in items:
                 it.text += shared
             marked = True
