@@ -53,9 +53,36 @@ CASES = [
      10, "旅游总花费", "tourist_spending"),
     # a list's head names what its places measure
     ("地级市1—7月投资增速前二名：中卫市增长36.4%，吴忠市增长7.5%。", "ningxia-2021-jan-jul-major-projects-news",
-     7.5, "投资", None),
+     7.5, "投资", "fixed_asset_investment"),
     ("县（区）1—7月投资增速前三名：中宁县增长58.3%，海原县增长36.8%。", "ningxia-2021-jan-jul-major-projects-news",
-     36.8, "投资", None),
+     36.8, "投资", "fixed_asset_investment"),
+    ("1．地级市1—7月投资增速前二名：中卫市增长36.4%，吴忠市增长7.5%。", "ningxia-2021-jan-jul-major-projects-news",
+     36.4, "投资", "fixed_asset_investment"),
+    # a total (总量, 总数) refers back to the subject before; of new things it is the stock
+    ("新增企业10.5万家,总数在全省各区(县)率先突破60万家。", "guangzhou-tianhe-2025-gov-work-report.excerpt", 600000,
+     "企业总数", "enterprises"),
+    ("实现地区生产总值5047.4亿元,增长8%,总量连续十三年全市第一。",
+     "guangzhou-tianhe-2020-gov-work-report-news.excerpt", 1, "地区生产总值总量", "gdp"),
+    # a sentence after a semicolon without a subject of its own continues the one before
+    ("2020年地区生产总值突破两千亿元,达到2086.93亿元,同比增长2.8%;“十三五”期间年均增长6.3%,均高于全市增速。",
+     "guangzhou-haizhu-2021-gov-work-report.excerpt", 6.3, "地区生产总值", "gdp"),
+    # runs of years, plan words and arranging verbs around a subject are not part of it
+    ("深圳2021年全年地区生产总值3.07万亿元，规模以上工业总产值连续3年居全国城市首位。",
+     "shenzhen-2022-gov-work-report-major-projects-news", 1, "规模以上工业总产值", "industrial_output"),
+    ("2022年深圳全年固定资产投资计划增长5%。", "shenzhen-2022-gov-work-report-major-projects-news", 5, "固定资产投资",
+     "fixed_asset_investment"),
+    ("深圳2022年重大项目计划共安排项目883个，总投资35674.8亿元。",
+     "shenzhen-2022-gov-work-report-major-projects-news", 883, "重大项目", "key_projects_count"),
+    ("2022年重大项目共安排883个，年度社会投资占比74.3%。", "shenzhen-2022-gov-work-report-major-projects-news", 883,
+     "重大项目", "key_projects_count"),
+    # a count of projects followed by the count of a subset, then their investment
+    ("全区重大项目加速推进，1133个重大项目开工1116个，完成投资675.9亿元。",
+     "ningxia-2021-jan-jul-major-projects-news", 1133, "重大项目", "key_projects_count"),
+    ("全区重大项目加速推进，1133个重大项目开工1116个，完成投资675.9亿元。",
+     "ningxia-2021-jan-jul-major-projects-news", 6.759e10, "重大项目", "key_projects_investment"),
+    # 国内税收 is tax revenue (domestic: without customs duties)
+    ("实现国内税收913.6亿元、增长6.2%,总量全市第一。", "guangzhou-tianhe-2025-gov-work-report.excerpt", 6.2,
+     "国内税收", "tax_revenue"),
     # place and period words inside a subject do not hide the indicator
     ("深圳2022年规模以上工业增加值增长5%。", "shenzhen-2022-gov-work-report-major-projects-news", 5,
      "规模以上工业增加值", "industrial_value_added"),

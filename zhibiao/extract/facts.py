@@ -67,14 +67,16 @@ _LEAD = re.compile(
     r"^(?:其中|同时|并且|并|而且|另外|此外|全年|今年|去年|上半年|全区|全市|全省|全县|我区|我市|我省|累计|共|"
     r"实现|完成|新增加|截至[^，,]{1,8}(?:底|末)|(?:19|20)\d{2}年(?:度)?|[0-9]{1,2}[-—至][0-9]{1,2}月|年末|年底|首季|"
     r"一季度|前三季度|已|还|又|再|均|分别|同比|合计|总计|共计|力争|确保|预计|推动|带动|在|对|为|以|了|和|与|及|是|有|"
-    r"按可比口径|按同口径|同口径|按可比价格计算|可比口径|"
-    r"将|要|拟|争取|努力|全力|加快|持续|积极|进一步|着力|完成了|实现了|达到)+"
+    r"按可比口径|按同口径|同口径|按可比价格计算|可比口径|[0-9]{1,2}[．.](?![0-9])|"
+    r"将|要|拟|争取|努力|全力|加快|持续|积极|进一步|着力|完成了|实现了|达到|"
+    r"[“\"]?十[一二三四五]五[”\"]?(?:期间|时期|以来)?|五年来|过去五年)+"
 )
 #: Verbs and particles between a subject and its number.
 _TRAIL = re.compile(
     r"(?:同比|比上年|较上年|比去年|较去年|与上年相比|年均|累计|分别|均|总计|合计|共计|共有|共|达到|达|为|是|"
     r"实现|完成|增长|增加|提高|提升|下降|降低|减少|突破|超过|超|约|近|逾|有|至|到|了|已|新增|净增|跃升至|升至|"
-    r"位居|居|列|排名|排|保持|占|比重|以上|的|再|又|仅|用时|仅用时|控制在|稳定在|在|增速|增幅|增收|减收|增支|减支|首次|再次|"
+    r"位居|稳居|居|列|排名|(?<!安)排|安排|保持|占|比重|以上|的|再|又|仅|用时|仅用时|控制在|稳定在|在|增速|增幅|增收|减收|"
+    r"增支|减支|首次|再次|继续|率先|连续[0-9一二两三四五六七八九十]{1,3}年|在全[省国市区县][^，,；;在]{0,10}|"
     r"[比较由从](?:19|20)\d\d年的?|(?:19|20)\d\d年的|比上年同期|较上年同期|按可比口径|按同口径|同口径|按可比价格计算|"
     r"从|由)+$"
 )
@@ -170,6 +172,7 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
         section_period = section.period if section and section.period else None
         para_year: str | None = None
         para_place = art.place
+        last_subject: _Subject | None = None
         for n, sent in enumerate(sentences(text, line.start, line.end)):
             if n == 0 and section is None and art.genre != "communique" and _TARGET.search(
                     _unquoted(text[sent.start:min(sent.end, sent.start + _OPENING)])):
@@ -196,7 +199,8 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
             projects = find_projects(text, sent.start, sent.end)
             if quantities or projects:
                 refs = time_refs(text, sent.start, sent.end, art.year, section_year)
-            subjects = _subjects(text, sent, quantities, named, section_year)
+            subjects = _subjects(text, sent, quantities, named, section_year, last_subject)
+            last_subject = next((s for s in reversed(subjects) if _meaningful(s.text)), None)
             clause_place = place
             for q, subj in zip(quantities, subjects, strict=True):
                 # "前二名：中卫市增长36.4%，吴忠市增长7.5%": a clause may name its own place
@@ -345,15 +349,18 @@ def _clean_subject(text: str, start: int, end: int) -> _Subject:
 
 
 def _subjects(text: str, sent: Span, quantities: list[Quantity], named: _Named | None = None,
-              year: int | None = None) -> list[_Subject]:
+              year: int | None = None, before: _Subject | None = None) -> list[_Subject]:
     """The subject of each quantity: its clause's words, a shared list (分别), or carried over.
 
     ``year`` is the year the sentence reports on: "比2021年" in a 2022 communiqué is last year.
+    ``before`` is the last subject of the sentence before, carried over a semicolon ("…同比增长2.8%；
+    “十三五”期间年均增长6.3%").
     """
     out: list[_Subject] = []
     listed: list[_Subject] = []
     seen: list[_Subject] = []  # the sentence's subjects so far, in order
     previous: _Subject | None = None
+    carried = before if sent.start and text[sent.start - 1] in "；;" else None
     for i, q in enumerate(quantities):
         # "规上工业(8.0%)": a bracketed number belongs to the words before the bracket
         end = q.start - 1 if q.start > sent.start and text[q.start - 1] in "(（" else q.start
@@ -371,12 +378,15 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity], named: _Named |
                 listed = seen[-(1 + _listed_after(text, quantities, i)):]
             if listed:
                 subj = listed.pop(0)
-        elif previous is not None and _GENERIC_INVESTMENT.fullmatch(subj.text) and previous.text.endswith(
-                _PROJECT_NOUNS):
-            # "实施重点项目300个，完成投资1200亿元": the investment of those projects
-            subj = _Subject(_TRAIL.sub("", previous.text) + subj.text, subj.start)
+        elif previous is not None and _GENERIC_INVESTMENT.fullmatch(subj.text) and (
+                projects := _SUBSET_AFTER.sub("", previous.text)).endswith(_PROJECT_NOUNS):
+            # "实施重点项目300个，完成投资1200亿元", "1133个重大项目开工1116个，完成投资675.9亿元": the
+            # investment of those projects
+            subj = _Subject(_TRAIL.sub("", projects) + subj.text, subj.start)
         elif previous is not None and _TOTAL_WORD.fullmatch(subj.text):
-            subj = _Subject(_TRAIL.sub("", previous.text) + subj.text, subj.start)
+            # "新增企业10.5万家，总数突破60万家": the total of the thing before, a stock, not new ones
+            before = _NEW.sub("", previous.text) if _STOCK_WORD.fullmatch(subj.text) else previous.text
+            subj = _Subject(_TRAIL.sub("", before) + subj.text, subj.start)
         elif previous is not None and _compares(_SAME_MEASURE, text, c_start, end):
             # "…增长6.5%，比上年末增加1.2万人": the same thing, compared with last year
             subj = previous
@@ -395,7 +405,7 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity], named: _Named |
             if q.unit in _COUNT_UNITS and q.measure == "level" and len(subj.text) <= 4:
                 subj = _noun_after(text, q, sent, subj)  # "推动56个重点建设项目…"
             if not _meaningful(subj.text):
-                subj = _carried(text, sent, c_start, previous)
+                subj = _carried(text, sent, c_start, previous or carried)
         if previous is not None and c_start > sent.start and text[c_start - 1] == "、" and not _OWN_TOTAL.match(
                 text, c_start, q.start):
             subj = _shared_verb(subj, previous, q)  # "新增A500家、B100家": B is new too
@@ -447,7 +457,7 @@ _OTHER_BASE = re.compile(
 )
 #: What a list's head has around its subject: "地级市1—7月投资增速前二名".
 _HEAD_NOISE = re.compile(
-    r"^(?:地级市|县[（(]区[）)]|县区|各市|各县(?:区)?|分市|分县|分地区)(?:及[^0-9一二三四五六七八九十]{1,4}?)?|"
+    r"^(?:[0-9]{1,2}[．.](?![0-9])\s*)?(?:地级市|县[（(]区[）)]|县区|各市|各县(?:区)?|分市|分县|分地区)(?:及[^0-9一二三四五六七八九十]{1,4}?)?|"
     r"[0-9一二三四五六七八九十]{1,2}\s*[—\-–至~]\s*[0-9一二三四五六七八九十]{1,2}月(?:份)?|"
     r"(?:前|后)[一二三四五六七八九十0-9]{1,2}(?:名|位)$|看$|排名$|情况$"
 )
@@ -496,6 +506,8 @@ _NEW = re.compile(r"^(?:全年|今年)?(?:新增|新培育|新引进|新认定|�
 
 #: Predicates that pick a subset out of the counted things.
 _SUBSET = re.compile(r"(?:集中)?(?:动工|开工|签约|落户|入选|建成|竣工|投产|封顶|落地|入驻|获|通过|实现)")
+_SUBSET_AFTER = re.compile(_SUBSET.pattern + "$")
+_NUMBER_NEXT = re.compile(r"[0-9一二三四五六七八九十]")
 
 
 def _noun_after(text: str, q: Quantity, sent: Span, before: _Subject) -> _Subject:
@@ -506,8 +518,9 @@ def _noun_after(text: str, q: Quantity, sent: Span, before: _Subject) -> _Subjec
     if len(noun) < 2 or len(noun) > 20:
         return before
     subset = _SUBSET.match(text, end)
-    if subset:
-        # "56个重点项目集中开工", "68家企业入选…": the count is of a subset, named with its verb
+    if subset and not _NUMBER_NEXT.match(text, subset.end()):
+        # "56个重点项目集中开工", "68家企业入选…": the count is of a subset, named with its verb (not in
+        # "1133个重大项目开工1116个", where the subset is counted next)
         noun += subset.group()
         end = subset.end()
     return _Subject(before.text + noun, before.start if before.text else q.start, end)

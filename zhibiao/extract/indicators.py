@@ -27,8 +27,11 @@ _PREFIX = re.compile(
 _SUFFIX = re.compile(
     r"(?:总额|总量|总值|规模|完成额|完成|实现|额|增速|增幅|增长|同比增长|比上年增长|达到|达|为|的|"
     r"预期增长目标|预期增速|增长目标|预期目标|预期|目标|预计增长|预计|数量|总数|提高到|提升到|提高至|提升至|升至|"
-    r"迈上|跨上|跃上|站上|突破|超过)$"
+    r"迈上|跨上|跃上|站上|突破|超过|计划|共安排项目|共安排|安排|继续|稳居|连续[0-9一二两三四五六七八九十]{1,3}年)$"
 )
+#: Subjects that, measured by a growth rate alone, mean one indicator in statistical usage:
+#: "投资增速前二名：中卫市增长36.4%" is fixed-asset investment.
+_BARE_GROWTH = {"投资": "fixed_asset_investment"}
 #: Verbs inside a subject that do not change what it measures: 企业实现营收 = 企业营收.
 _INSIDE = re.compile(r"累计|实现|年均|完成(?!投资)|[（(][^（()）]{0,6}[)）]|[\[［]\d{1,2}[\]］]|[①-⑳]")
 #: Indicator units and the quantity units compatible with them.
@@ -69,6 +72,8 @@ class Taxonomy:
                 break
             core = core[:suffix.start()]
             found = self._by_name.get(core)
+        if not found and measure == "growth":
+            found = _BARE_GROWTH.get(core)
         if not found or measure != "level" or unit is None:
             return found
         return found if _compatible(self.indicators[found].unit, unit) else None
