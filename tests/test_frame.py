@@ -287,3 +287,17 @@ def test_years_of_a_change_and_of_a_ratio_base():
     assert periods[28790000000] == "2015"  # 增加到2015年的287.9亿元
     assert periods[12.1] == "2011/2015"  # 年均增长12.1%
     assert periods[2.4] != "2010"  # 是2010年的2.4倍: 2010 is the base
+
+
+def test_news_event_dateline_dates_its_article():
+    """A news article that opens "6月6日，…推介会在武汉举行" (hubei-huangshi news, 2021/6/9): its
+    signings are of that month, in later paragraphs too; "12月28日" in a January article is the
+    year before."""
+    need_shared()
+    doc = load_path(REAL / "hubei-huangshi-2021-investment-promotion-news.txt")
+    records = extract(doc.text, doc.name, doc.meta)
+    signed = [r for r in records if r["type"] == "quantity" and r["evidence"].endswith("签约33个项目")]
+    assert [r["period"] for r in signed] == ["2021-06"]
+    text = "某县招商推介会成功举行\n发布日期：2022-01-05\n12月28日，某县招商推介会举行，现场签约项目12个。\n"
+    (record,) = [r for r in extract(text, "t.txt") if r["type"] == "quantity"]
+    assert record["period"] == "2021-12"

@@ -222,6 +222,11 @@ GOLD = [
     ("拓展2—3个潜力赛道", 3, "个", "at_most", "level"),
     ("培育5—6家5000万以上产业互联网企业", 5, "家", "at_least", "level"),
     ("培育5—6家5000万以上产业互联网企业", 6, "家", "at_most", "level"),
+    # a scale written once after the second number is both numbers' (hubei-huangshi news)
+    ("预计阳新片区新老项目可实现年上交税收6-8亿元", 6e8, "元", "at_least", "level"),
+    ("预计阳新片区新老项目可实现年上交税收6-8亿元", 8e8, "元", "at_most", "level"),
+    ("建设年产3至5万吨生产线", 3e4, "吨", "at_least", "level"),
+    ("补助5千-2万元", 5e3, "元", "at_least", "level"),
     ("构建“3-5个特色产业基地”的三年目标", 3, "个", "at_least", "level"),
     ("构建“3-5个特色产业基地”的三年目标", 5, "个", "at_most", "level"),
     ("举办各类惠民文化活动不少于300场", 300, "场", "at_least", "level"),

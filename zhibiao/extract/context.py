@@ -72,6 +72,7 @@ class Article:
     place: Place | None
     year: int | None  # the article's current year (今年)
     genre: str  # 'communique' | 'report' | 'news'
+    date: tuple[int, int, int] | None = None  # the article's date (its dateline, else the document's)
     sections: list[Section] = field(default_factory=list)
     #: every place name in the article: (start, end, surface) in document offsets
     place_names: list[tuple[int, int, str]] = field(default_factory=list)
@@ -134,7 +135,7 @@ def split_articles(text: str, meta: dict[str, str] | None = None) -> list[Articl
         year = _current_year(text, a_start, a_end, title, date) or doc_year
         genre = "communique" if _COMMUNIQUE.search(title) else (
             "report" if _is_report(text, a_start, a_end) else "news")
-        art = Article(a_start, a_end, title, place, year, genre)
+        art = Article(a_start, a_end, title, place, year, genre, date or doc_date)
         art.place_names = [m for m in named if a_start <= m[0] < a_end]
         art.sections = _sections(all_lines[first:last + 1], art)
         if art.genre == "news" and not art.sections:

@@ -42,7 +42,7 @@ _LOOKING_BACK = re.compile(
     r"(?:从|就|回顾|据)?(?P<year>(?:19|20)\d{2})年(?:的|全年)?(?:完成情况|执行情况|情况)?(?:来看|看|[，,])"
 )
 #: A paragraph opening with the day of an event: "4月8日上午，", "2021年6月6日，".
-_EVENT_DATELINE = re.compile(r"(?:(?:19|20)\d{2}年)?\d{1,2}月\d{1,2}日(?:上午|下午|晚上?)?[，,]")
+_EVENT_DATELINE = re.compile(r"(?P<year>(?:19|20)\d{2}年)?(?P<month>\d{1,2})月\d{1,2}日(?:上午|下午|晚上?)?[，,]")
 #: A clause reporting what a past year completed: "2021年完成投资", "去年累计完成".
 _PAST_DONE = re.compile(r"(?:(?P<year>(?:19|20)\d{2})年|去年|上年)(?:全年|度)?(?:已|累计|共)?完成")
 def _estimate_only(text: str, start: int, end: int) -> bool:
@@ -150,6 +150,8 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
     # every place named in the article, by start offset (one scan instead of one per sentence)
     named = _Named({s: (e, t) for s, e, t in art.place_names})
     in_headline = True
+    event_month: str | None = None  # a news article that opens "6月6日，…举行": its event's month
+    counted = False  # whether a number was found in the article yet
     # a policy document itself ("国务院办公厅关于…的指导意见"), whose ratio bounds are rules
     policy_document = art.genre == "news" and _POLICY_DOCUMENT.search(art.title) is not None
     article_lines = lines(text, art.start, art.end)
@@ -170,7 +172,7 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
         default_kind = section.kind if section else "actual"
         section_year = section.year if section else art.year
         section_period = section.period if section and section.period else None
-        para_year: str | None = None
+        para_year: str | None = event_month
         para_place = art.place
         last_subject: _Subject | None = None
         for n, sent in enumerate(sentences(text, line.start, line.end)):
@@ -178,8 +180,12 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                     _unquoted(text[sent.start:min(sent.end, sent.start + _OPENING)])):
                 # a paragraph that opens with a plan ("今年，我们将…", "下一步，要…") plans throughout
                 default_kind = "target"
-            if n == 0 and _EVENT_DATELINE.match(text, sent.start, sent.end):
+            if n == 0 and (dateline := _EVENT_DATELINE.match(text, sent.start, sent.end)):
                 default_kind = "actual"  # "4月8日上午，…集中启动活动举行": an event that took place
+                if section is None and not dateline.group("year") and art.genre == "news":
+                    para_year = _event_month(int(dateline.group("month")), art) or para_year
+                    if not counted:
+                        event_month = para_year
             # a time or place that opens a sentence carries on through its paragraph
             if section is None:
                 opening = time_refs(text, sent.start, min(sent.end, sent.start + 24), art.year, section_year)
@@ -196,6 +202,7 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
             if holds:
                 para_place = place
             quantities = find_quantities(text, sent.start, sent.end)
+            counted = counted or bool(quantities)
             projects = find_projects(text, sent.start, sent.end)
             if quantities or projects:
                 refs = time_refs(text, sent.start, sent.end, art.year, section_year)
@@ -229,6 +236,15 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                     policy=policy_name or art.title, beneficiary=rule.beneficiary,
                     condition=rule.condition, rate=rule.rate, cap=rule.cap,
                 )
+
+
+def _event_month(month: int, art: Article) -> str | None:
+    """The month of a news event dated "6月6日，…": in the year of the article's date, or the year
+    before when that month is still to come ("12月28日" in a January article)."""
+    if art.date is None or not 1 <= month <= 12:
+        return None
+    year = art.date[0] if month <= art.date[1] else art.date[0] - 1
+    return f"{year}-{month:02d}"
 
 
 def _period_and_kind(text: str, sent: Span, q: Quantity, art: Article, refs: list[TimeRef], para_year: str | None,

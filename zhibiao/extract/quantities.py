@@ -323,7 +323,8 @@ def _from_match(text: str, m: re.Match[str], floor: int) -> list[Quantity]:
     base, factor = UNITS.get(unit_surface) or ARABIC_CLASSIFIERS[unit_surface]
     if unit1 and unit_surface not in ("%", "％"):
         return []
-    scale = SCALES.get(scale_word or "", 1)
+    # "6-8亿元", "3至5万吨": the scale written once, after the second number, is both numbers'
+    scale = SCALES.get(scale_word or "", 0) or (SCALES.get(scale2 or "", 1) if num2 else 1)
     try:
         if ar is not None and _PLAIN_ARABIC.fullmatch(ar):
             low = float(ar) * scale * factor  # what parse_number gives, without its steps
