@@ -27,6 +27,14 @@ POSITIVE = [
     ("东海写字楼、区国税局综合业务用房主体封顶",
      [("东海写字楼", "封顶", None), ("区国税局综合业务用房", "封顶", None)]),
     ("确保时代广场、维多利等商贸综合体开工建设", [("时代广场", "动工", None), ("维多利", "动工", None)]),
+    # ningxia news: a bulletin's list after a count names projects without telling their stage
+    ("石嘴山市2个，石嘴山市星海湖生态环境整治工程、宁夏金晶科技有限公司太阳能光伏轻质面板项目",
+     [("石嘴山市星海湖生态环境整治工程", "unknown", None),
+      ("宁夏金晶科技有限公司太阳能光伏轻质面板项目", "unknown", None)]),
+    ("吴忠市1个，吴忠太阳山开发区热电联产项目", [("吴忠太阳山开发区热电联产项目", "unknown", None)]),
+    # hailar 2019 and hainan 2026: more opening stages and heads
+    ("老年养护院投入试运行", [("老年养护院", "投产", None)]),
+    ("哈克卫生院综合门诊部投入使用", [("哈克卫生院综合门诊部", "投产", None)]),
     # lists closed by "等N个项目" + stage (Haizhu 2024 plan report)
     (
         "趣丸科技总部大厦、唯品会国际创新中心、三滘立交市政化改造一期工程等10个重点项目动工建设",
@@ -171,6 +179,10 @@ NEGATIVE = [
     "广州首个互联网金融产业园区正式落户开发区绿地中央广场",  # the place landed at is no project
     "确保“产业规划、空间落位、渠道搭建、项目落地",
     "加快建设5G网络等信息基础设施",
+    # clauses of names alone only after a colon or a count: verbs and categories are no list
+    "支持企业做大做强，严格控制“两高”项目",
+    "统筹各类资金，优先审理自贸试验区内口岸开放项目",
+    "重点项目3个，重点小城镇建设项目",
 ]
 
 

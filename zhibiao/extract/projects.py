@@ -739,6 +739,29 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[str, int]]:
     return [(text[a:b], a) for a, b in zip(bounds[::2], bounds[1::2], strict=True) if b > a]
 
 
+_PROJECT_END, _WORKS_END = "项目", "工程"
+#: A clause that counts what the next one names: "石嘴山市2个".
+_COUNTED = re.compile(r"(?:[0-9]+|[一二两三四五六七八九十]+)个$")
+#: The shortest name a clause of names alone may hold: shorter ones are categories (重点项目).
+_LISTED_MIN = 6
+
+
+def _listed_names(c: str, off: int, p: _Patterns) -> list[ProjectMention]:
+    """Names that make up a whole clause without a stage word, as a bulletin lists its projects after
+    a colon or a count ("石嘴山市2个，石嘴山市星海湖生态环境整治工程、宁夏金晶科技有限公司太阳能光伏轻质面板
+    项目"): every item must be a long name ending in 项目 or 工程; the stage is not told."""
+    lead = len(c) - len(c.lstrip())
+    body = c.strip()
+    if len(body) < _LISTED_MIN or not body.endswith((_PROJECT_END, _WORKS_END)):
+        return []
+    items = [_clean(it) for it in _split_list(body, lead, p)]
+    if not items or not all(
+            len(it.text) >= _LISTED_MIN and (_strip_phase(it.text) or it.text).endswith((_PROJECT_END, _WORKS_END))
+            and _valid(it.text, True, "unknown", p) and not _is_generic(it.text, p) for it in items):
+        return []
+    return [ProjectMention(it.text, "unknown", off + it.start, off + it.end, None, None) for it in items]
+
+
 def find_projects(text: str, start: int, end: int) -> list[ProjectMention]:
     """Named projects with their stage in the sentence ``text[start:end]``.
 
@@ -749,12 +772,19 @@ def find_projects(text: str, start: int, end: int) -> list[ProjectMention]:
     # most sentences have no stage word or verb, or nothing a name could end with (a slice, not
     # search(text, start, end): the trigger's look-behinds must not see the text before the sentence)
     sentence = text[start:end]
-    if not p.trigger.search(sentence) or not p.name_word.search(sentence):
+    if not p.name_word.search(sentence):
+        return []
+    triggered = p.trigger.search(sentence) is not None
+    if not triggered and _PROJECT_END not in sentence and _WORKS_END not in sentence:
         return []
     clauses = _clauses(text, start, end)
     out: list[ProjectMention] = []
     for i, (c, off) in enumerate(clauses):
-        if not p.trigger.search(c) or not p.name_word.search(c):
+        if not triggered or not p.trigger.search(c):
+            if i and (text[off - 1] in "：:" or _COUNTED.search(clauses[i - 1][0])):
+                out.extend(_listed_names(c, off, p))
+            continue
+        if not p.name_word.search(c):
             continue
         prev = clauses[i - 1][0].strip() if i else ""
         nxt = clauses[i + 1][0].strip() if i + 1 < len(clauses) else ""
