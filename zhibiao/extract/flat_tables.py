@@ -42,8 +42,9 @@ _LEVEL_COLUMN = re.compile(r"^(?:产量|数量|绝对数|总量|金额|本年|�
 _BARE = re.compile(r"^[-+－]?\d[\d,，]*(?:\.\d+)?$")
 #: A row's indicator name: an optional item number, then words without a number statement.
 _ROW = re.compile(r"^(?:\d{1,2}\s*[.、．]\s*|[（(]\d{1,2}[)）]\s*)?(?P<name>[^\d，,。；;：:\-—/／]{1,30})$")
-#: A value cell: a short statement with a number ("增长5.5%以上", "2500亿元", "下降0.5个百分点").
-_VALUE = re.compile(r"^[^，,。；;]{0,12}\d[^，,。；;]{0,14}$|^[-—/／]$")
+#: A value cell: a short statement with a number ("增长5.5%以上", "2500亿元", "下降0.5个百分点"), a dash,
+#: or a target in words ("与经济增长基本同步"), which holds no number but keeps the row's place.
+_VALUE = re.compile(r"^[^，,。；;]{0,12}\d[^，,。；;]{0,14}$|^[-—/／]$|^[^，,。；;\d]{2,12}$")
 _MAX_COLUMNS = 4
 
 
