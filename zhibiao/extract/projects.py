@@ -175,10 +175,11 @@ LIST_CLASS = re.compile(
     r"水电站|大国重器|装置|场所|市场|工厂|产线|生产线|景区|公园|馆|站|快速路|路|桥|隧道"
 )
 LIST_CLASS_WORDS = tuple(LIST_CLASS.pattern.split("|"))  # a plain alternation of words
-#: a list class that admits items without a head noun: 等8个项目, 等一批低空企业, 等12家芯片企业
+#: a list class that admits items without a head noun: 等8个项目, 等一批低空企业, 等12家芯片企业,
+#: 等20个先进制造业园区 (宝安燕罗), 等景区景点 (海拉尔河湿地)
 LOOSE_CLASS = re.compile(
     rf"^(?:{COUNT})?(?:[^、]{{0,4}}(?:项目|企业|公司|集团|机构|银行|装置|高速公路|高速|公路|铁路|高铁|水库|灌区|机场|港口|航道|"
-    rf"综合体)"
+    rf"综合体)|[^、]{{0,6}}(?:园区|片区|景区|景点|主干道|街区|小镇)"
     rf"|(?:重大|重点)?(?:水利|交通|能源)?工程)(?:{COUNT})?$"
 )
 SPLIT_AND = re.compile(r"以及|和|及|与")
