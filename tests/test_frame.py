@@ -308,9 +308,9 @@ def test_time_of_a_comparison_base_is_not_the_figures():
 
 
 def _flat_gold() -> list[tuple]:
-    """Gold-new records read off flattened tables (their evidence spans the table's lines)."""
+    """Gold-new records read off Wanzai's flattened product table (their evidence spans its lines)."""
     cases = []
-    for path in sorted(GOLD_NEW.glob("*.jsonl")):
+    for path in sorted(GOLD_NEW.glob("jiangxi-yichun-wanzai-2015-*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             r = json.loads(line)
             if r["type"] == "quantity" and "\n" in r["evidence"]:
@@ -354,3 +354,26 @@ def test_news_event_dateline_dates_its_article():
     text = "某县招商推介会成功举行\n发布日期：2022-01-05\n12月28日，某县招商推介会举行，现场签约项目12个。\n"
     (record,) = [r for r in extract(text, "t.txt") if r["type"] == "quantity"]
     assert record["period"] == "2021-12"
+
+
+def test_policy_document_of_the_central_government():
+    """国发〔2018〕39号 (gold-new): the country's, dated by its signature at the end, its provisions
+    rules in force (actual) although its parts are headed "一、支持企业稳定发展"."""
+    name = "china-state-council-2018-employment-promotion-policy.excerpt.txt"
+    doc = load_path(GOLD_NEW / "docs" / name)
+    _, records = _facts(name)
+    (article,) = split_articles(doc.text, doc.meta)
+    assert article.place is not None and article.place.name == "全国"
+    assert article.date == (2018, 11, 16)
+    rules = [r for r in records if r["type"] == "policy"]
+    assert rules and all(r["region"] == "全国" for r in rules)
+    assert _found(name, "可申请最高不超过300万元的创业担保贷款", 3000000, "全国", "2018", "actual")
+
+
+def test_statistical_report_title_year():
+    """"2021 年深圳市社会性别统计报告" (PDF text, a space before 年) reports on 2021, as a communiqué."""
+    name = "shenzhen-2021-gender-statistics-report.excerpt.txt"
+    doc = load_path(GOLD_NEW / "docs" / name)
+    (article,) = split_articles(doc.text, doc.meta)
+    assert article.genre == "communique"
+    assert _found(name, "深圳市户籍迁入人口 38.24 万人", 382400, "深圳市", "2021", "actual")

@@ -80,6 +80,12 @@ CASES = [
      "ningxia-2021-jan-jul-major-projects-news", 1133, "重大项目", "key_projects_count"),
     ("全区重大项目加速推进，1133个重大项目开工1116个，完成投资675.9亿元。",
      "ningxia-2021-jan-jul-major-projects-news", 6.759e10, "重大项目", "key_projects_investment"),
+    # a list of nouns sharing one number is its subject as a whole; places before it are stripped
+    ("新改扩建中小学、幼儿园4868所，新增学位、园位138.47万个。", "jiangxi-province-2026-gov-work-report", 4868,
+     "中小学、幼儿园", None),
+    ("交通运输、仓储和邮政业增加值1341.7亿元，增长2.3%。", "jiangxi-2022-communique", 2.3, "交通运输、仓储和邮政业",
+     "transport_value_added"),
+    ("内江、眉山、自贡、遂宁经济总量突破2000亿元。", "sichuan-province-2026-gov-work-report", 2e11, "经济总量", "gdp"),
     # 国内税收 is tax revenue (domestic: without customs duties)
     ("实现国内税收913.6亿元、增长6.2%,总量全市第一。", "guangzhou-tianhe-2025-gov-work-report.excerpt", 6.2,
      "国内税收", "tax_revenue"),

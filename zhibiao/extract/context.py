@@ -33,8 +33,15 @@ _PLAN = re.compile(r"计划|安排|预期目标|主要目标|工作任务|总体
 _HEADING_MARK = re.compile(
     r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十]+[）)])"
 )
-_YEAR = re.compile(r"((?:19|20)\d{2})年")
-_COMMUNIQUE = re.compile(r"统计公报")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s?年")  # "2021 年" as PDF text spaces it
+#: Reports of a finished year's statistics: 统计公报, and statistical reports such as 社会性别统计报告.
+_COMMUNIQUE = re.compile(r"统计公报|统计(?:监测)?报告")
+#: The title of a policy document ("国务院办公厅关于…的指导意见"): its provisions are rules in force.
+POLICY_DOCUMENT = re.compile(r"关于.{2,80}(?:意见|通知|办法|措施|细则|规定|决定)$")
+#: A document of the central government (国务院, 国务院办公厅, a ministry of it) is about the country.
+_NATIONAL_ISSUER = re.compile(
+    r"^(?:国务院(?:办公厅)?|中共中央(?:办公厅)?|国家发展改革委|国家发展和改革委员会)(?:、[^关]{2,12})*关于"
+)
 _PART_OF_YEAR = re.compile(r"上半年|前三季度|[一二三四]季度|首季|\d{1,2}\s*[-—至]\s*\d{1,2}月")
 _OPEN_ENDED = re.compile(r"今后|下一步|未来|下阶段|长远")
 _OPENER = re.compile(r"^(?:报告(?:显示|指出|提出|强调|明确)[，,:：])?(?:(?P<past>过去一年|过去的一年|去年)|今年)[，,]")
@@ -120,6 +127,8 @@ def split_articles(text: str, meta: dict[str, str] | None = None) -> list[Articl
     doc_year = doc_date[0] if doc_date else _current_year(text, 0, len(text), title, None)
     named = gazetteer().mentions(text)  # every place name, scanned once for the whole document
     doc_place = place_of(text, 0, len(text), None, meta.get("place"), named)
+    if not meta.get("place") and _NATIONAL_ISSUER.match(title):
+        doc_place = gazetteer().by_code("000000")  # "国务院关于…的若干意见": the whole country's
     articles = []
     for k, first in enumerate(starts):
         last = starts[k + 1] - 1 if k + 1 < len(starts) else len(all_lines) - 1
@@ -256,6 +265,8 @@ def _sections(article_lines: list[Line], art: Article) -> list[Section]:
         m = _YEAR.search(art.title)
         year = int(m.group(1)) if m else (art.year - 1 if art.year else None)
         return [Section(art.start, art.end, "actual", year)]
+    if art.genre == "news" and POLICY_DOCUMENT.search(art.title):
+        return []  # "一、总体要求", "二、主要任务" head the parts of a policy, not plans of a year
     sections: list[Section] = []
     default_review_year = art.year - 1 if art.year and art.genre == "report" else art.year
     from_headings = False

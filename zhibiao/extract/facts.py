@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from zhibiao.extract.context import Article, split_articles
+from zhibiao.extract.context import POLICY_DOCUMENT, Article, split_articles
 from zhibiao.extract.flat_tables import FlatCell, bare_quantity, flat_cells
 from zhibiao.extract.indicators import taxonomy
 from zhibiao.extract.periods import UNKNOWN, TimeRef, time_refs
@@ -36,7 +36,6 @@ _NOT_TARGET = re.compile(r"计划执行|完成年度(?:投资)?计划|目标任�
 #: Plan verbs govern the rest of their sentence ("拟对…给予补贴，单个企业每年最高100万元"); plan nouns
 #: (计划, 目标) are often parts of names ("人才支持计划") and govern their own clause only.
 _PLAN_VERB = re.compile(r"力争|确保|预计|(?<![模虚])拟|将(?=[达突超实完新增建形带提降压缩扩引培推打开投竣以])")
-_POLICY_DOCUMENT = re.compile(r"关于.{2,80}(?:意见|通知|办法|措施|细则|规定|决定)$")
 #: A paragraph opening with a look back at a past year's results.
 _LOOKING_BACK = re.compile(
     r"(?:从|就|回顾|据)?(?P<year>(?:19|20)\d{2})年(?:的|全年)?(?:完成情况|执行情况|情况)?(?:来看|看|[，,])"
@@ -153,7 +152,7 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
     event_month: str | None = None  # a news article that opens "6月6日，…举行": its event's month
     counted = False  # whether a number was found in the article yet
     # a policy document itself ("国务院办公厅关于…的指导意见"), whose ratio bounds are rules
-    policy_document = art.genre == "news" and _POLICY_DOCUMENT.search(art.title) is not None
+    policy_document = art.genre == "news" and POLICY_DOCUMENT.search(art.title) is not None
     article_lines = lines(text, art.start, art.end)
     flat = flat_cells(article_lines, lambda pos: (s.year if (s := art.section_at(pos)) else None) or art.year)
     for line in article_lines:
@@ -313,12 +312,16 @@ def _match(subject: str, unit: str, measure: str) -> str | None:
 
 @lru_cache(maxsize=65536)
 def _strip_place(subject: str) -> str:
-    """A subject without the place it opens with: 白云区经济总量 → 经济总量."""
-    for s, e, _ in gazetteer().mentions(subject[:12]):
-        if s == 0 and e < len(subject):
-            return subject[e:]
-        break
-    return subject
+    """A subject without the places it opens with: 白云区经济总量 → 经济总量, 内江、眉山经济总量 → 经济总量."""
+    rest = subject
+    while True:
+        first = next(iter(gazetteer().mentions(rest[:12])), None)
+        if first is None or first[0] != 0 or first[1] >= len(rest):
+            return rest
+        rest = rest[first[1]:]
+        if rest[:1] not in ("、", "和"):
+            return rest
+        rest = rest[1:]
 
 
 def _other_rate(text: str, q: Quantity, subj: _Subject, period: str) -> bool:
@@ -380,7 +383,7 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity], named: _Named |
     for i, q in enumerate(quantities):
         # "规上工业(8.0%)": a bracketed number belongs to the words before the bracket
         end = q.start - 1 if q.start > sent.start and text[q.start - 1] in "(（" else q.start
-        c_start = _clause_start(text, max(sent.start, end - _SUBJECT_REACH), end)
+        c_start = _joint_start(text, sent, _clause_start(text, max(sent.start, end - _SUBJECT_REACH), end), q, end)
         subj = _clean_subject(text, c_start, end)
         between = text[quantities[i - 1].end:q.start] if i else ""
         if listed and i and _LIST_JOINER.fullmatch(between.strip()):
@@ -431,6 +434,27 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity], named: _Named |
                 seen.append(subj)
         out.append(subj)
     return out
+
+
+#: Words that a list of nouns sharing one number may hold: no number, no verb of its own.
+_JOINT_ITEM = re.compile(r"[^0-9一二三四五六七八九十百千万亿%，,；;：:。（(）)]{1,8}")
+_NOUN_NEXT = re.compile(r"[^\W\d]")
+
+
+def _joint_start(text: str, sent: Span, c_start: int, q: Quantity, end: int) -> int:
+    """Where the subject of a number shared by a list of nouns starts: "新改扩建中小学、幼儿园4868所"
+    counts 中小学 and 幼儿园 together; items that hold numbers of their own ("A1家、B2家"), a
+    分别 that distributes them, and names counted by a noun after the number ("哈萨尔、东升路两个市民
+    广场", "A、B等7条高速公路") keep their own clauses."""
+    if text[end - 1:end] == "等" or (q.unit in _COUNT_UNITS and _NOUN_NEXT.match(text, q.end)):
+        return c_start
+    while (c_start > sent.start and text[c_start - 1] == "、" and "分别" not in text[c_start:end]
+           and text[end:end + 1] != "、"):
+        before = _clause_start(text, max(sent.start, c_start - 1 - _SUBJECT_REACH), c_start - 1)
+        if not _JOINT_ITEM.fullmatch(text, before, c_start - 1):
+            break
+        c_start = before
+    return c_start
 
 
 #: Words between a change's start and its end: "从17.9%提升到35.5%", "由7家增至16家".
@@ -612,7 +636,8 @@ _FLOW_ANYWHERE = re.compile(
 #: A verb opening the number's clause that makes it a flow ("新建改造高标准农田3167万亩"); inside
 #: a noun ("国家生态文明建设示范区") such a word names a kind of thing, and the number is a stock.
 _FLOW_VERB = re.compile(
-    r"[^，,；;、]{0,3}?(?:新增|新建|新设|新开|新培育|新引进|新认定|新入选|增加(?!值)|减少|改造|"
+    r"[^，,；;、]{0,3}?(?:新增|新建|新设|新开|新培育|新引进|新认定|新入选|增加(?!值)|减少|改造|新改扩建|改扩建|扩建|"
+    r"新改建|复制推广|推广|制定|出台|退出|化解|处置|整治|清理|"
     r"建设|建成|培育|创建|实施|引进|治理|植树|造林|筹集|开挖|疏浚|获批|支持|打造|开通|修复|新签|签约|转移|帮扶|"
     r"搬迁|安置|发放|减免|吸引|开工|竣工|完成|办理|开行|获得|荣获|认定|培训|资助|投入|争取|布局|启动|推动)"
 )

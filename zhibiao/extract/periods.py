@@ -125,6 +125,9 @@ _DATE_LABEL = re.compile(
 )
 _MEETING = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日\s*在[^。]{2,60}?会议上")
 _BRACKET_DATE = re.compile(r"^[（(]\s*(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日\s*[）)]$", re.M)
+#: The date an official document is signed with, on its own line near its end ("国务院\n2018年11月16日").
+_SIGNED = re.compile(r"^\s*(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日\s*$", re.M)
+_TAIL = 600
 _HEADER_RFC = re.compile(r"^date:\s*(?P<raw>.+)$", re.M | re.IGNORECASE)
 _ISO = re.compile(r"^(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
 
@@ -133,7 +136,8 @@ def document_date(text: str, meta_date: str | None = None) -> tuple[int, int, in
     """The document's own date, from its text or metadata, as (year, month, day).
 
     Order: the meeting a report was delivered at ("2025年3月5日在…会议上"), a labelled
-    date ("发布日期:", "发文日期", "date:"), a bracketed date line, then ``meta_date``.
+    date ("发布日期:", "发文日期", "date:"), a bracketed date line, the date an official document
+    is signed with at its end, then ``meta_date``.
     """
     head = text[:3000]
     for pattern in (_MEETING, _DATE_LABEL, _BRACKET_DATE):
@@ -148,6 +152,10 @@ def document_date(text: str, meta_date: str | None = None) -> tuple[int, int, in
         iso = _ISO.match(m.group("raw").strip())
         if iso:
             return int(iso.group("y")), int(iso.group("m")), int(iso.group("d"))
+    signed = list(_SIGNED.finditer(text, max(0, len(text) - _TAIL)))
+    if signed:
+        m = signed[-1]
+        return int(m.group("y")), int(m.group("m")), int(m.group("d"))
     if meta_date:
         iso = _ISO.match(meta_date.strip())
         if iso:
