@@ -222,6 +222,13 @@ GOLD = [
     ("拓展2—3个潜力赛道", 3, "个", "at_most", "level"),
     ("培育5—6家5000万以上产业互联网企业", 5, "家", "at_least", "level"),
     ("培育5—6家5000万以上产业互联网企业", 6, "家", "at_most", "level"),
+    # jiangxi 2026 report (held-out gold): ages measured, structures in ∶, shares of a plan, counted tasks
+    ("人均预期寿命预计达79岁", 79, "岁", "exact", "level"),
+    ("三次产业结构由8.7∶41.2∶50.1调整为7.4∶39.6∶53", 41.2, "%", "exact", "share"),
+    ("三次产业结构由8.7∶41.2∶50.1调整为7.4∶39.6∶53", 53, "%", "exact", "share"),
+    ("城镇新增就业、新增发放创业担保贷款分别完成年计划的118.2%、248.57%", 118.2, "%", "exact", "share"),
+    ("城镇新增就业、新增发放创业担保贷款分别完成年计划的118.2%、248.57%", 248.57, "%", "exact", "share"),
+    ("293项年度改革任务基本完成", 293, "项", "exact", "level"),
     # a scale written once after the second number is both numbers' (hubei-huangshi news)
     ("预计阳新片区新老项目可实现年上交税收6-8亿元", 6e8, "元", "at_least", "level"),
     ("预计阳新片区新老项目可实现年上交税收6-8亿元", 8e8, "元", "at_most", "level"),
@@ -424,6 +431,11 @@ def test_offsets_are_document_offsets():
 
 #: (sentence, part of it that must not be read as a quantity)
 NEGATIVES = [
+    # age classes, codes of conduct and model numbers (provincial 2026 reports)
+    ("惠及超50万名3岁以下婴幼儿", "3岁以下"),
+    ("对年满18周岁的人员", "18周岁"),
+    ("开展深入贯彻中央八项规定精神学习教育", "八项"),
+    ("电动垂直起降飞行器AR-E3000成功首飞", "3000成"),
     # dates
     ("2024年是黄埔军校建校100周年", "2024年"),
     ("2024年是黄埔军校建校100周年", "100周年"),

@@ -32,7 +32,7 @@ _TARGET = re.compile(
 )
 #: Words that mark a target only outside a review of results (争取 also means "obtained").
 _WEAK_TARGET = re.compile(r"争取|努力|全力")
-_NOT_TARGET = re.compile(r"计划执行|完成年度(?:投资)?计划|目标任务|超额完成|完成了?.{0,8}目标|完成率")
+_NOT_TARGET = re.compile(r"计划执行|完成(?:年度?|全年)(?:投资)?计划|超计划|目标任务|超额完成|完成了?.{0,8}目标|完成率")
 #: Plan verbs govern the rest of their sentence ("拟对…给予补贴，单个企业每年最高100万元"); plan nouns
 #: (计划, 目标) are often parts of names ("人才支持计划") and govern their own clause only.
 _PLAN_VERB = re.compile(r"力争|确保|预计|(?<![模虚])拟|将(?=[达突超实完新增建形带提降压缩扩引培推打开投竣以])")

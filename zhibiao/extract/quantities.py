@@ -47,7 +47,12 @@ UNITS: dict[str, tuple[str, float]] = {
     "千升": ("千升", 1), "立方米": ("立方米", 1), "羽": ("羽", 1), "列": ("列", 1), "标准箱": ("标箱", 1),
     "吉瓦": ("千瓦", 1e6), "GWh": ("GWh", 1),
     "微克/立方米": ("微克/立方米", 1), "毫克/立方米": ("毫克/立方米", 1), "℃": ("℃", 1),
+    "岁": ("岁", 1), "周岁": ("岁", 1),
 }
+#: What an age in years measures: 人均预期寿命, 平均年龄.
+_AGE_MEASURED = re.compile(r"寿命|年龄")
+#: Classifiers of counted things.
+_COUNTED = frozenset({"个", "家", "户", "项", "件", "条", "所", "座", "批", "宗", "套", "台", "辆", "名", "人"})
 #: Units written after an Arabic numeral only: "8大特色平台" counts 8 platforms.
 ARABIC_CLASSIFIERS = {"大": ("个", 1)}
 #: Abstract nouns counted in slogans and outlines (两个维护, 四个方面), not things to measure.
@@ -159,6 +164,10 @@ _RAISED_TO = re.compile(
 )
 
 
+#: A percentage of a plan or target ("分别完成年计划的118.2%、248.57%"): how much of it was done.
+_OF_PLAN = re.compile(r"(?:计划|目标|任务)的(?:[0-9.]+%、)*$")
+
+
 def _measure(text: str, start: int, floor: int, unit: str) -> tuple[str, int]:
     """(measure, sign) for a percentage or point change from the words before it."""
     if unit not in ("百分点", "%", "‰"):
@@ -169,8 +178,8 @@ def _measure(text: str, start: int, floor: int, unit: str) -> tuple[str, int]:
         return "change", sign
     before = text[max(floor, start - 24):start]
     words = list(_MEASURE_WORD.finditer(before))
-    if _RAISED_TO.search(before):
-        return "share", 1  # 提高到80%: the new level, not a change
+    if _RAISED_TO.search(before) or _OF_PLAN.search(before):
+        return "share", 1  # 提高到80%: the new level, not a change; 完成年计划的118.2%: a share of the plan
     # a bare "(25.1%)" after an industry's name lists its growth
     if start > floor and text[start - 1] in "(（" and not words:
         return "growth", 1
@@ -212,7 +221,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
         found.extend(_fractions(text, start, end, found))
     if text.find("亿", start, end) >= 0:
         found.extend(_bare_money(text, start, end, found))
-    if text.find(":", start, end) >= 0 or text.find("：", start, end) >= 0:
+    if text.find(":", start, end) >= 0 or text.find("：", start, end) >= 0 or text.find("∶", start, end) >= 0:
         ratios = _ratios(text, start, end)
         if ratios:
             found = [q for q in found if not any(r.start <= q.start < r.end for r in ratios)]
@@ -280,8 +289,13 @@ def _skip(text: str, m: re.Match[str], floor: int, groups: tuple[str | None, ...
         return True
     if prev and ((prev.isascii() and prev.isalnum()) or prev in "+＋.·"):
         return True  # part of a code or a name such as 5G, 1+1, G15
-    if (nxt and nxt in "级型+＋") or text[e:e + 2] in ("号线", "周年", "年度"):
-        return True  # size classes (千亿级) and names
+    if (nxt and nxt in "级型+＋") or text[e:e + 2] in ("号线", "周年") or (
+            text[e:e + 2] == "年度" and unit not in _COUNTED):
+        return True  # size classes (千亿级) and names ("293项年度改革任务" counts tasks)
+    if unit == "项" and text[e:e + 2] == "规定":
+        return True  # 中央八项规定: the name of a code of conduct
+    if unit in ("岁", "周岁") and not _AGE_MEASURED.search(_clause_before(text, s, floor)):
+        return True  # an age class (3岁以下婴幼儿, 年满18周岁), not an age measured (人均预期寿命79岁)
     if cn:
         if unit in ARABIC_ONLY_UNITS:
             return True
@@ -485,8 +499,9 @@ def _fractions(text: str, start: int, end: int, taken: list[Quantity]) -> list[Q
     for m in FRACTION.finditer(text, start, end):
         if _taken(m, taken):
             continue
-        if m.start() > start and text[m.start() - 1] in "这那每一":
-            continue
+        before = text[m.start() - 1] if m.start() > start else ""
+        if before and (before in "这那每一" or (before.isascii() and before.isalnum())):
+            continue  # 这两成; a model number such as AR-E3000成功首飞
         value = parse_fraction(m.group("frac"))
         qualifier = QUALIFIER_BEFORE.get(m.group("qual") or "", "exact")
         if m.group("post"):
@@ -496,7 +511,7 @@ def _fractions(text: str, start: int, end: int, taken: list[Quantity]) -> list[Q
     return out
 
 
-RATIO = re.compile(r"(?<![\d.:：])(\d+(?:\.\d+)?)[:：](\d+(?:\.\d+)?)(?:[:：](\d+(?:\.\d+)?))?(?![\d.:：])")
+RATIO = re.compile(r"(?<![\d.:：∶])(\d+(?:\.\d+)?)[:：∶](\d+(?:\.\d+)?)(?:[:：∶](\d+(?:\.\d+)?))?(?![\d.:：∶])")
 
 
 def _ratios(text: str, start: int, end: int) -> list[Quantity]:
