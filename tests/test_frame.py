@@ -26,6 +26,7 @@ GUIZHOU, HEILONGJIANG, HENAN, HUNAN, SICHUAN, ZHEJIANG = (
     for p in ("guizhou", "heilongjiang", "henan", "hunan", "sichuan", "zhejiang"))
 HAINAN = "hainan-province-2026-gov-work-report.excerpt.txt"
 JIANGXI_2022 = "jiangxi-2022-communique.excerpt.txt"
+JIANGXI_2026 = "jiangxi-province-2026-gov-work-report.excerpt.txt"
 
 
 
@@ -162,6 +163,8 @@ PLACE_KEPT = [
     (ZHEJIANG, '宁波舟山港集装箱吞吐量4387万标箱、增长11.6%', 11.6, '浙江省', '2025', 'actual'),
     (ZHEJIANG, '4家浙企上榜全国文化企业30强', 4, '浙江省', '2025', 'actual'),
     (ZHEJIANG, '三级公立医院“国考”高水平医院数量居全国首位', 1, '浙江省', '2025', 'actual'),
+    # a place opening a sentence inside a name ("新余“1·24”…火灾事故整改…") is its first clause's only
+    (JIANGXI_2026, '生产安全事故起数、死亡人数分别下降9.62%、10.47%', -9.62, '江西省', '2025', 'actual'),
 ]
 
 

@@ -208,7 +208,12 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
             subjects = _subjects(text, sent, quantities, named, section_year, last_subject)
             last_subject = next((s for s in reversed(subjects) if _meaningful(s.text)), None)
             clause_place = place
+            # a place that opens the sentence as part of a name ("张家界入境游客…", "新余“1·24”火灾事故整改…")
+            # is its first clause's only
+            name_end = -1 if holds else _first_break(text, sent)
             for q, subj in zip(quantities, subjects, strict=True):
+                if q.start > name_end >= 0:
+                    clause_place, name_end = para_place, -1
                 # "前二名：中卫市增长36.4%，吴忠市增长7.5%": a clause may name its own place
                 here, carries = _clause_place(text, sent, q.start, clause_place, art.place, gaz, named)
                 if carries:
@@ -235,6 +240,15 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                     policy=policy_name or art.title, beneficiary=rule.beneficiary,
                     condition=rule.condition, rate=rule.rate, cap=rule.cap,
                 )
+
+
+_FIRST_BREAK = re.compile(r"[，,；;]")
+
+
+def _first_break(text: str, sent: Span) -> int:
+    """Where the sentence's first clause ends (its end when it has one clause)."""
+    m = _FIRST_BREAK.search(text, sent.start, sent.end)
+    return m.start() if m else sent.end
 
 
 def _event_month(month: int, art: Article) -> str | None:
