@@ -743,6 +743,8 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[str, int]]:
 _PROJECT_END, _WORKS_END = "项目", "工程"
 #: A clause that counts what the next one names: "石嘴山市2个".
 _COUNTED = re.compile(r"(?:[0-9]+|[一二两三四五六七八九十]+)个$")
+#: What opens such a list: a colon or a count.
+_LIST_OPENER = re.compile(r"[：:]|个[，,]")
 #: The shortest name a clause of names alone may hold: shorter ones are categories (重点项目).
 _LISTED_MIN = 6
 
@@ -776,7 +778,7 @@ def find_projects(text: str, start: int, end: int) -> list[ProjectMention]:
     if not p.name_word.search(sentence):
         return []
     triggered = p.trigger.search(sentence) is not None
-    if not triggered and _PROJECT_END not in sentence and _WORKS_END not in sentence:
+    if not triggered and not (_LIST_OPENER.search(sentence) and (_PROJECT_END in sentence or _WORKS_END in sentence)):
         return []
     clauses = _clauses(text, start, end)
     out: list[ProjectMention] = []
