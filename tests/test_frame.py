@@ -251,6 +251,9 @@ def test_project_named_after_a_district_is_in_that_district():
     regions = {r["name"]: r["region"] for r in extract(doc.text, doc.name, doc.meta) if r["type"] == "project"}
     assert regions.get("龙华Costco星河") == "深圳市龙华区", regions
     assert regions.get("深圳市罗湖“二线插花地”棚户区改造项目") == "深圳市罗湖区", regions
+    text = "2026年海南省政府工作报告\n一、2025年工作回顾\n北京大学口腔医院三亚医院等医疗项目投入使用。\n"
+    regions = {r["name"]: r["region"] for r in extract(text, "t.txt") if r["type"] == "project"}
+    assert regions == {"北京大学口腔医院三亚医院": "三亚市"}, regions  # a part of the province named inside
     text = "广州市2024年政府工作报告\n加快北京路步行街改造提升工程建设。\n"
     regions = {r["name"]: r["region"] for r in extract(text, "t.txt") if r["type"] == "project"}
     assert regions and all(not region.startswith("北京") for region in regions.values()), regions

@@ -780,17 +780,16 @@ def _listed_places(text: str, sent: Span, pos: int, article: Place | None, gaz, 
 
 
 def _named_place(project: str, article: Place | None, gaz) -> Place | None:
-    """The place a project's name opens with, when it lies inside the article's ("宝安燕罗" in a
-    Shenzhen report → 深圳市宝安区); a name such as "北京路步行街" elsewhere is no place of it."""
+    """The place a project's name holds, when it lies inside the article's ("宝安燕罗" in a Shenzhen
+    report → 深圳市宝安区); a name such as "北京路步行街" elsewhere is no place of it."""
     if article is None:
         return None
-    for start, _end, surface in gaz.mentions(project[:8]):
-        if start > 0:
-            break
+    # the first of the article's own parts named anywhere in it: 北京大学口腔医院三亚医院 in a Hainan
+    # report is 三亚's, 汉魏洛阳故城遗址博物馆 in a Henan one 洛阳's
+    for _start, _end, surface in gaz.mentions(project):
         place = gaz.resolve(surface, article)
         if place is not None and place != article and article in gaz.ancestors(place):
             return place
-        break
     # short names too common to scan a whole text for (光明, 坪山) are safe among the article's own parts
     for child in gaz.children(article):
         short = _DIVISION_SUFFIX.sub("", child.name)
