@@ -32,6 +32,9 @@ POSITIVE = [
      [("石嘴山市星海湖生态环境整治工程", "unknown", None),
       ("宁夏金晶科技有限公司太阳能光伏轻质面板项目", "unknown", None)]),
     ("吴忠市1个，吴忠太阳山开发区热电联产项目", [("吴忠太阳山开发区热电联产项目", "unknown", None)]),
+    # wanzai 2015: a head that says the list is of projects; each item with its own investment
+    ("较大项目有：投资达11亿元的虹发铝型材、投资10亿元的帛士数码、投资达1.2亿元的阿里巴巴农村淘宝等",
+     [("虹发铝型材", "unknown", 1.1e9), ("帛士数码", "unknown", 1e9), ("阿里巴巴农村淘宝", "unknown", 1.2e8)]),
     # a list closed by a class of places (园区, 片区, 景区景点) names instances of it, heads or not
     ("推动宝安燕罗、龙岗宝龙、龙华九龙山、坪山高新南、光明凤凰、深汕智造城等20个先进制造业园区建设提速",  # shenzhen
      [("宝安燕罗", "在建", None), ("龙岗宝龙", "在建", None), ("龙华九龙山", "在建", None),

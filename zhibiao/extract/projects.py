@@ -745,24 +745,42 @@ _PROJECT_END, _WORKS_END = "项目", "工程"
 _COUNTED = re.compile(r"(?:[0-9]+|[一二两三四五六七八九十]+)个$")
 #: What opens such a list: a colon or a count.
 _LIST_OPENER = re.compile(r"[：:]|个[，,]")
+#: A head saying that the list after its colon is of projects: "较大项目有：", "重点项目包括：".
+_PROJECTS_HEAD = re.compile(r"项目(?:有|是|包括|为|分别是|主要有)$")
+#: An item's own investment before its name: "投资达11亿元的虹发铝型材".
+_INVESTED = re.compile(r"(?:总)?投资(?:达|约|超|超过)?(?P<amount>[0-9.]+(?:亿|万))元的")
 #: The shortest name a clause of names alone may hold: shorter ones are categories (重点项目).
 _LISTED_MIN = 6
 
 
-def _listed_names(c: str, off: int, p: _Patterns) -> list[ProjectMention]:
+def _listed_names(c: str, off: int, p: _Patterns, headed: bool = False) -> list[ProjectMention]:
     """Names that make up a whole clause without a stage word, as a bulletin lists its projects after
     a colon or a count ("石嘴山市2个，石嘴山市星海湖生态环境整治工程、宁夏金晶科技有限公司太阳能光伏轻质面板
-    项目"): every item must be a long name ending in 项目 or 工程; the stage is not told."""
+    项目"): every item must be a long name ending in 项目 or 工程; the stage is not told. After a head
+    that says they are projects ("较大项目有：投资达11亿元的虹发铝型材、投资10亿元的帛士数码等"), any name
+    counts, each with its own investment."""
     lead = len(c) - len(c.lstrip())
     body = c.strip()
-    if len(body) < _LISTED_MIN or not body.endswith((_PROJECT_END, _WORKS_END)):
+    if headed:
+        body = body.removesuffix("等")
+    elif len(body) < _LISTED_MIN or not body.endswith((_PROJECT_END, _WORKS_END)):
         return []
-    items = [_clean(it) for it in _split_list(body, lead, p)]
-    if not items or not all(
-            len(it.text) >= _LISTED_MIN and (_strip_phase(it.text) or it.text).endswith((_PROJECT_END, _WORKS_END))
-            and _valid(it.text, True, "unknown", p) and not _is_generic(it.text, p) for it in items):
+    raw = _split_list(body, lead, p)
+    spans = [(it.start, it.end) for it in raw]  # the evidence keeps an item's investment
+    investments = [_num(m.group("amount")) if headed and (m := _INVESTED.match(it.text)) else None for it in raw]
+    items = [_clean(it) for it in raw]
+    if not items or not all(_listed_item(it.text, headed, p) for it in items):
         return []
-    return [ProjectMention(it.text, "unknown", off + it.start, off + it.end, None, None) for it in items]
+    return [ProjectMention(it.text, "unknown", off + s, off + e, amount, None)
+            for it, (s, e), amount in zip(items, spans, investments, strict=True)]
+
+
+def _listed_item(name: str, headed: bool, p: _Patterns) -> bool:
+    """Whether an item of a list without stage words is a project's name."""
+    if headed:
+        return _valid(name, True, "unknown", p, loose=True)
+    return (len(name) >= _LISTED_MIN and (_strip_phase(name) or name).endswith((_PROJECT_END, _WORKS_END))
+            and _valid(name, True, "unknown", p) and not _is_generic(name, p))
 
 
 def find_projects(text: str, start: int, end: int) -> list[ProjectMention]:
@@ -785,7 +803,8 @@ def find_projects(text: str, start: int, end: int) -> list[ProjectMention]:
     for i, (c, off) in enumerate(clauses):
         if not triggered or not p.trigger.search(c):
             if i and (text[off - 1] in "：:" or _COUNTED.search(clauses[i - 1][0])):
-                out.extend(_listed_names(c, off, p))
+                headed = text[off - 1] in "：:" and _PROJECTS_HEAD.search(clauses[i - 1][0]) is not None
+                out.extend(_listed_names(c, off, p, headed))
             continue
         if not p.name_word.search(c):
             continue
