@@ -135,6 +135,9 @@ def test_facts_filters_match_the_query_module(client: TestClient, fact_base: str
             assert rows, params
         rows = client.get("/api/facts", params={"within": "广州市", "size": 1000}).json()["rows"]
         assert {r["region_code"][:4] for r in rows} == {"4401"}
+        for written in ("2023-2024", "2023年至2024年"):  # the forms of zhibiao.analysis.query.parse_period
+            same = client.get("/api/facts", params={"period": written, "kind": "target", "size": 1000}).json()
+            assert [r["id"] for r in same["rows"]] == list(kb.facts(period="2023:2024", kind="target")["id"])
         rows = client.get("/api/facts", params={"search": "投资", "size": 1000}).json()["rows"]
         assert all("投资" in ((r["evidence"] or "") + (r["subject"] or "") + (r["name"] or "")) for r in rows)
     finally:
@@ -165,6 +168,7 @@ def test_pagination_walks_every_fact_once(client: TestClient) -> None:
     ({"place": "火星"}, 400, "unknown place"),
     ({"indicator": "no_such_thing"}, 400, "unknown indicator"),
     ({"period": "2025:2019"}, 400, "ends before it starts"),
+    ({"period": "foo"}, 400, "bad period 'foo': use 2025 (or 2025年), 2024H1"),
     ({"kind": "guess"}, 422, "kind"),
     ({"size": 0}, 422, "size"),
     ({"next": "abc"}, 400, "bad next token"),

@@ -269,7 +269,11 @@ OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write
 NoBomOption = Annotated[bool, typer.Option("--no-bom", help="CSV without the UTF-8 BOM Excel needs.")]
 PlaceOption = Annotated[list[str] | None, typer.Option(
     "--place", "-p", help="Place name, alias, full name or 6-digit code (repeatable).")]
-WithinOption = Annotated[str | None, typer.Option(help="A place and every place below it (--within 广州市).")]
+WithinOption = Annotated[str | None, typer.Option(
+    help="A place and every place below it (--within 广州市; 全国 or 中国: everywhere).")]
+PeriodOption = Annotated[str | None, typer.Option(
+    help="2023, 2023年, 2024H1, 2024Q1, 2020-01/2020-07, or years 2019-2025 (also 2019:2025, 2019~2025, 2019/2025, "
+         "2019年至2025年; 2019: from 2019 on).")]
 WideOption = Annotated[bool, typer.Option(
     "--wide", help="Tables in full: every character of every cell (default: cut with … to the terminal).")]
 IndicatorOption = Annotated[list[str] | None, typer.Option(
@@ -324,7 +328,7 @@ def query(
     place: PlaceOption = None,
     within: WithinOption = None,
     indicator: IndicatorOption = None,
-    period: Annotated[str | None, typer.Option(help="2023, 2024H1, … or a range of years 2019:2025.")] = None,
+    period: PeriodOption = None,
     kind: Annotated[str | None, typer.Option(help="actual or target.")] = None,
     measure: Annotated[str | None, typer.Option(help="level, growth, change, share, rank or rate.")] = None,
     fact_type: Annotated[str | None, typer.Option("--type", help="quantity, project or policy.")] = None,
@@ -356,7 +360,8 @@ def compare(
     kind: Annotated[str, typer.Option(help="actual or target.")] = "actual",
     place: PlaceOption = None,
     within: WithinOption = None,
-    periods: Annotated[str | None, typer.Option(help="Years as columns: 2019:2025.")] = None,
+    periods: Annotated[str | None, typer.Option(
+        help="Years as columns: 2019-2025 (or 2019:2025, 2019年至2025年).")] = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
     no_bom: NoBomOption = False,
@@ -375,7 +380,7 @@ def targets(
     ctx: typer.Context,
     place: PlaceOption = None,
     within: WithinOption = None,
-    period: Annotated[str | None, typer.Option(help="2024 or a range 2019:2025.")] = None,
+    period: PeriodOption = None,
     indicator: IndicatorOption = None,
     measure: Annotated[str | None, typer.Option(help="level, growth, change, share, rank or rate.")] = None,
     status: Annotated[str | None, typer.Option(help="Only met, missed or pending.")] = None,
@@ -398,7 +403,7 @@ def conflicts(
     place: PlaceOption = None,
     within: WithinOption = None,
     indicator: IndicatorOption = None,
-    period: Annotated[str | None, typer.Option(help="2023 or a range 2019:2025.")] = None,
+    period: PeriodOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
     no_bom: NoBomOption = False,

@@ -299,7 +299,9 @@ Go on with your own documents:
   zhibiao ingest REPORTS/{db_opt}                 # files, folders or globs; run again any time
   zhibiao query --within 广州市 --indicator gdp{db_opt}   # -o facts.xlsx / .csv / .parquet
   zhibiao compare --indicator gdp --measure growth --within 广州市 --periods 2019:2025{db_opt}
-  zhibiao targets --place 广州市白云区{db_opt}     zhibiao conflicts{db_opt}     zhibiao show FACT_ID{db_opt}
+  zhibiao targets --place 广州市白云区{db_opt}
+  zhibiao conflicts{db_opt}
+  zhibiao show FACT_ID{db_opt}
   python -c 'import zhibiao; print(zhibiao.open("zhibiao.db").facts(indicator="gdp"))'""")
         if serve:
             print(f"  zhibiao serve{db_opt}   # browse the facts with their sources")

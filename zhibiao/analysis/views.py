@@ -49,19 +49,19 @@ def value_text(value: float | None, unit: str | None, qualifier: str | None = No
 
 
 def console(out: TextIO | None = None, wide: bool = False) -> Any:
-    """A Rich console as wide as the terminal (or ``$COLUMNS``); with `wide`, or for a pipe or file, unbounded.
+    """A Rich console as wide as the terminal (``$COLUMNS`` there, else its size); with `wide`, or for a pipe or
+    file, unbounded.
 
     Tables printed through `fit` keep one line per row: cut with … to a terminal, whole when
     unbounded (``--wide``, or output another program reads).
     """
-    import os
     import sys
 
     from rich.console import Console
 
     stream = out or sys.stdout
     con = Console(file=stream, highlight=False)
-    if wide or not (con.is_terminal or os.environ.get("COLUMNS", "").isdigit()):
+    if wide or not con.is_terminal:
         return Console(file=stream, width=UNBOUNDED, highlight=False)
     return con
 
@@ -161,9 +161,13 @@ def targets_table(rows: Sequence[Any], title: str | None = "targets") -> Any:
         table.add_row(t["region"] or "", t["period"] or "", what, t["measure"] or "",
                       value_text(t["value"], t["unit"], t["qualifier"]),
                       value_text(a["value"], a["unit"], a["qualifier"]) if a else "",
-                      style[row.status], f"{t['doc']} #{t['id']}: {t['evidence']}",
-                      f"{a['doc']} #{a['id']}: {a['evidence']}" if a else "")
+                      style[row.status], _source(t), _source(a) if a else "")
     return table
+
+
+def _source(fact: dict[str, Any]) -> str:
+    """``#id evidence · document``: what a narrow terminal keeps first is the fact and its words."""
+    return f"#{fact['id']} {fact['evidence']} · {fact['doc']}"
 
 
 def conflicts_table(groups: Sequence[Any]) -> Any:
@@ -204,8 +208,8 @@ def fact_view(row: dict[str, Any]) -> Any:
     from rich.table import Table
 
     grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold")
-    grid.add_column()
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")  # Chinese runs have no spaces: fold them, never cut them with …
     skip = {"text", "path"}
     for key, value in row.items():
         if key not in skip and value is not None:
@@ -223,8 +227,8 @@ def document_view(doc: dict[str, Any]) -> Any:
     from rich.table import Table
 
     grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold")
-    grid.add_column()
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
     for key in ("id", "name", "path", "version", "is_current", "previous_id", "format", "encoding", "title", "date",
                 "place", "sha256", "size", "n_facts", "extractor", "ingested_at"):
         if doc.get(key) is not None:
