@@ -10,6 +10,9 @@ import hashlib
 import io
 import re
 import shutil
+import socket
+import urllib.parse
+import urllib.request
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEEDS, need_shared
+from tests.serving import serving
 
 pytest.importorskip("fastapi")
 with warnings.catch_warnings():
@@ -514,3 +518,27 @@ def test_repeated_requests_are_answered_alike(client: TestClient) -> None:
         assert again.content == first.content
         assert again.headers.get_list("content-security-policy") == first.headers.get_list("content-security-policy")
         assert len(again.headers.raw) == len(first.headers.raw)
+
+
+@pytest.mark.parametrize("args", [(), ("--workers", "2")])
+def test_a_raw_chinese_url_is_answered_with_how_to_encode_it(tmp_path: Path, args: tuple[str, ...]) -> None:
+    """httptools refuses a request line that is not ASCII before the app sees it; the 400 says what to do."""
+    from zhibiao.store import open_store
+    from zhibiao.store.ingest import ingest
+
+    need_shared()
+    db = tmp_path / "one.db"
+    with open_store(str(db), create=True, say=None) as store:
+        assert ingest(store, [str(SEEDS / "000_3651a326c51bf532.txt")], workers=1).ok
+    with serving(db, tmp_path / "serve.log", *args) as (base, _):
+        port = int(base.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as conn:
+            conn.sendall("GET /api/facts?within=广州市&indicator=gdp&format=csv HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            answer = b""
+            while chunk := conn.recv(65536):
+                answer += chunk
+        head, _, body = answer.decode("utf-8").partition("\r\n\r\n")
+        assert head.startswith("HTTP/1.1 400") and "not percent-encoded" in body and "--data-urlencode" in body
+        query = urllib.parse.urlencode({"within": "广州市", "indicator": "gdp", "format": "csv"})
+        with urllib.request.urlopen(f"{base}/api/facts?{query}", timeout=30) as encoded:  # the README's way
+            assert encoded.status == 200 and "广州市南沙区" in encoded.read().decode("utf-8-sig")

@@ -478,7 +478,7 @@ def _serve(db: str | None, host: str, port: int, token: str | None, max_upload_m
     try:
         import uvicorn
 
-        from zhibiao.web.app import create_app
+        from zhibiao.web.app import create_app, http_protocol
     except ImportError as err:
         from zhibiao.commands import Failed
 
@@ -496,11 +496,11 @@ def _serve(db: str | None, host: str, port: int, token: str | None, max_upload_m
         from zhibiao.web.pool import PoolApp
 
         uvicorn.run(PoolApp(resolve_url(db), workers, token or None, max_upload_mb), host=host, port=port,
-                    log_level="warning")
+                    log_level="warning", http=http_protocol())
         return 0
     try:
         app = create_app(db, token=token or "", max_upload_mb=max_upload_mb)
     except Exception as err:  # StoreError and the like: one line
         raise Failed(str(err)) from None
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning", http=http_protocol())
     return 0
