@@ -219,7 +219,7 @@ def test_wide_and_pipes_show_every_character(kb):
     longest = max((json.loads(x) for x in run("query", "--db", str(kb), "-f", "jsonl").stdout.splitlines()),
                   key=lambda r: len(r["evidence"]))
     evidence = " ".join(longest["evidence"].split())
-    for args in (("--wide",), ()):  # COLUMNS=80 and --wide; no COLUMNS and a pipe
+    for args in (("--wide",), ()):  # --wide on an 80-column terminal; a pipe
         out = at_width(80 if args else None, "query", "--db", str(kb), "--limit", "0", *args).stdout
         row = next(line for line in out.splitlines() if line.split()[0] == str(longest["id"]))
         assert evidence in row

@@ -115,8 +115,8 @@ def fit(table: Any, con: Any) -> Any:
 
 def facts_table(rows: Sequence[dict[str, Any]], title: str | None = None) -> Any:
     """The readable table of facts (the CSV/XLSX exports carry every column)."""
-    table = one_line_table(("id", "doc", "type", "region", "period", "kind", "what", "measure", "value", "indicator",
-                    "evidence"), title, keep=("id", "period", "kind", "value"))
+    table = one_line_table(("id", "doc", "type", "region", "period", "kind", "what", "measure", "value",
+                            "indicator", "evidence"), title, keep=("id", "period", "kind", "value"))
     for r in rows:
         what = r.get("subject") or r.get("name") or r.get("beneficiary") or ""
         if r["type"] == "quantity":
@@ -153,7 +153,7 @@ def compare_table(cmp: Any) -> Any:
 def targets_table(rows: Sequence[Any], title: str | None = "targets") -> Any:
     """Targets beside their actuals, with the verdict and both sources."""
     table = one_line_table(("place", "period", "what", "measure", "target", "actual", "status", "target source",
-                    "actual source"), title, keep=("period", "target", "actual", "status"))
+                            "actual source"), title, keep=("period", "target", "actual", "status"))
     style = {"met": "[green]met[/]", "missed": "[red]missed[/]", "pending": "[yellow]pending[/]"}
     for row in rows:
         t, a = row.target, row.actual
@@ -172,8 +172,8 @@ def _source(fact: dict[str, Any]) -> str:
 
 def conflicts_table(groups: Sequence[Any]) -> Any:
     """Conflicting reports side by side: one block per place, topic and period."""
-    table = one_line_table(("place", "what", "period", "kind", "measure", "value", "document", "fact", "evidence"),
-                   "conflicts", keep=("period", "value", "fact"))
+    table = one_line_table(("place", "what", "period", "kind", "measure", "value", "document", "fact",
+                            "evidence"), "conflicts", keep=("period", "value", "fact"))
     for g in groups:
         for i, r in enumerate(g.reports):
             head = (g.region, g.topic.lstrip("~"), g.period, g.kind, g.measure) if i == 0 else ("", "", "", "", "")
