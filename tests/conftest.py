@@ -32,3 +32,28 @@ def need_shared() -> None:
         pytest.skip(f"shared corpus not found at {SHARED} (set ZHIBIAO_SHARED)")
 
 pytest_plugins = ["tests.store_fixtures"]  # fact-base fixtures: both backends, real documents
+
+
+#: Groups of the skip summary: a name and the words of the skip reasons that belong to it.
+SKIP_GROUPS = (("PostgreSQL", ("PostgreSQL",)), ("browser", ("Chromium", "Playwright")), ("Ray", ("Ray",)),
+               ("shared corpus", ("corpus", "spec not found", "ZHIBIAO_SHARED")))
+
+
+def _skip_reason(report: pytest.TestReport | pytest.CollectReport) -> str:
+    """Why a test (or a module) was skipped, as ``pytest.skip`` was told."""
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+    return reason.removeprefix("Skipped: ")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line saying what was skipped and why, by group ("skipped: 89 PostgreSQL (…), 5 browser (…)"),
+    so a machine without PostgreSQL or Chromium does not pass the tests silently."""
+    groups: dict[str, list[str]] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = _skip_reason(report)
+        name = next((name for name, words in SKIP_GROUPS if any(w in reason for w in words)), "other")
+        groups.setdefault(name, []).append(reason.removeprefix(f"{name}: "))
+    if groups:
+        parts = [f"{len(reasons)} {name} ({'; '.join(dict.fromkeys(reasons))})" for name, reasons in groups.items()]
+        terminalreporter.write_line("skipped: " + ", ".join(parts), yellow=True, bold=True)

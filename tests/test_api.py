@@ -10,6 +10,9 @@ import hashlib
 import io
 import re
 import shutil
+import socket
+import urllib.parse
+import urllib.request
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEEDS, need_shared
+from tests.serving import serving
 
 pytest.importorskip("fastapi")
 with warnings.catch_warnings():
@@ -135,6 +139,9 @@ def test_facts_filters_match_the_query_module(client: TestClient, fact_base: str
             assert rows, params
         rows = client.get("/api/facts", params={"within": "广州市", "size": 1000}).json()["rows"]
         assert {r["region_code"][:4] for r in rows} == {"4401"}
+        for written in ("2023-2024", "2023年至2024年"):  # the forms of zhibiao.analysis.query.parse_period
+            same = client.get("/api/facts", params={"period": written, "kind": "target", "size": 1000}).json()
+            assert [r["id"] for r in same["rows"]] == list(kb.facts(period="2023:2024", kind="target")["id"])
         rows = client.get("/api/facts", params={"search": "投资", "size": 1000}).json()["rows"]
         assert all("投资" in ((r["evidence"] or "") + (r["subject"] or "") + (r["name"] or "")) for r in rows)
     finally:
@@ -165,6 +172,7 @@ def test_pagination_walks_every_fact_once(client: TestClient) -> None:
     ({"place": "火星"}, 400, "unknown place"),
     ({"indicator": "no_such_thing"}, 400, "unknown indicator"),
     ({"period": "2025:2019"}, 400, "ends before it starts"),
+    ({"period": "foo"}, 400, "bad period 'foo': use 2025 (or 2025年), 2024H1"),
     ({"kind": "guess"}, 422, "kind"),
     ({"size": 0}, 422, "size"),
     ({"next": "abc"}, 400, "bad next token"),
@@ -510,3 +518,27 @@ def test_repeated_requests_are_answered_alike(client: TestClient) -> None:
         assert again.content == first.content
         assert again.headers.get_list("content-security-policy") == first.headers.get_list("content-security-policy")
         assert len(again.headers.raw) == len(first.headers.raw)
+
+
+@pytest.mark.parametrize("args", [(), ("--workers", "2")])
+def test_a_raw_chinese_url_is_answered_with_how_to_encode_it(tmp_path: Path, args: tuple[str, ...]) -> None:
+    """httptools refuses a request line that is not ASCII before the app sees it; the 400 says what to do."""
+    from zhibiao.store import open_store
+    from zhibiao.store.ingest import ingest
+
+    need_shared()
+    db = tmp_path / "one.db"
+    with open_store(str(db), create=True, say=None) as store:
+        assert ingest(store, [str(SEEDS / "000_3651a326c51bf532.txt")], workers=1).ok
+    with serving(db, tmp_path / "serve.log", *args) as (base, _):
+        port = int(base.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as conn:
+            conn.sendall("GET /api/facts?within=广州市&indicator=gdp&format=csv HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            answer = b""
+            while chunk := conn.recv(65536):
+                answer += chunk
+        head, _, body = answer.decode("utf-8").partition("\r\n\r\n")
+        assert head.startswith("HTTP/1.1 400") and "not percent-encoded" in body and "--data-urlencode" in body
+        query = urllib.parse.urlencode({"within": "广州市", "indicator": "gdp", "format": "csv"})
+        with urllib.request.urlopen(f"{base}/api/facts?{query}", timeout=30) as encoded:  # the README's way
+            assert encoded.status == 200 and "广州市南沙区" in encoded.read().decode("utf-8-sig")

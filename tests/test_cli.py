@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import pty
+import re
+import struct
 import subprocess
 import sys
+import termios
 from pathlib import Path
 
 import pytest
@@ -126,3 +132,106 @@ def test_demo_runs_on_bundled_documents():
     assert result.returncode == 0, result.stderr
     assert "hulunbuir-hailar-2017-gov-work-report.txt" in result.stdout
     assert "呼伦贝尔市海拉尔区" in result.stdout
+
+
+# --------------------------------------------------------------------------- fact-base tables and views
+
+#: Real documents for the table tests: long sentences (Sichuan), targets and their actuals (Hailar).
+TABLE_DOCS = ("sichuan-province-2026-gov-work-report.txt", "hulunbuir-hailar-2017-gov-work-report.txt",
+              "hulunbuir-hailar-2018-gov-work-report.txt")
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite fact base of `TABLE_DOCS`, made by `zhibiao ingest`."""
+    from tests.conftest import REAL
+
+    need_shared()
+    db = tmp_path_factory.mktemp("kb") / "kb.db"
+    done = run("ingest", *(str(REAL / name) for name in TABLE_DOCS), "--db", str(db), "-j", "1")
+    assert done.returncode == 0, done.stderr
+    return db
+
+
+def at_width(width: int | None, *args: str) -> subprocess.CompletedProcess[str]:
+    """`zhibiao ARGS` on a terminal of `width` columns (a pseudo-terminal; colours taken out), or into a pipe."""
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    if width is None:
+        done = subprocess.run([sys.executable, "-m", "zhibiao", *args], capture_output=True, text=True, env=env,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr
+        return done
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, width, 0, 0))
+    with subprocess.Popen([sys.executable, "-m", "zhibiao", *args], stdout=follower, stderr=subprocess.PIPE,
+                          env=env, text=True) as proc:
+        os.close(follower)
+        shown = b""
+        while chunk := _read(leader):
+            shown += chunk
+        stderr = proc.stderr.read() if proc.stderr else ""
+    os.close(leader)
+    assert proc.returncode == 0, stderr
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown.decode("utf-8")).replace("\r\n", "\n")
+    return subprocess.CompletedProcess(args, proc.returncode, text, stderr)
+
+
+def _read(fd: int) -> bytes:
+    """What a pseudo-terminal holds next; b"" once the program has closed it."""
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # EIO: the other side is closed
+        return b""
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_tables_keep_one_line_a_row_within_the_terminal(kb, width):
+    from rich.cells import cell_len
+
+    records = [json.loads(x) for x in run("query", "--db", str(kb), "--limit", "30", "-f", "jsonl").stdout.splitlines()]
+    lines = at_width(width, "query", "--db", str(kb), "--limit", "30").stdout.splitlines()
+    assert len(lines) == 2 + len(records) == 32  # header, rule, one line a fact
+    assert [int(line.split()[0]) for line in lines[2:]] == [r["id"] for r in records]
+    assert max(cell_len(line) for line in lines) <= width
+    assert any("…" in line for line in lines[2:])  # cut, not folded
+
+    found = run("targets", "--db", str(kb), "-f", "jsonl").stdout.splitlines()
+    shown = at_width(width, "targets", "--db", str(kb)).stdout.splitlines()
+    assert len(shown) == 3 + len(found) + 1  # title, header, rule, the targets, the tally
+    assert max(cell_len(line) for line in shown) <= width
+    for args in (("compare", "-i", "gdp", "--measure", "growth"), ("doc",), ("doc", "1")):
+        table = at_width(width, *args, "--db", str(kb)).stdout.split("\ncell = ")[0]  # less compare's legend
+        assert max(cell_len(line) for line in table.splitlines()) <= width
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_demo_tables_fit_the_terminal(tmp_path, width):
+    from rich.cells import cell_len
+
+    out = at_width(width, "demo", "--db", str(tmp_path / "demo.db")).stdout
+    tables = out[out.index("zhibiao compare"):out.index("Go on with")].splitlines()
+    assert len(tables) > 20 and max(cell_len(line) for line in tables) <= width
+    targets = out[out.index("zhibiao targets"):out.index("Go on with")].strip().splitlines()[4:]
+    assert len(targets) == 20 and all(re.search(r"\b(met|missed|pending)\b", line) for line in targets)  # 1 line each
+
+
+def test_wide_and_pipes_show_every_character(kb):
+    longest = max((json.loads(x) for x in run("query", "--db", str(kb), "-f", "jsonl").stdout.splitlines()),
+                  key=lambda r: len(r["evidence"]))
+    evidence = " ".join(longest["evidence"].split())
+    for args in (("--wide",), ()):  # --wide on an 80-column terminal; a pipe
+        out = at_width(80 if args else None, "query", "--db", str(kb), "--limit", "0", *args).stdout
+        row = next(line for line in out.splitlines() if line.split()[0] == str(longest["id"]))
+        assert evidence in row
+
+
+@pytest.mark.parametrize("width", [80, 100, None])
+def test_show_gives_the_whole_evidence_in_context(kb, width):
+    # A long sentence of the Sichuan report: the evidence sits far inside a run without spaces.
+    records = [json.loads(x) for x in run("query", "--db", str(kb), "--search", "高速公路通车里程",
+                                           "-f", "jsonl").stdout.splitlines()]
+    fact = next(r for r in records if r["evidence"].startswith("高速公路通车里程新增3000公里"))
+    out = at_width(width, "show", str(fact["id"]), "--db", str(kb)).stdout
+    shown = out[out.index("in context") + len("in context"):out.index("\nsource")]
+    assert fact["evidence"] in "".join(shown.split())
+    assert "铁路运营里程新增1700公里" in "".join(shown.split())  # and the words around it

@@ -88,3 +88,30 @@ def test_demo_ingests_the_bundled_documents_and_says_how_to_go_on(tmp_path: Path
     again = subprocess.run([sys.executable, "-m", "zhibiao", "demo"], capture_output=True, text=True, cwd=tmp_path,
                            env=env, timeout=300)
     assert again.returncode == 0 and "0 documents stored" in again.stdout and "6 unchanged" in again.stdout
+
+
+def test_frames_have_one_dtype_a_column_whatever_the_rows(filled_ro):
+    with zhibiao.open(_url(filled_ro)) as kb:
+        quantities = kb.facts(place="广州市南沙区", indicator="gdp")  # no project or policy columns filled
+        assert quantities["name"].isna().all() and quantities["investment"].isna().all()
+        assert quantities["name"].dtype == "string" and quantities["investment"].dtype == "float64"
+        assert quantities["id"].dtype == "Int64" and quantities["start"].dtype == "Int64"
+        goals = kb.targets(place="海拉尔区", period="2017")
+        assert goals["actual_fact"].dtype == "Int64" and goals["actual_fact"].isna().any()  # pending: no actual
+        assert goals["target_fact"].dtype == "Int64" and goals["target_value"].dtype == "float64"
+        frames = (quantities, goals, kb.documents(), kb.conflicts(), kb.compare("gdp", "growth", tidy=True),
+                  kb.facts(period="1990"))
+        for frame in frames:
+            assert object not in set(frame.dtypes), frame.dtypes
+
+
+def test_compare_as_reported_keeps_qualifiers_and_the_unit_people_read(filled_ro):
+    with zhibiao.open(_url(filled_ro)) as kb:
+        numbers = kb.compare("gdp", "growth", kind="target", place="海拉尔区")
+        assert numbers.loc["呼伦贝尔市海拉尔区", "2018"] == 6.0 and numbers.attrs["qualifiers"]
+        shown = kb.compare("gdp", "growth", kind="target", place="海拉尔区", display=True)
+        assert shown.loc["呼伦贝尔市海拉尔区", "2018"] == "≈6" and shown.attrs["unit"] == "%"  # 6%左右
+        levels = kb.compare("gdp", within="广州市", display=True)
+        assert levels.loc["广州市南沙区", "2023"] == "2,323.54" and levels.attrs["unit"] == "亿元"
+        assert pd.isna(levels.loc["广州市天河区", "2023"]) and list(levels.columns) == list(
+            kb.compare("gdp", within="广州市").columns)

@@ -190,3 +190,39 @@ def test_commands_refuse_a_file_that_is_not_a_fact_base(tmp_path: Path):
     assert notes.read_text(encoding="utf-8") == "hello\n"
     gone = cli("query", "--db", str(tmp_path / "nothing.db"))
     assert gone.exit_code == 1 and "zhibiao ingest" in gone.stderr
+
+
+@pytest.mark.parametrize("written", ["2016-2017", "2016—2017", "2016–2017", "2016年至2017年", "2016~2017", "2016/2017",
+                                     "2016:2017", "2016 - 2017", "２０１６～２０１７", "2016到2017年"])
+def test_period_ranges_in_the_forms_people_write(written):
+    assert parse_period(written) == (None, 2016, 2017)
+
+
+def test_period_single_years_and_stored_forms():
+    assert parse_period("2025年") == parse_period("2025") == ("2025", None, None)
+    assert parse_period("2024h1") == ("2024H1", None, None) and parse_period("2024Q1") == ("2024Q1", None, None)
+    assert parse_period("2020-01/2020-07") == ("2020-01/2020-07", None, None)
+    assert parse_period("2019:") == (None, 2019, None) and parse_period(":2025") == (None, None, 2025)
+
+
+@pytest.mark.parametrize("bad", ["foo", "20-25", "2025年上", "", "2019..2025"])
+def test_other_periods_are_refused_naming_the_forms(bad):
+    with pytest.raises(QueryError, match=r"bad period .*2019-2025 .*2019年至2025年"):
+        parse_period(bad)
+
+
+def test_period_forms_and_the_country_in_every_command(db, filled_ro):
+    by_colon = cli("query", "--period", "2016:2017", "--place", "海拉尔区", "--db", db, "-f", "jsonl").stdout
+    assert by_colon and cli("query", "--period", "2016-2017", "--place", "海拉尔区", "--db", db, "-f",
+                            "jsonl").stdout == by_colon
+    assert cli("targets", "--period", "2017年", "--db", db, "-f", "jsonl").stdout == cli(
+        "targets", "--period", "2017", "--db", db, "-f", "jsonl").stdout != ""
+    wide = cli("compare", "-i", "gdp", "--periods", "2019年至2021年", "--db", db, "-f", "json")
+    assert wide.exit_code == 0 and '"2020"' in wide.stdout and '"2022"' not in wide.stdout
+    for command in (["query"], ["targets"], ["conflicts"], ["compare", "-i", "gdp", "--periods"]):
+        refused = cli(*command, *(["foo"] if command[-1] == "--periods" else ["--period", "foo"]), "--db", db)
+        assert refused.exit_code == 1 and "bad period 'foo': use 2025" in refused.stderr, command
+    everything = [r["id"] for r in find(filled_ro, Filters())]
+    for country in ("中国", "全国", "中华人民共和国"):
+        assert [r["id"] for r in find(filled_ro, Filters(within=country))] == everything
+    assert cli("query", "--within", "中国", "--db", db, "-f", "jsonl").stdout.count("\n") == len(everything)

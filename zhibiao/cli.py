@@ -71,12 +71,10 @@ def _rows(records: Iterable[dict], with_codes: bool) -> list[dict]:
 
 
 def _table(records: list[dict], out: TextIO) -> None:
-    from rich.console import Console
-    from rich.table import Table
+    from zhibiao.analysis import views
 
-    table = Table(show_lines=False, header_style="bold")
-    for col in ("doc", "type", "region", "period", "kind", "what", "measure", "value", "unit", "qual", "indicator"):
-        table.add_column(col, overflow="fold")
+    table = views.one_line_table(("doc", "type", "region", "period", "kind", "what", "measure", "value", "unit",
+                                  "qual", "indicator"), keep=("period", "value", "unit"))
     for r in records:
         what = r.get("subject") or r.get("name") or r.get("beneficiary") or ""
         if r["type"] == "quantity":
@@ -90,10 +88,8 @@ def _table(records: list[dict], out: TextIO) -> None:
         table.add_row(r["doc"], r["type"], r["region"], r.get("period", ""), r.get("kind", ""), what, measure,
                       f"{value:,}" if isinstance(value, int | float) else str(value), unit, qual,
                       r.get("indicator") or "")
-    console = Console(file=out)
-    if not console.is_terminal:
-        console = Console(file=out, width=180)  # files and pipes get the whole table, not 80 columns
-    console.print(table)
+    console = views.console(out)
+    console.print(views.fit(table, console))
 
 
 @app.command()
@@ -273,7 +269,13 @@ OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write
 NoBomOption = Annotated[bool, typer.Option("--no-bom", help="CSV without the UTF-8 BOM Excel needs.")]
 PlaceOption = Annotated[list[str] | None, typer.Option(
     "--place", "-p", help="Place name, alias, full name or 6-digit code (repeatable).")]
-WithinOption = Annotated[str | None, typer.Option(help="A place and every place below it (--within 广州市).")]
+WithinOption = Annotated[str | None, typer.Option(
+    help="A place and every place below it (--within 广州市; 全国 or 中国: everywhere).")]
+PeriodOption = Annotated[str | None, typer.Option(
+    help="2023, 2023年, 2024H1, 2024Q1, 2020-01/2020-07, or years 2019-2025 (also 2019:2025, 2019~2025, 2019/2025, "
+         "2019年至2025年; 2019: from 2019 on).")]
+WideOption = Annotated[bool, typer.Option(
+    "--wide", help="Tables in full: every character of every cell (default: cut with … to the terminal).")]
 IndicatorOption = Annotated[list[str] | None, typer.Option(
     "--indicator", "-i", help="Indicator id or any of its names: gdp, 地区生产总值, GDP (repeatable).")]
 
@@ -326,7 +328,7 @@ def query(
     place: PlaceOption = None,
     within: WithinOption = None,
     indicator: IndicatorOption = None,
-    period: Annotated[str | None, typer.Option(help="2023, 2024H1, … or a range of years 2019:2025.")] = None,
+    period: PeriodOption = None,
     kind: Annotated[str | None, typer.Option(help="actual or target.")] = None,
     measure: Annotated[str | None, typer.Option(help="level, growth, change, share, rank or rate.")] = None,
     fact_type: Annotated[str | None, typer.Option("--type", help="quantity, project or policy.")] = None,
@@ -337,6 +339,7 @@ def query(
     fmt: FormatOption = None,
     output: OutputOption = None,
     no_bom: NoBomOption = False,
+    wide: WideOption = False,
     db: DbOption = None,
 ) -> None:
     """Find stored facts by place, indicator, period, kind, measure, type and words."""
@@ -346,7 +349,7 @@ def query(
     flt = Filters(place=place, within=within, indicator=indicator, period=period, kind=kind, measure=measure,
                   type=fact_type, search=search, doc=doc)
     raise typer.Exit(commands.run(lambda: commands.query(db, flt, fmt, output, limit, not no_bom,
-                                                         _described(ctx))))
+                                                         _described(ctx), wide)))
 
 
 @app.command()
@@ -357,17 +360,19 @@ def compare(
     kind: Annotated[str, typer.Option(help="actual or target.")] = "actual",
     place: PlaceOption = None,
     within: WithinOption = None,
-    periods: Annotated[str | None, typer.Option(help="Years as columns: 2019:2025.")] = None,
+    periods: Annotated[str | None, typer.Option(
+        help="Years as columns: 2019-2025 (or 2019:2025, 2019年至2025年).")] = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
     no_bom: NoBomOption = False,
+    wide: WideOption = False,
     db: DbOption = None,
 ) -> None:
     """A place × year table of one indicator (≠ marks cells whose sources disagree)."""
     from zhibiao import commands
 
     raise typer.Exit(commands.run(lambda: commands.compare(db, indicator, measure, kind, place, within, periods, fmt,
-                                                           output, not no_bom, _described(ctx))))
+                                                           output, not no_bom, _described(ctx), wide)))
 
 
 @app.command()
@@ -375,20 +380,21 @@ def targets(
     ctx: typer.Context,
     place: PlaceOption = None,
     within: WithinOption = None,
-    period: Annotated[str | None, typer.Option(help="2024 or a range 2019:2025.")] = None,
+    period: PeriodOption = None,
     indicator: IndicatorOption = None,
     measure: Annotated[str | None, typer.Option(help="level, growth, change, share, rank or rate.")] = None,
     status: Annotated[str | None, typer.Option(help="Only met, missed or pending.")] = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
     no_bom: NoBomOption = False,
+    wide: WideOption = False,
     db: DbOption = None,
 ) -> None:
     """Each target beside the actual reported later: met, missed or pending, with both sources."""
     from zhibiao import commands
 
     raise typer.Exit(commands.run(lambda: commands.targets(db, place, within, period, indicator, measure, status, fmt,
-                                                           output, not no_bom, _described(ctx))))
+                                                           output, not no_bom, _described(ctx), wide)))
 
 
 @app.command()
@@ -397,10 +403,11 @@ def conflicts(
     place: PlaceOption = None,
     within: WithinOption = None,
     indicator: IndicatorOption = None,
-    period: Annotated[str | None, typer.Option(help="2023 or a range 2019:2025.")] = None,
+    period: PeriodOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
     no_bom: NoBomOption = False,
+    wide: WideOption = False,
     db: DbOption = None,
 ) -> None:
     """Reports of the same place, indicator, period, kind and measure whose values contradict."""
@@ -409,7 +416,7 @@ def conflicts(
 
     flt = Filters(place=place, within=within, indicator=indicator, period=period)
     raise typer.Exit(commands.run(lambda: commands.conflicts(db, flt, fmt, output, not no_bom,
-                                                             _described(ctx))))
+                                                             _described(ctx), wide)))
 
 
 @app.command()
@@ -427,16 +434,17 @@ def show(
 def doc_command(
     doc_ref: Annotated[str | None, typer.Argument(metavar="[DOC_ID]", help="A document id or file name.")] = None,
     limit: Annotated[int | None, typer.Option(help="At most N facts (default 100; 0: all).")] = None,
+    wide: WideOption = False,
     db: DbOption = None,
 ) -> None:
     """A document's metadata and facts; without DOC_ID, the list of documents."""
     from zhibiao import commands
 
-    raise typer.Exit(commands.run(lambda: commands.doc(db, doc_ref, limit)))
+    raise typer.Exit(commands.run(lambda: commands.doc(db, doc_ref, limit, wide)))
 
 
 @app.command()
-def demo(db: DbOption = None) -> None:
+def demo(db: DbOption = None, wide: WideOption = False) -> None:
     """Ingest the real documents bundled with zhibiao into ./zhibiao.db; compare places, check targets."""
     from importlib.resources import as_file, files
 
@@ -445,7 +453,7 @@ def demo(db: DbOption = None) -> None:
     bundled = files("zhibiao.data").joinpath("demo")
     serve = any((c.name or getattr(c.callback, "__name__", "")) == "serve" for c in app.registered_commands)
     with as_file(bundled) as folder:
-        status = commands.run(lambda: commands.demo_database(db, str(folder), serve))
+        status = commands.run(lambda: commands.demo_database(db, str(folder), serve, wide))
     raise typer.Exit(status)
 
 
@@ -470,7 +478,7 @@ def _serve(db: str | None, host: str, port: int, token: str | None, max_upload_m
     try:
         import uvicorn
 
-        from zhibiao.web.app import create_app
+        from zhibiao.web.app import create_app, http_protocol
     except ImportError as err:
         from zhibiao.commands import Failed
 
@@ -488,11 +496,11 @@ def _serve(db: str | None, host: str, port: int, token: str | None, max_upload_m
         from zhibiao.web.pool import PoolApp
 
         uvicorn.run(PoolApp(resolve_url(db), workers, token or None, max_upload_mb), host=host, port=port,
-                    log_level="warning")
+                    log_level="warning", http=http_protocol())
         return 0
     try:
         app = create_app(db, token=token or "", max_upload_mb=max_upload_mb)
     except Exception as err:  # StoreError and the like: one line
         raise Failed(str(err)) from None
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning", http=http_protocol())
     return 0

@@ -118,13 +118,13 @@ def ingest_engine(db: str | None, paths: Sequence[str], engine: str, address: st
 
 def _output(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str | None, output: Path | None, *,
             store: Any, query: str, table: Callable[[list[dict[str, Any]]], Any], bom: bool, sheet: str,
-            doc_ids: set[int] | None = None, total: int | None = None) -> None:
+            doc_ids: set[int] | None = None, total: int | None = None, wide: bool = False) -> None:
     from zhibiao.analysis import export, views
 
     chosen = export.choose_format(fmt, output)
     if chosen == "table":
-        con = views.console(output.open("w", encoding="utf-8") if output else None)
-        con.print(table(rows))
+        con = views.console(output.open("w", encoding="utf-8") if output else None, wide)
+        con.print(views.fit(table(rows), con))
         if total is not None and total > len(rows):
             note(f"showing {len(rows)} of {total:,} rows; --limit 0 shows all, -o FILE.csv/.xlsx exports them")
         return
@@ -135,7 +135,7 @@ def _output(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str | None,
 
 
 def query(db: str | None, flt: Any, fmt: str | None, output: Path | None, limit: int | None, bom: bool,
-          described: str) -> int:
+          described: str, wide: bool = False) -> int:
     """`zhibiao query`: matching facts as a table or a file."""
     from zhibiao.analysis import views
     from zhibiao.analysis.export import choose_format
@@ -150,12 +150,13 @@ def query(db: str | None, flt: Any, fmt: str | None, output: Path | None, limit:
             return 0
         total = count(store, flt) if cap and len(rows) == cap else len(rows)
         _output(rows, COLUMNS, fmt, output, store=store, query=described, table=views.facts_table, bom=bom,
-                sheet="facts", doc_ids={r["doc_id"] for r in rows}, total=total)
+                sheet="facts", doc_ids={r["doc_id"] for r in rows}, total=total, wide=wide)
     return 0
 
 
 def compare(db: str | None, indicator: str, measure: str, kind: str, place: list[str] | None, within: str | None,
-            periods: str | None, fmt: str | None, output: Path | None, bom: bool, described: str) -> int:
+            periods: str | None, fmt: str | None, output: Path | None, bom: bool, described: str,
+            wide: bool = False) -> int:
     """`zhibiao compare`: a place × period table; disagreeing cells marked and explained below."""
     from zhibiao.analysis import views
     from zhibiao.analysis.compare import compare as run_compare
@@ -169,7 +170,7 @@ def compare(db: str | None, indicator: str, measure: str, kind: str, place: list
         columns, rows = wide_records(cmp)
         doc_ids = {r["doc_id"] for c in cmp.cells.values() for r in c.reports}
         _output(rows, columns, fmt, output, store=store, query=described, table=lambda _: views.compare_table(cmp),
-                bom=bom, sheet=f"{cmp.indicator} {cmp.measure}"[:31], doc_ids=doc_ids)
+                bom=bom, sheet=f"{cmp.indicator} {cmp.measure}"[:31], doc_ids=doc_ids, wide=wide)
         if fmt in (None, "table") and output is None:
             _compare_notes(cmp)
     return 0
@@ -191,7 +192,7 @@ def _compare_notes(cmp: Any) -> None:
 
 def targets(db: str | None, place: list[str] | None, within: str | None, period: str | None,
             indicator: list[str] | None, measure: str | None, status: str | None, fmt: str | None,
-            output: Path | None, bom: bool, described: str) -> int:
+            output: Path | None, bom: bool, described: str, wide: bool = False) -> int:
     """`zhibiao targets`: each target, the actual reported for it, met / missed / pending."""
     from zhibiao.analysis import views
     from zhibiao.analysis.targets import TARGET_COLUMNS, target_records
@@ -208,14 +209,15 @@ def targets(db: str | None, place: list[str] | None, within: str | None, period:
             return 0
         doc_ids = {r.target["doc_id"] for r in found} | {r.actual["doc_id"] for r in found if r.actual}
         _output(target_records(found), TARGET_COLUMNS, fmt, output, store=store, query=described,
-                table=lambda _: views.targets_table(found), bom=bom, sheet="targets", doc_ids=doc_ids)
+                table=lambda _: views.targets_table(found), bom=bom, sheet="targets", doc_ids=doc_ids, wide=wide)
         if fmt in (None, "table") and output is None:
             tally = {s: sum(r.status == s for r in found) for s in ("met", "missed", "pending")}
             print(f"{len(found)} targets: {tally['met']} met, {tally['missed']} missed, {tally['pending']} pending")
     return 0
 
 
-def conflicts(db: str | None, flt: Any, fmt: str | None, output: Path | None, bom: bool, described: str) -> int:
+def conflicts(db: str | None, flt: Any, fmt: str | None, output: Path | None, bom: bool, described: str,
+              wide: bool = False) -> int:
     """`zhibiao conflicts`: reports of the same thing that cannot all be true."""
     from zhibiao.analysis import views
     from zhibiao.analysis.compare import CONFLICT_COLUMNS, conflict_records
@@ -229,7 +231,7 @@ def conflicts(db: str | None, flt: Any, fmt: str | None, output: Path | None, bo
         rows = conflict_records(groups)
         _output(rows, CONFLICT_COLUMNS, fmt, output, store=store, query=described,
                 table=lambda _: views.conflicts_table(groups), bom=bom, sheet="conflicts",
-                doc_ids={r["doc_id"] for r in rows})
+                doc_ids={r["doc_id"] for r in rows}, wide=wide)
     return 0
 
 
@@ -246,21 +248,15 @@ def show(db: str | None, fact_id: int) -> int:
     return 0
 
 
-def doc(db: str | None, doc_ref: str | None, limit: int | None) -> int:
+def doc(db: str | None, doc_ref: str | None, limit: int | None, wide: bool = False) -> int:
     """`zhibiao doc`: the documents, or one document's metadata and facts."""
     from zhibiao.analysis import views
     from zhibiao.analysis.query import closest_documents, document, document_list
 
     with opened(db) as store:
-        con = views.console()
+        con = views.console(wide=wide)
         if doc_ref is None:
-            from rich.table import Table
-
-            table = Table("id", "name", "version", "date", "place", "facts", "path", header_style="bold")
-            for d in document_list(store):
-                table.add_row(*(str(d[k] or "") for k in ("id", "name", "version", "date", "place", "n_facts",
-                                                           "path")))
-            con.print(table)
+            con.print(views.fit(views.documents_table(document_list(store)), con))
             return 0
         found = document(store, doc_ref)
         if found is None:
@@ -268,13 +264,13 @@ def doc(db: str | None, doc_ref: str | None, limit: int | None) -> int:
         meta, rows = found
         con.print(views.document_view(meta))
         cap = TABLE_LIMIT if limit is None else (limit or None)
-        con.print(views.facts_table(rows[:cap] if cap else rows, title=f"{len(rows)} facts"))
+        con.print(views.fit(views.facts_table(rows[:cap] if cap else rows, title=f"{len(rows)} facts"), con))
         if cap and len(rows) > cap:
             note(f"showing {cap} of {len(rows)} facts; --limit 0 shows all")
     return 0
 
 
-def demo_database(db: str | None, folder: str, serve: bool = False) -> int:
+def demo_database(db: str | None, folder: str, serve: bool = False, wide: bool = False) -> int:
     """The database part of `zhibiao demo`: ingest, a compare table, a targets table, what next."""
     from zhibiao.analysis import views
     from zhibiao.analysis.compare import compare as run_compare
@@ -287,15 +283,15 @@ def demo_database(db: str | None, folder: str, serve: bool = False) -> int:
             print(f"  {status:<9} doc {doc_id:>5}  {name}")
         for line in summary.lines(store.where):
             print(line)
-        con = views.console()
+        con = views.console(wide=wide)
         cmp = run_compare(store, "gdp", measure="growth")
         if cmp.cells:
             print("\nzhibiao compare --indicator gdp --measure growth")
-            con.print(views.compare_table(cmp))
+            con.print(views.fit(views.compare_table(cmp), con))
         rows = [r for r in run_targets(store) if r.target["indicator"]]
         if rows:
             print("\nzhibiao targets   (targets with an indicator id)")
-            con.print(views.targets_table(rows[:20]))
+            con.print(views.fit(views.targets_table(rows[:20]), con))
         db_opt = "" if store.where.endswith("/zhibiao.db") and Path(store.where).parent == Path.cwd() else \
             f" --db {store.where}"
         print(f"""
@@ -303,7 +299,9 @@ Go on with your own documents:
   zhibiao ingest REPORTS/{db_opt}                 # files, folders or globs; run again any time
   zhibiao query --within 广州市 --indicator gdp{db_opt}   # -o facts.xlsx / .csv / .parquet
   zhibiao compare --indicator gdp --measure growth --within 广州市 --periods 2019:2025{db_opt}
-  zhibiao targets --place 广州市白云区{db_opt}     zhibiao conflicts{db_opt}     zhibiao show FACT_ID{db_opt}
+  zhibiao targets --place 广州市白云区{db_opt}
+  zhibiao conflicts{db_opt}
+  zhibiao show FACT_ID{db_opt}
   python -c 'import zhibiao; print(zhibiao.open("zhibiao.db").facts(indicator="gdp"))'""")
         if serve:
             print(f"  zhibiao serve{db_opt}   # browse the facts with their sources")

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, func, literal, literal_column, or_, select, text
 
+from zhibiao.extract.places import COUNTRY_CODE
 from zhibiao.store import Store
 from zhibiao.store import fts as search_index
 from zhibiao.store.schema import documents, facts, places
@@ -28,7 +30,16 @@ TYPES = ("quantity", "project", "policy")
 KINDS = ("actual", "target")
 MEASURES = ("level", "growth", "change", "share", "rank", "rate")
 _CODE = re.compile(r"\d{6}")
-_RANGE = re.compile(r"(\d{4})?\s*[:：~]\s*(\d{4})?")
+#: Names of the whole country: the pseudo place 全国 of the gazetteer.
+_COUNTRY = frozenset({"全国", "中国", "中华人民共和国", "我国", "china"})
+#: A range of years: 2019:2025, 2019-2025 (any dash), 2019~2025, 2019/2025, 2019至2025, 2019年至2025年; 2019: and :2025.
+_RANGE = re.compile(r"(?:(\d{4})年?)?(?:[:~/至到]|[-‐‑‒–—―−]+)(?:(\d{4})年?)?")
+_YEAR = re.compile(r"(\d{4})年?")
+#: Periods as stored (shared/spec/facts.md): 2024H1, 2024Q1, 2020-01/2020-07, unknown.
+_EXACT = re.compile(r"\d{4}(?:H[12]|Q[1-4])|\d{4}-\d{2}/\d{4}-\d{2}|unknown", re.IGNORECASE)
+#: The period forms, for error messages and help texts.
+PERIOD_FORMS = ("2025 (or 2025年), 2024H1, 2024Q1, 2020-01/2020-07, or years 2019-2025 "
+                "(also 2019:2025, 2019~2025, 2019/2025, 2019年至2025年; 2019: from 2019 on)")
 
 
 class QueryError(Exception):
@@ -72,6 +83,8 @@ def resolve_place(conn: Connection, name: str) -> list[str]:
 
     gaz = gazetteer()
     name = "".join(name.split())
+    if name.lower() in _COUNTRY:
+        return [COUNTRY_CODE]
     is_code = bool(_CODE.fullmatch(name))
     known = gaz.by_code(name) if is_code else gaz.resolve(name)
     if known is not None:
@@ -131,17 +144,21 @@ def resolve_indicator(name: str) -> str:
 
 
 def parse_period(period: str) -> tuple[str | None, int | None, int | None]:
-    """``(exact period, first year, last year)``: ``2023`` → exact; ``2019:2025`` → years."""
-    period = period.strip()
-    m = _RANGE.fullmatch(period)
+    """``(exact period, first year, last year)``: ``2023`` → exact; ``2019-2025`` (or ``:``, ``~``, ``/``, dashes,
+    ``至``, ``2019年至2025年``; ``2019:`` open-ended) → years; anything else raises `QueryError` naming the forms."""
+    text = "".join(unicodedata.normalize("NFKC", period).split())
+    m = _RANGE.fullmatch(text)
     if m and (m.group(1) or m.group(2)):
         lo, hi = (int(g) if g else None for g in m.groups())
         if lo is not None and hi is not None and lo > hi:
             raise QueryError(f"period range {period!r} ends before it starts")
         return None, lo, hi
-    if not period or ":" in period:
-        raise QueryError(f"bad period {period!r}: use 2023, 2024H1, 2024Q1, 2020-01/2020-07 or a range 2019:2025")
-    return period, None, None
+    m = _YEAR.fullmatch(text)
+    if m:
+        return m.group(1), None, None
+    if _EXACT.fullmatch(text):
+        return text if text.lower() == "unknown" else text.upper(), None, None
+    raise QueryError(f"bad period {period!r}: use {PERIOD_FORMS}")
 
 
 def _choice(value: str | None, allowed: Sequence[str], what: str) -> str | None:

@@ -15,6 +15,10 @@ QUALIFIER_MARK = {"approx": "≈", "over": ">", "under": "<", "at_least": "≥",
 DISAGREE_MARK = "≠"
 _SCALED_UNITS = frozenset({"元", "美元", "人", "户", "人次", "平方米", "吨", "千瓦", "家", "个", "件"})
 _SCALES = ((1e12, "万亿"), (1e8, "亿"), (1e4, "万"))
+#: Width of a console that never cuts (``--wide``, pipes, files).
+UNBOUNDED = 100_000
+#: `fit` cuts no column narrower than this (a word's start and …).
+NARROWEST = 4
 
 
 def number(value: float) -> str:
@@ -44,30 +48,75 @@ def value_text(value: float | None, unit: str | None, qualifier: str | None = No
     return f"{QUALIFIER_MARK.get(qualifier or '', '')}{number(value / factor)}{label}"
 
 
-def console(out: TextIO | None = None) -> Any:
-    """A Rich console; files and pipes get 180 columns rather than 80."""
+def console(out: TextIO | None = None, wide: bool = False) -> Any:
+    """A Rich console as wide as the terminal (``$COLUMNS`` there, else its size); with `wide`, or for a pipe or
+    file, unbounded.
+
+    Tables printed through `fit` keep one line per row: cut with … to a terminal, whole when
+    unbounded (``--wide``, or output another program reads).
+    """
     import sys
 
     from rich.console import Console
 
     stream = out or sys.stdout
     con = Console(file=stream, highlight=False)
-    return con if con.is_terminal else Console(file=stream, width=180, highlight=False)
+    if wide or not con.is_terminal:
+        return Console(file=stream, width=UNBOUNDED, highlight=False)
+    return con
 
 
-def _table(columns: Sequence[str], title: str | None = None) -> Any:
+def _one_line(cell: Any) -> Any:
+    """A cell's text on one line (evidence may hold line breaks); other renderables as they are."""
+    return " ".join(cell.split()) if isinstance(cell, str) else cell
+
+
+def one_line_table(columns: Sequence[str], title: str | None = None, keep: Sequence[str] = ()) -> Any:
+    """A borderless table of `columns`, one line a row; `fit` never cuts those in `keep` (ids, values)."""
+    from rich import box
     from rich.table import Table
 
-    table = Table(title=title, header_style="bold", title_justify="left")
+    class OneLineTable(Table):
+        kept = frozenset(keep)
+
+        def add_row(self, *cells: Any, **options: Any) -> None:
+            super().add_row(*(_one_line(c) for c in cells), **options)
+
+    table = OneLineTable(title=title, header_style="bold", title_justify="left", box=box.SIMPLE_HEAD,
+                         show_edge=False, pad_edge=False, collapse_padding=True)
     for col in columns:
-        table.add_column(col, overflow="fold")
+        table.add_column(col, no_wrap=True, overflow="ellipsis")
+    return table
+
+
+def fit(table: Any, con: Any) -> Any:
+    """`table` cut to `con`'s width: the widest columns shrink first (to `NARROWEST`), cells end in ….
+
+    The columns a table keeps (`one_line_table`'s `keep`) are not cut; an unbounded console gets the table whole.
+    """
+    from rich.measure import Measurement
+
+    options = con.options.update_width(UNBOUNDED)
+    natural = [max(Measurement.get(con, options, cell).maximum for cell in (col.header, *col.cells))
+               for col in table.columns]
+    budget = con.width - (Measurement.get(con, options, table).maximum - sum(natural))  # less rules and padding
+    if sum(natural) <= budget:
+        return table
+    kept = getattr(table, "kept", frozenset())
+    cut = [col.header not in kept for col in table.columns]
+    cap = max(natural)
+    while cap > NARROWEST and sum(min(n, cap) if c else n for n, c in zip(natural, cut, strict=True)) > budget:
+        cap -= 1
+    for col in table.columns:
+        if col.header not in kept:
+            col.max_width = cap
     return table
 
 
 def facts_table(rows: Sequence[dict[str, Any]], title: str | None = None) -> Any:
     """The readable table of facts (the CSV/XLSX exports carry every column)."""
-    table = _table(("id", "doc", "type", "region", "period", "kind", "what", "measure", "value", "indicator",
-                    "evidence"), title)
+    table = one_line_table(("id", "doc", "type", "region", "period", "kind", "what", "measure", "value",
+                            "indicator", "evidence"), title, keep=("id", "period", "kind", "value"))
     for r in rows:
         what = r.get("subject") or r.get("name") or r.get("beneficiary") or ""
         if r["type"] == "quantity":
@@ -87,7 +136,7 @@ def compare_table(cmp: Any) -> Any:
     values = [c.value for c in cmp.cells.values()]
     factor, label = scale_for(cmp.unit, values) if cmp.measure == "level" else (1.0, cmp.unit or "")
     title = f"{cmp.indicator} · {cmp.measure} · {cmp.kind} ({label})"
-    table = _table(("place", *cmp.periods), title)
+    table = one_line_table(("place", *cmp.periods), title, keep=cmp.periods)
     for code, name in cmp.places:
         cells = []
         for period in cmp.periods:
@@ -103,8 +152,8 @@ def compare_table(cmp: Any) -> Any:
 
 def targets_table(rows: Sequence[Any], title: str | None = "targets") -> Any:
     """Targets beside their actuals, with the verdict and both sources."""
-    table = _table(("place", "period", "what", "measure", "target", "actual", "status", "target source",
-                    "actual source"), title)
+    table = one_line_table(("place", "period", "what", "measure", "target", "actual", "status", "target source",
+                            "actual source"), title, keep=("period", "target", "actual", "status"))
     style = {"met": "[green]met[/]", "missed": "[red]missed[/]", "pending": "[yellow]pending[/]"}
     for row in rows:
         t, a = row.target, row.actual
@@ -112,20 +161,32 @@ def targets_table(rows: Sequence[Any], title: str | None = "targets") -> Any:
         table.add_row(t["region"] or "", t["period"] or "", what, t["measure"] or "",
                       value_text(t["value"], t["unit"], t["qualifier"]),
                       value_text(a["value"], a["unit"], a["qualifier"]) if a else "",
-                      style[row.status], f"{t['doc']} #{t['id']}: {t['evidence']}",
-                      f"{a['doc']} #{a['id']}: {a['evidence']}" if a else "")
+                      style[row.status], _source(t), _source(a) if a else "")
     return table
+
+
+def _source(fact: dict[str, Any]) -> str:
+    """``#id evidence · document``: what a narrow terminal keeps first is the fact and its words."""
+    return f"#{fact['id']} {fact['evidence']} · {fact['doc']}"
 
 
 def conflicts_table(groups: Sequence[Any]) -> Any:
     """Conflicting reports side by side: one block per place, topic and period."""
-    table = _table(("place", "what", "period", "kind", "measure", "value", "document", "fact", "evidence"),
-                   "conflicts")
+    table = one_line_table(("place", "what", "period", "kind", "measure", "value", "document", "fact",
+                            "evidence"), "conflicts", keep=("period", "value", "fact"))
     for g in groups:
         for i, r in enumerate(g.reports):
             head = (g.region, g.topic.lstrip("~"), g.period, g.kind, g.measure) if i == 0 else ("", "", "", "", "")
             table.add_row(*head, value_text(r["value"], r["unit"], r["qualifier"]), r["doc"], str(r["id"]),
                           r["evidence"] or "", end_section=i == len(g.reports) - 1)
+    return table
+
+
+def documents_table(docs: Sequence[dict[str, Any]]) -> Any:
+    """The list of documents (`zhibiao doc` without an id)."""
+    table = one_line_table(("id", "name", "version", "date", "place", "facts", "path"), keep=("id", "version", "facts"))
+    for d in docs:
+        table.add_row(*(str(d[k] or "") for k in ("id", "name", "version", "date", "place", "n_facts", "path")))
     return table
 
 
@@ -147,8 +208,8 @@ def fact_view(row: dict[str, Any]) -> Any:
     from rich.table import Table
 
     grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold")
-    grid.add_column()
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")  # Chinese runs have no spaces: fold them, never cut them with …
     skip = {"text", "path"}
     for key, value in row.items():
         if key not in skip and value is not None:
@@ -166,8 +227,8 @@ def document_view(doc: dict[str, Any]) -> Any:
     from rich.table import Table
 
     grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold")
-    grid.add_column()
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
     for key in ("id", "name", "path", "version", "is_current", "previous_id", "format", "encoding", "title", "date",
                 "place", "sha256", "size", "n_facts", "extractor", "ingested_at"):
         if doc.get(key) is not None:

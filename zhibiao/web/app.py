@@ -270,3 +270,37 @@ def create_app(db: str | os.PathLike[str] | None = None, *, token: str | None = 
     app.add_middleware(ResponseCache, cache=app.state.cache)
     app.add_middleware(Guard, settings=settings)  # outermost: uploads are refused before anything else
     return app
+
+
+#: The answer to a request line holding raw (not percent-encoded) non-ASCII bytes, which the
+#: HTTP parser refuses before the app sees the request (uvicorn's own answer only says "Invalid").
+RAW_URL_ANSWER = ("Invalid HTTP request: the URL holds characters that are not percent-encoded (such as a "
+                  "Chinese place name). Encode them: curl -G http://HOST:PORT/api/facts --data-urlencode "
+                  "'within=PLACE' -d indicator=gdp -d format=csv, or write within=%E5%B9%BF%E5%B7%9E%E5%B8%82 "
+                  "for Guangzhou.")
+
+
+def http_protocol() -> type | str:
+    """uvicorn's HTTP protocol (httptools) answering a raw non-ASCII request line with `RAW_URL_ANSWER`.
+
+    ``"auto"`` when httptools is not there (uvicorn's h11 refuses such a line just the same).
+    """
+    try:
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+    except ImportError:
+        return "auto"
+
+    class ClearRefusals(HttpToolsProtocol):
+        """HttpToolsProtocol whose 400 for a request line that is not ASCII says how to send one."""
+
+        last_received = b""
+
+        def data_received(self, data: bytes) -> None:
+            self.last_received = data
+            super().data_received(data)
+
+        def send_400_response(self, msg: str) -> None:
+            line = self.last_received.split(b"\n", 1)[0]
+            super().send_400_response(RAW_URL_ANSWER if any(byte > 0x7F for byte in line) else msg)
+
+    return ClearRefusals
