@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, need_shared
+from tests.conftest import REAL, ROOT, need_shared
 from tests.serving import serving
 from tests.test_api import XSS_NAME, build_fact_base
 
@@ -37,6 +37,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed (pip install playwright)")
     db = build_fact_base(tmp_path_factory.mktemp("e2e"))
     with serving(db, tmp_path_factory.getbasetemp() / "serve.log", timeout=30) as (base, _):
+        yield base
+
+
+@pytest.fixture(scope="module")
+def real_server(server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``zhibiao serve`` over every document of the real corpus (provincial reports, district
+    reports over many years); yields its base URL."""
+    from zhibiao.store import open_store
+    from zhibiao.store.ingest import ingest
+
+    db = tmp_path_factory.mktemp("e2e-real") / "real.db"
+    with open_store(str(db), create=True, say=None) as store:
+        assert ingest(store, [str(REAL)], workers=1).ok
+    with serving(db, tmp_path_factory.getbasetemp() / "serve-real.log", timeout=30) as (base, _):
         yield base
 
 
@@ -89,7 +103,8 @@ def test_document_hover_and_click_open_the_fact(page, server: str) -> None:
     page.goto(f"{server}/documents/{doc}")
     mark = page.locator(f'#doc-text a.hl[data-fact="{gdp["id"]}"]')
     assert mark.inner_text() == gdp["evidence"]
-    assert page.locator("#doc-text a.hl").count() == len(facts)
+    shown = page.eval_on_selector_all("#doc-text a.hl", "els => new Set(els.map(e => e.dataset.fact)).size")
+    assert shown == len(facts)
     mark.hover()
     card = page.locator("#card")
     card.wait_for(state="visible")
@@ -191,3 +206,54 @@ def test_english_switch(page, server: str) -> None:
     shot(page, "home-en")
     page.goto(f"{server}/?lang=zh")
     shot(page, "home")
+
+
+#: In the page: every fact's highlight pieces, whether the browser hit-tests the middle of one of
+#: them to the piece itself (what a click or hover reaches), and whether any link sits in another.
+REACH = """() => {
+  const text = document.getElementById('doc-text'), pieces = [...text.querySelectorAll('a.hl')], reached = {};
+  for (const el of pieces) {
+    const id = el.dataset.fact;
+    reached[id] = reached[id] || false;
+    if (reached[id]) continue;
+    el.scrollIntoView({block: 'center'});
+    const box = el.getClientRects()[0];
+    if (!box || box.width < 4 || box.height < 4) continue;
+    const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    reached[id] = !!hit && hit.closest('a.hl') === el;
+  }
+  return {reached, nested: text.querySelectorAll('a a').length, marks: [...text.querySelectorAll('a.hl.mark')]
+          .map(e => e.dataset.fact), inside: [...text.querySelectorAll('a.hl.nested')].map(e => e.dataset.fact),
+          chars: text.innerText.length};
+}"""
+
+
+@pytest.mark.parametrize("name", ["sichuan-province-2026-gov-work-report.txt",
+                                  "guangdong-province-2026-gov-work-report.txt",
+                                  "zhejiang-province-2026-gov-work-report.txt"])
+def test_every_highlight_of_a_provincial_report_is_reachable(page, real_server: str, name: str) -> None:
+    doc = _doc(real_server, name)
+    body = _json(f"{real_server}/api/documents/{doc}?text=true")
+    facts = {str(f["id"]): f for f in body["facts"]}
+    page.goto(f"{real_server}/documents/{doc}")
+    seen = page.evaluate(REACH)
+    assert seen["nested"] == 0
+    assert set(seen["reached"]) == set(facts)
+    assert [i for i, ok in seen["reached"].items() if not ok] == []
+    assert seen["chars"] == len(body["document"]["text"])  # the marks add no text
+    assert seen["inside"], "these reports have facts inside longer ones"
+    # a real mouse: a fact inside a longer one, a fact sharing its span with another, a fact around a shorter one
+    outer = next(f for f in facts.values() if any(
+        f["start"] <= g["start"] and g["end"] <= f["end"] and g["end"] - g["start"] < f["end"] - f["start"]
+        for g in facts.values()))
+    for fid in (seen["inside"][0], *seen["marks"][:1], str(outer["id"])):
+        piece = page.locator(f'#doc-text a.hl[data-fact="{fid}"]').first
+        piece.scroll_into_view_if_needed()  # scrolling hides the card: scroll first, let the event pass
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        piece.hover()
+        page.wait_for_function("id => document.querySelector('#card:not([hidden])')?.innerText.includes('#' + id)",
+                               arg=fid)
+    shot(page, "document-real-" + name.split("-")[0])
+    page.locator(f'#doc-text a.hl[data-fact="{outer["id"]}"]').first.click()
+    page.wait_for_url(f"**/facts/{outer['id']}")
+    assert page.errors == []

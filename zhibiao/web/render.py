@@ -9,7 +9,9 @@ autoescape everything else, so stored text is shown as text and never runs.
 from __future__ import annotations
 
 import functools
+import heapq
 import html
+import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -182,45 +184,66 @@ def card(row: dict[str, Any], t: Translator, value: str | None = None) -> dict[s
                                                                          else "")}
 
 
-def highlighted(text: str, rows: Sequence[dict[str, Any]]) -> Markup:
-    """`text` as HTML with each fact's span wrapped in a link to it, nested where spans nest.
+def _spans(text: str, rows: Sequence[dict[str, Any]]) -> list[tuple[int, int, dict[str, Any]]]:
+    return [(r["start"], r["end"], r) for r in rows if isinstance(r.get("start"), int)
+            and isinstance(r.get("end"), int) and 0 <= r["start"] < r["end"] <= len(text)]
 
-    A span that starts inside another and ends beyond it is cut at the outer one's end (its
-    whole evidence stays on the fact's own page). Every piece of text is escaped.
+
+def _pieces(spans: Sequence[tuple[int, int, dict[str, Any]]]) -> list[tuple[int, int, dict[str, Any], bool]]:
+    """The text cut at every span boundary: (start, end, owner, covered by another span) for each
+    covered piece; the owner is the shortest span over it (a quantity inside its project)."""
+    cuts = sorted({p for start, end, _ in spans for p in (start, end)})
+    by_start = sorted(spans, key=lambda s: s[0])
+    active: list[tuple[int, int, int, dict[str, Any]]] = []  # (length, id, end, row): a heap
+    out = []
+    nxt = 0
+    for lo, hi in itertools.pairwise(cuts):
+        while nxt < len(by_start) and by_start[nxt][0] <= lo:
+            start, end, row = by_start[nxt]
+            heapq.heappush(active, (end - start, int(row["id"]), end, row))
+            nxt += 1
+        live = [a for a in active if a[2] > lo]
+        if len(live) != len(active):
+            active = live
+            heapq.heapify(active)
+        if active:
+            out.append((lo, hi, active[0][3], len(active) > 1))
+    return out
+
+
+def highlighted(text: str, rows: Sequence[dict[str, Any]]) -> Markup:
+    """`text` as HTML with each fact's span linked to its fact, never one link inside another.
+
+    HTML forbids ``<a>`` inside ``<a>`` (a browser closes the outer one, leaving it empty), so
+    overlapping spans are cut into pieces side by side: each piece links to the shortest span
+    over it (a quantity inside a project links to the quantity; the rest of the project to the
+    project), its first piece carries the fact's ``id="f…"``. A fact whose whole span lies
+    under shorter ones gets a small mark of its own at its end. Every piece of text is escaped.
     """
-    spans = sorted(((r["start"], r["end"], r) for r in rows
-                    if isinstance(r.get("start"), int) and isinstance(r.get("end"), int)
-                    and 0 <= r["start"] < r["end"] <= len(text)),
-                   key=lambda s: (s[0], -s[1], s[2]["id"]))
+    spans = _spans(text, rows)
+    pieces = _pieces(spans)
+    owners = {int(row["id"]) for _, _, row, _ in pieces}
+    # (position, order, end, row, nested): a mark (order 0) goes after the piece that ends where it stands
+    items = [(lo, 1, hi, row, covered) for lo, hi, row, covered in pieces]
+    items += [(end, 0, end, row, True) for _, end, row in spans if int(row["id"]) not in owners]
+    items.sort(key=lambda item: (item[0], item[1]))
     out: list[str] = []
-    stack: list[int] = []  # end offsets of the open spans
     pos = 0
     seen: set[int] = set()
-
-    def close_until(limit: int) -> None:
-        nonlocal pos
-        while stack and stack[-1] <= limit:
-            end = stack.pop()
-            out.append(escape(text[pos:end]))
-            out.append("</a>")
-            pos = end
-
-    for start, end, row in spans:
-        close_until(start)
-        if stack:
-            end = min(end, stack[-1])
-            if end <= start:
-                continue
-        out.append(escape(text[pos:start]))
-        pos = start
-        anchor = "" if row["id"] in seen else f' id="f{int(row["id"])}"'
-        seen.add(row["id"])
-        kind = row["type"] if row["type"] in ("quantity", "project", "policy") else "other"
-        out.append(f'<a class="hl t-{kind}"{anchor} href="/facts/{int(row["id"])}" data-fact="{int(row["id"])}">')
-        stack.append(end)
-    close_until(len(text))
+    for lo, order, hi, row, covered in items:
+        fid = int(row["id"])
+        anchor = "" if fid in seen else f' id="f{fid}"'
+        seen.add(fid)
+        out.append(escape(text[pos:lo]))
+        cls = f"hl t-{_kind(row)}" + (" nested" if covered and order else "") + ("" if order else " mark")
+        out.append(f'<a class="{cls}"{anchor} href="/facts/{fid}" data-fact="{fid}">{escape(text[lo:hi])}</a>')
+        pos = max(pos, hi)
     out.append(escape(text[pos:]))
     return Markup("".join(out))
+
+
+def _kind(row: dict[str, Any]) -> str:
+    return row["type"] if row["type"] in ("quantity", "project", "policy") else "other"
 
 
 def context_html(text: str, start: int, end: int, rows: Iterable[dict[str, Any]] = ()) -> Markup:
