@@ -107,17 +107,38 @@ def facts(request: Request, place: PlaceQ = None, within: WithinQ = None, indica
           search: Annotated[str | None, Query(description="Words in the subject or evidence (all must occur).")
                             ] = None,
           doc: Annotated[int | None, Query(description="Only this document id.")] = None,
+          value_min: Annotated[float | None, Query(description="Figures at least this (in their unit).")] = None,
+          value_max: Annotated[float | None, Query(description="Figures at most this (in their unit).")] = None,
+          unit: Annotated[str | None, Query(description="Only figures in this unit: 亿元, %.")] = None,
+          qualifier: Annotated[Literal[data.QUALIFIERS] | None,  # type: ignore[valid-type]
+                               Query(description="exact (none), approx, over, under, at_least, at_most.")] = None,
+          sort: Annotated[str | None, Query(description="Order by " + ", ".join(data.SORTS) + "; -name: "
+                                                         "descending (pages by number, with page).")] = None,
+          page: Annotated[int | None, Query(ge=1, description="Page number (from 1) instead of the next token; "
+                                                                "answers the total.")] = None,
           size: Annotated[int, Query(ge=1, le=data.MAX_PAGE, description="Rows per page.")] = data.PAGE_SIZE,
           next: Annotated[str | None, Query(description="The 'next' token of the previous page.")] = None,
           count: Annotated[bool, Query(description="Also count every match (costs a scan on large bases).")] = False,
           format: FormatQ = "json") -> Response:
     """Facts in id order: ``rows`` (the columns of `zhibiao query`), ``next`` and ``next_url`` while more follow.
 
-    With ``format=csv`` or ``xlsx`` every match (up to 100,000 rows) comes as one file.
+    With ``sort`` or ``page``: the page of that number in that order, with ``total`` and ``pages``
+    (the web page's JSON link). With ``format=csv`` or ``xlsx`` every match (up to 100,000 rows,
+    in ``sort`` order) comes as one file.
     """
     store = _store(request)
     flt = Filters(place=place, within=within, indicator=indicator, period=period, kind=kind, measure=measure,
                   type=type, search=search, doc=doc)
+    refine = data.Refine(value_min=value_min, value_max=value_max, unit=unit or None, qualifier=qualifier)
+    if format != "json" and (sort or refine != data.Refine()):
+        rows, more = data.sorted_facts(store, flt, refine, sort=sort)
+        extra = {"X-Zhibiao-Truncated": str(data.DOWNLOAD_LIMIT)} if more else None
+        return table(request, rows, COLUMNS, format, "zhibiao-facts", sheet="facts",
+                     doc_ids={r["doc_id"] for r in rows}, extra=extra)
+    if format == "json" and (sort or page or refine != data.Refine()):
+        rows, total = data.browse(store, flt, refine, sort=sort, page=page or 1, size=size)
+        return UTF8JSON({"ok": True, "rows": rows, "size": len(rows), "page": page or 1, "total": total,
+                         "pages": max(1, -(-total // size))})
     if format != "json":
         rows, more = data.all_facts(store, flt)
         extra = {"X-Zhibiao-Truncated": str(data.DOWNLOAD_LIMIT)} if more else None

@@ -86,23 +86,68 @@ def home(request: Request) -> HTMLResponse:
     return page(request, "home.html", library=summary, documents=docs[-200:][::-1], n_documents=len(docs))
 
 
+def _clean(value: str | None) -> str | None:
+    return value.strip() if value and value.strip() else None
+
+
+def _number(name: str, value: str | None) -> float | None:
+    """A number parameter of a form (empty: none); a `QueryError` naming it when it is not a number."""
+    from zhibiao.analysis.query import QueryError
+
+    if not _clean(value):
+        return None
+    try:
+        return float(str(value).replace(",", ""))
+    except ValueError:
+        raise QueryError(f"{name} must be a number, not {value!r}") from None
+
+
+def pages_around(page_no: int, pages: int) -> list[int | None]:
+    """Page numbers to link: the first, the last and two either side of `page_no` (None: a gap)."""
+    keep = sorted({1, pages, *range(max(1, page_no - 2), min(pages, page_no + 2) + 1)})
+    out: list[int | None] = []
+    for n in keep:
+        if out and n - (out[-1] or 0) > 1:
+            out.append(None)
+        out.append(n)
+    return out
+
+
 @router.get("/facts", response_class=HTMLResponse)
 def fact_list(request: Request, place: str | None = None, within: str | None = None, indicator: str | None = None,
               period: str | None = None, kind: str | None = None, measure: str | None = None,
               type: str | None = None, search: str | None = None, doc: int | None = None,
-              after: Annotated[int | None, Query(alias="next")] = None) -> HTMLResponse:
-    """Facts matching the filters, a page at a time."""
-    def clean(v: str | None) -> str | None:
-        return v.strip() if v and v.strip() else None
-
-    flt = Filters(place=clean(place), within=clean(within), indicator=clean(indicator), period=clean(period),
-                  kind=clean(kind), measure=clean(measure), type=clean(type), search=clean(search), doc=doc)
-    rows, last = data.facts_page(_store(request), flt, after=after, size=LIST_PAGE)
-    api_params = [(k, v) for k, v in request.query_params.multi_items() if v and k not in ("next", "lang")]
-    return page(request, "facts.html", rows=rows, flt=flt,
-                next_url=_with(request, next=str(last)) if last else None,
-                csv_url="/api/facts?" + urlencode([*api_params, ("format", "csv")]),
-                xlsx_url="/api/facts?" + urlencode([*api_params, ("format", "xlsx")]))
+              value_min: str | None = None, value_max: str | None = None, unit: str | None = None,
+              qualifier: str | None = None, sort: str | None = None,
+              page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
+              size: Annotated[int, Query(ge=1, le=1000)] = LIST_PAGE) -> HTMLResponse:
+    """Facts matching the filters, sorted by any column, a page at a time, with facet counts."""
+    flt = Filters(place=_clean(place), within=_clean(within), indicator=_clean(indicator), period=_clean(period),
+                  kind=_clean(kind), measure=_clean(measure), type=_clean(type), search=_clean(search), doc=doc)
+    refine = data.Refine(value_min=_number("value_min", value_min), value_max=_number("value_max", value_max),
+                         unit=_clean(unit), qualifier=_clean(qualifier))
+    _, sort_name = data.sort_order(sort)
+    store = _store(request)
+    rows, total = data.browse(store, flt, refine, sort=sort_name, page=page_no, size=size)
+    pages = max(1, -(-total // size))
+    unfiltered = flt == Filters() and refine == data.Refine()
+    # the whole base's counts cost a scan of every fact: kept until the documents change
+    facet_counts = (request.app.state.cache.get("facets", lambda: data.facets(store, flt, refine)) if unfiltered
+                    else data.facets(store, flt, refine))
+    params = [(k, v) for k, v in request.query_params.multi_items() if v and k not in ("lang",)]
+    kept = [(k, v) for k, v in params if k not in ("page", "size")]
+    active = [(k, v, _with(request, **{k: None}, page=None)) for k, v in params
+              if k in data.FACETS or k in ("within", "search", "value_min", "value_max", "qualifier")]
+    return page(request, "facts.html", rows=rows, flt=flt, refine=refine, total=total, page_no=page_no,
+                pages=pages, numbers=pages_around(page_no, pages), size=size, sort=sort_name, facets=facet_counts,
+                active=active, facet_url=lambda k, v: _with(request, **{k: str(v)}, page=None),
+                page_url=lambda n: _with(request, page=str(n)),
+                sort_url=lambda k: _with(request, sort=("-" + k) if sort_name == k else k, page=None),
+                json_url="/api/facts?" + urlencode([*kept, ("page", str(page_no)), ("size", str(size)),
+                                                    ("count", "true")]),
+                csv_url="/api/facts?" + urlencode([*kept, ("format", "csv")]),
+                xlsx_url="/api/facts?" + urlencode([*kept, ("format", "xlsx")]),
+                qualifiers=data.QUALIFIERS, measures=MEASURES)
 
 
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
@@ -243,3 +288,39 @@ def conflicts_page(request: Request, place: str | None = None, within: str | Non
     return page(request, "conflicts.html", groups=groups, form=form,
                 csv_url="/api/conflicts?" + urlencode([*params, ("format", "csv")]),
                 xlsx_url="/api/conflicts?" + urlencode([*params, ("format", "xlsx")]))
+
+
+@router.get("/places/{code}", response_class=HTMLResponse)
+def place_page(request: Request, code: str) -> HTMLResponse:
+    """A place: the places above and below it, its yearly figures by indicator across years, its sources."""
+    from zhibiao.store.schema import facts
+
+    store = _store(request)
+    place = data.place_record(store, code.strip())
+    if place is None:
+        raise HTTPException(404, f"no place {code} in the fact base")
+    years, series = data.place_series(store, place["code"])
+    return page(request, "place.html", place=place, years=years, series=series,
+                sources=data.sources(store, [facts.c.region_code == place["code"]]))
+
+
+@router.get("/indicators/{indicator_id}", response_class=HTMLResponse)
+def indicator_page(request: Request, indicator_id: str) -> HTMLResponse:
+    """An indicator: its names, each place's actual level (and growth) across years, its sources."""
+    from zhibiao.analysis.compare import compare
+    from zhibiao.analysis.query import resolve_indicator
+    from zhibiao.extract.indicators import taxonomy
+    from zhibiao.store.schema import facts
+
+    store = _store(request)
+    known = taxonomy().indicators.get(resolve_indicator(indicator_id))
+    if known is None:
+        raise HTTPException(404, f"no indicator {indicator_id}")
+    tables = []
+    for measure in ("level", "growth"):
+        cmp = compare(store, known.id, measure=measure, kind="actual")
+        if cmp.cells:
+            tables.append((measure, cmp, [(code, name, [render.compare_cell(cmp.cells.get((code, p)), 1.0, "≠")
+                                                        for p in cmp.periods]) for code, name in cmp.places]))
+    return page(request, "indicator.html", indicator=known, tables=tables,
+                sources=data.sources(store, [facts.c.indicator == known.id]))
