@@ -273,8 +273,13 @@ def targets(request: Request, place: PlaceQ = None, within: WithinQ = None, peri
             indicator: IndicatorQ = None,
             measure: Annotated[Literal["level", "growth", "change", "share", "rank", "rate"] | None, Query()] = None,
             status: Annotated[Literal["met", "missed", "pending"] | None, Query()] = None,
+            sort: Annotated[str | None, Query(description="Order by " + ", ".join(data.TARGET_SORTS) + "; -name: "
+                                                           "descending.")] = None,
+            page: Annotated[int | None, Query(ge=1, description="Only this page (from 1) of `size` rows.")] = None,
+            size: Annotated[int, Query(ge=1, le=data.MAX_PAGE, description="Rows per page.")] = data.TARGET_PAGE,
             format: FormatQ = "json") -> Response:
-    """Each target with the actual reported for it: ``met``, ``missed`` or ``pending``, and both sources."""
+    """Each target with the actual reported for it: ``met``, ``missed`` or ``pending``, and both sources
+    (``tally`` and ``total`` count every match, ``rows`` is one page of them with ``page``)."""
     from zhibiao.analysis.targets import TARGET_COLUMNS, target_records
     from zhibiao.analysis.targets import targets as run_targets
 
@@ -282,12 +287,16 @@ def targets(request: Request, place: PlaceQ = None, within: WithinQ = None, peri
                         measure=measure)
     if status:
         found = [r for r in found if r.status == status]
+    tally = {s: sum(r.status == s for r in found) for s in ("met", "missed", "pending")}
+    found, _ = data.sort_targets(found, sort)
+    total = len(found)
+    if page and format == "json":
+        found = found[(page - 1) * size:page * size]
     rows = target_records(found)
     if format != "json":
         doc_ids = {r.target["doc_id"] for r in found} | {r.actual["doc_id"] for r in found if r.actual}
         return table(request, rows, TARGET_COLUMNS, format, "zhibiao-targets", sheet="targets", doc_ids=doc_ids)
-    tally = {s: sum(r["status"] == s for r in rows) for s in ("met", "missed", "pending")}
-    return UTF8JSON({"ok": True, "rows": rows, "tally": tally})
+    return UTF8JSON({"ok": True, "rows": rows, "tally": tally, "total": total})
 
 
 @router.get("/conflicts", summary="Reports that contradict each other")

@@ -463,3 +463,34 @@ def sources(store: Store, where: list[Any], limit: int = 50) -> list[dict[str, A
              .group_by(documents.c.id, documents.c.name, documents.c.date).order_by(n.desc(), documents.c.id)
              .limit(limit))
         return [dict(r) for r in conn.execute(q).mappings()]
+
+
+# --------------------------------------------------------------------------- targets, a page at a time
+
+#: Rows a page of the targets table holds unless ``size`` says otherwise.
+TARGET_PAGE = 50
+_STATUS_ORDER = {"missed": 0, "pending": 1, "met": 2}
+#: What the targets table can be sorted by: name in the URL → key of a `TargetRow`.
+TARGET_SORTS: dict[str, Callable[[Any], Any]] = {
+    "place": lambda r: (r.target["region"] or "", r.target["period"] or ""),
+    "period": lambda r: (r.target["period"] or "", r.target["region"] or ""),
+    "what": lambda r: (r.target["subject"] or r.target["indicator"] or "",),
+    "measure": lambda r: (r.target["measure"] or "",),
+    "target": lambda r: (r.target["value"] is None, r.target["value"] or 0.0),
+    "actual": lambda r: (r.actual is None or r.actual["value"] is None, (r.actual or {}).get("value") or 0.0),
+    "status": lambda r: (_STATUS_ORDER.get(r.status, 3),),
+}
+
+
+def sort_targets(rows: list[Any], sort: str | None) -> tuple[list[Any], str]:
+    """`rows` (`TargetRow`s) in ``sort`` order (a `TARGET_SORTS` name, ``-name`` descending; default:
+    as they came, by place and period) and the name as understood; `QueryError` for an unknown name."""
+    from zhibiao.analysis.query import QueryError
+
+    name = (sort or "").strip()
+    if not name:
+        return rows, ""
+    key = TARGET_SORTS.get(name.lstrip("-"))
+    if key is None:
+        raise QueryError(f"unknown sort {name!r}: use one of {', '.join(TARGET_SORTS)} (- before it: descending)")
+    return sorted(rows, key=key, reverse=name.startswith("-")), name

@@ -27,6 +27,8 @@ templates.env.globals.update(value_text=render.value_text, what=render.what, num
 templates.env.policies["json.dumps_function"] = lambda obj, **_: orjson.dumps(obj).decode()
 LANG_COOKIE = "zhibiao_lang"
 MEASURES = ("level", "growth", "change", "share", "rank", "rate")
+#: The explorer chart's value axis: robust (far-out values at its edge), every value, logarithmic.
+SCALES = ("auto", "full", "log")
 #: Facts a list page shows at a time.
 LIST_PAGE = 100
 #: Facts of a document the side list and the highlights take at most (very long tables of figures).
@@ -199,7 +201,8 @@ def fact_page(request: Request, fact_id: int) -> HTMLResponse:
 def explore(request: Request, indicator: str | None = None, measure: str = "level", kind: str = "actual",
             place: str | None = None, within: str | None = None,
             start: Annotated[str | None, Query(alias="from")] = None,
-            end: Annotated[str | None, Query(alias="to")] = None, chart: str = "line") -> HTMLResponse:
+            end: Annotated[str | None, Query(alias="to")] = None, chart: str = "line",
+            scale: str = "auto") -> HTMLResponse:
     """Pick an indicator, a place (and within), a period range: the place × year table and a chart."""
     from zhibiao.analysis.compare import compare
 
@@ -209,10 +212,12 @@ def explore(request: Request, indicator: str | None = None, measure: str = "leve
     options = render.with_selected(cache.get("indicator-options", lambda: render.indicator_options(indicators)),
                                    indicators, indicator or "")
     chart = chart if chart in ("line", "bar") else "line"
+    scale = scale if scale in SCALES else "auto"
     measure = measure if measure in MEASURES else "level"
     kind = kind if kind in ("actual", "target") else "actual"
     form = {"indicator": indicator or "", "measure": measure, "kind": kind, "place": place or "",
-            "within": within or "", "from": start or "", "to": end or "", "chart": chart}
+            "within": within or "", "from": start or "", "to": end or "", "chart": chart,
+            "scale": scale}
     if not indicator:
         return page(request, "explore.html", form=form, indicator_options=options, cmp=None)
     periods = _period_range(start, end)
@@ -229,44 +234,50 @@ def explore(request: Request, indicator: str | None = None, measure: str = "leve
     disagree_label = render.Translator(language(request))("disagree")
     for code, name in cmp.places:
         row = [cmp.cells.get((code, period)) for period in cmp.periods]
-        series.append({"name": name, "data": [None if c is None else round(c.value / factor, 4) for c in row]})
+        series.append((name, [(p, None, None) if c is None else (p, round(c.value / factor, 4), c.reports[0]["id"])
+                              for p, c in zip(cmp.periods, row, strict=True)]))
         table.append((code, name, [render.compare_cell(c, factor, disagree_label) for c in row]))
     params = [(k, v) for k, v in (("indicator", cmp.indicator), ("measure", measure), ("kind", kind),
                                   ("within", within), ("periods", periods)) if v]
     params += [("place", p) for p in places or []]
-    chart_data = {"periods": cmp.periods, "series": series, "unit": unit, "type": chart,
+    chart_data = {**render.chart_series(series, scale), "unit": unit, "type": chart,
                   "title": f"{cmp.indicator} · {measure}"}
     return page(request, "explore.html", form=form, indicator_options=options,
                 cmp=cmp, table=table, factor=factor,
                 unit=unit, chart_data=chart_data,
                 csv_url="/api/compare?" + urlencode([*params, ("format", "csv")]),
                 xlsx_url="/api/compare?" + urlencode([*params, ("format", "xlsx")]),
-                json_url="/api/compare?" + urlencode(params))
+                json_url="/api/compare?" + urlencode(params),
+                full_scale_url=_with(request, scale="full"), log_scale_url=_with(request, scale="log"))
 
 
 @router.get("/targets", response_class=HTMLResponse)
 def targets_page(request: Request, place: str | None = None, within: str | None = None, period: str | None = None,
-                 indicator: str | None = None, status: str | None = None) -> HTMLResponse:
-    """Per place, each target beside its actual: met, missed or pending."""
+                 indicator: str | None = None, status: str | None = None, sort: str | None = None,
+                 page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
+                 size: Annotated[int, Query(ge=1, le=1000)] = data.TARGET_PAGE) -> HTMLResponse:
+    """Each target beside its actual (met, missed or pending), sortable, a page at a time."""
     from zhibiao.analysis.targets import targets
 
-    def clean(v: str | None) -> str | None:
-        return v.strip() if v and v.strip() else None
-
-    found = targets(_store(request), place=clean(place), within=clean(within), period=clean(period),
-                    indicator=clean(indicator))
+    found = targets(_store(request), place=_clean(place), within=_clean(within), period=_clean(period),
+                    indicator=_clean(indicator))
     tally = {s: sum(r.status == s for r in found) for s in ("met", "missed", "pending")}
     if status in tally:
         found = [r for r in found if r.status == status]
-    groups: dict[str, list[Any]] = {}
-    for r in found:
-        groups.setdefault(r.target["region"] or "", []).append(r)
-    params = [(k, v) for k, v in (("place", clean(place)), ("within", clean(within)), ("period", clean(period)),
-                                  ("indicator", clean(indicator)), ("status", status if status in tally else None))
-              if v]
+    found, sort_name = data.sort_targets(found, sort)
+    pages = max(1, -(-len(found) // size))
+    shown = found[(page_no - 1) * size:page_no * size]
+    params = [(k, v) for k, v in (("place", _clean(place)), ("within", _clean(within)), ("period", _clean(period)),
+                                  ("indicator", _clean(indicator)), ("status", status if status in tally else None),
+                                  ("sort", sort_name or None)) if v]
     form = {"place": place or "", "within": within or "", "period": period or "", "indicator": indicator or "",
             "status": status or ""}
-    return page(request, "targets.html", groups=groups, tally=tally, form=form, n=len(found),
+    return page(request, "targets.html", rows=shown, tally=tally, form=form, n=len(found), sort=sort_name,
+                page_no=page_no, pages=pages, numbers=pages_around(page_no, pages),
+                page_url=lambda n: _with(request, page=str(n)),
+                sort_url=lambda k: _with(request, sort=("-" + k) if sort_name == k else k, page=None),
+                status_url=lambda s: _with(request, status=s, page=None),
+                json_url="/api/targets?" + urlencode([*params, ("page", str(page_no)), ("size", str(size))]),
                 csv_url="/api/targets?" + urlencode([*params, ("format", "csv")]),
                 xlsx_url="/api/targets?" + urlencode([*params, ("format", "xlsx")]))
 

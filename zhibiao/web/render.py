@@ -12,6 +12,9 @@ import functools
 import heapq
 import html
 import itertools
+import math
+import re
+import statistics
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -155,6 +158,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "in_explorer": ("在指标浏览中查看", "Open in the explorer"),
     "aliases": ("别名", "Also called"),
     "reported_places": ("报告该指标的地区", "Places reporting it"),
+    "scale": ("纵轴", "Value axis"),
+    "scale_auto": ("自动（异常值置于边缘）", "robust (far-out values at the edge)"),
+    "scale_full": ("完整范围", "every value"),
+    "scale_log": ("对数", "logarithmic"),
+    "clipped": ("{n} 个远离其余数据的数值（可能是误读）画在纵轴边缘，以 ▲ 标出。",
+                "{n} values far from the rest (perhaps misread) are drawn at the edge of the scale, marked ▲."),
 }
 
 
@@ -332,3 +341,72 @@ def side_list(rows: Sequence[dict[str, Any]], t: Translator, text_length: int,
                    f'{escape(t(r["type"]))}</span> {escape(what(r))} <b>{escape(value)}</b> '
                    f'<small>{escape(r.get("period") or "")}</small></a></li>')
     return Markup("".join(out))
+
+
+_PERIOD = re.compile(r"(\d{4})(?:(H)([12])|(Q)([1-4])|-(\d{2}))?")
+
+
+def period_x(period: str) -> float | None:
+    """Where a period sits on a time axis, in years: ``2019`` → 2019, ``2024H1`` → 2024.25,
+    ``2024Q3`` → 2024.625, ``2020-07`` → 2020.54; a range ``A/B`` sits at its end; None when unreadable."""
+    m = _PERIOD.fullmatch(period.split("/")[-1].strip())
+    if m is None:
+        return None
+    year = int(m.group(1))
+    if m.group(2):
+        return year + (int(m.group(3)) - 0.5) / 2
+    if m.group(4):
+        return year + (int(m.group(5)) - 0.5) / 4
+    if m.group(6):
+        return year + (int(m.group(6)) - 0.5) / 12
+    return float(year)
+
+
+#: How many interquartile ranges beyond the quartiles a value may lie before the explorer's
+#: chart draws it at the edge of its scale (Tukey's "far out").
+FENCE = 3.0
+
+
+def robust_range(values: Sequence[float]) -> tuple[float, float] | None:
+    """The range a chart's value axis should show so that a few far-out values (often a misread
+    statement) do not squash the rest: the quartiles widened by `FENCE` interquartile ranges,
+    clamped to the data; None when no value lies beyond (or there are too few to tell)."""
+    if len(values) < 5:
+        return None
+    ordered = sorted(values)
+    q1, q3 = statistics.quantiles(ordered, n=4, method="inclusive")[0::2]
+    spread = q3 - q1
+    if spread <= 0:
+        return None
+    lo, hi = max(ordered[0], q1 - FENCE * spread), min(ordered[-1], q3 + FENCE * spread)
+    return None if (lo, hi) == (ordered[0], ordered[-1]) else (lo, hi)
+
+
+def chart_series(series: Sequence[tuple[str, Sequence[tuple[str, float | None, int | None]]]], scale: str
+                 ) -> dict[str, Any]:
+    """The explorer chart's data: each place's points ``[x, shown y, true y, period, fact id]`` on a
+    time axis, and the value axis (``scale``: ``auto`` clips far-out values to a robust range and marks
+    them, ``full`` shows every value, ``log`` a logarithmic axis when every value is positive)."""
+    values = [v for _, points in series for _, v, _ in points if v is not None]
+    if scale == "log" and not all(v > 0 for v in values):
+        scale = "auto"
+    bounds = robust_range(values) if scale == "auto" else None
+    out, clipped = [], 0
+    for name, points in series:
+        data = []
+        for period, value, fid in points:
+            x = period_x(period)
+            if value is None or x is None:
+                continue
+            shown = value if bounds is None else min(max(value, bounds[0]), bounds[1])
+            clipped += shown != value
+            data.append([x, shown, value, period, fid])
+        out.append({"name": name, "data": data})
+    axis: dict[str, Any] = {"type": "log" if scale == "log" else "value", "scale": True}
+    if bounds is not None:  # round numbers a little beyond the clipped ends
+        step = 10 ** math.floor(math.log10(bounds[1] - bounds[0])) / 2
+        if bounds[0] > min(values):
+            axis["min"] = math.floor(bounds[0] / step) * step
+        if bounds[1] < max(values):
+            axis["max"] = math.ceil(bounds[1] / step) * step
+    return {"series": out, "y_axis": axis, "clipped": clipped, "scale": scale}
