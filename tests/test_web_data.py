@@ -106,3 +106,12 @@ def test_targets_sort(filled_ro) -> None:
     assert data.sort_targets(rows, None) == (rows, "")
     with pytest.raises(QueryError, match="unknown sort"):
         data.sort_targets(rows, "size")
+
+
+def test_facets_counted_here_match_the_database(filled_ro) -> None:
+    for flt, refine in ((Filters(), data.Refine(unit="%")), (Filters(search="投资"), data.Refine()),
+                        (Filters(kind="actual"), data.Refine(value_min=1, value_max=100))):
+        _, total = data.browse(filled_ro, flt, refine, size=1)
+        assert 0 < total <= data.FACET_SCAN
+        here = data.facets(filled_ro, flt, refine, matches=total)
+        assert here == data.facets(filled_ro, flt, refine) and here["type"]

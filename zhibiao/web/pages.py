@@ -135,7 +135,7 @@ def fact_list(request: Request, place: str | None = None, within: str | None = N
     unfiltered = flt == Filters() and refine == data.Refine()
     # the whole base's counts cost a scan of every fact: kept until the documents change
     facet_counts = (request.app.state.cache.get("facets", lambda: data.facets(store, flt, refine)) if unfiltered
-                    else data.facets(store, flt, refine))
+                    else data.facets(store, flt, refine, matches=total))
     params = [(k, v) for k, v in request.query_params.multi_items() if v and k not in ("lang",)]
     kept = [(k, v) for k, v in params if k not in ("page", "size")]
     active = [(k, v, _with(request, **{k: None}, page=None)) for k, v in params
