@@ -298,7 +298,8 @@ def conflicts_page(request: Request, place: str | None = None, within: str | Non
     form = {"place": place or "", "within": within or "", "indicator": indicator or "", "period": period or ""}
     return page(request, "conflicts.html", groups=groups, form=form,
                 csv_url="/api/conflicts?" + urlencode([*params, ("format", "csv")]),
-                xlsx_url="/api/conflicts?" + urlencode([*params, ("format", "xlsx")]))
+                xlsx_url="/api/conflicts?" + urlencode([*params, ("format", "xlsx")]),
+                json_url="/api/conflicts?" + urlencode(params))
 
 
 @router.get("/places/{code}", response_class=HTMLResponse)
@@ -310,7 +311,11 @@ def place_page(request: Request, code: str) -> HTMLResponse:
     place = data.place_record(store, code.strip())
     if place is None:
         raise HTTPException(404, f"no place {code} in the fact base")
+    from zhibiao.analysis.views import scale_for
+
     years, series = data.place_series(store, place["code"])
+    for row in series:  # 亿元 rather than twelve digits of 元
+        row["factor"], row["unit_label"] = scale_for(row["unit"], [f["value"] for f in row["cells"].values()])
     return page(request, "place.html", place=place, years=years, series=series,
                 sources=data.sources(store, [facts.c.region_code == place["code"]]))
 
@@ -327,11 +332,17 @@ def indicator_page(request: Request, indicator_id: str) -> HTMLResponse:
     known = taxonomy().indicators.get(resolve_indicator(indicator_id))
     if known is None:
         raise HTTPException(404, f"no indicator {indicator_id}")
+    from zhibiao.analysis.views import scale_for
+
+    disagree = render.Translator(language(request))("disagree")
     tables = []
     for measure in ("level", "growth"):
         cmp = compare(store, known.id, measure=measure, kind="actual")
-        if cmp.cells:
-            tables.append((measure, cmp, [(code, name, [render.compare_cell(cmp.cells.get((code, p)), 1.0, "≠")
-                                                        for p in cmp.periods]) for code, name in cmp.places]))
+        if not cmp.cells:
+            continue
+        factor, unit = scale_for(cmp.unit, [c.value for c in cmp.cells.values()])
+        rows = [(code, name, [render.compare_cell(cmp.cells.get((code, p)), factor, disagree) for p in cmp.periods])
+                for code, name in cmp.places]
+        tables.append((measure, cmp, unit, rows))
     return page(request, "indicator.html", indicator=known, tables=tables,
                 sources=data.sources(store, [facts.c.indicator == known.id]))
