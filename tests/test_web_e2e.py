@@ -466,6 +466,8 @@ def test_place_and_indicator_pages_show_series_and_sources(page, real_server: st
     periods = page.eval_on_selector_all("#series-level thead th.num", "ths => ths.map(t => t.textContent)")
     assert {"2007", "2025"} <= set(periods)
     assert page.locator("#indicator-sources li > a").count() >= 5
+    same = orjson_loads(_fetch(page, "a:text-is('JSON')"))  # the first table's JSON link
+    assert same["periods"] == periods and len(same["places"]) == rows.count()
     shot(page, "indicator")
     page.locator("#indicator-sources li > a").first.click()
     page.wait_for_url("**/documents/*")
