@@ -305,14 +305,13 @@ def conflicts_page(request: Request, place: str | None = None, within: str | Non
 @router.get("/places/{code}", response_class=HTMLResponse)
 def place_page(request: Request, code: str) -> HTMLResponse:
     """A place: the places above and below it, its yearly figures by indicator across years, its sources."""
+    from zhibiao.analysis.views import scale_for
     from zhibiao.store.schema import facts
 
     store = _store(request)
     place = data.place_record(store, code.strip())
     if place is None:
         raise HTTPException(404, f"no place {code} in the fact base")
-    from zhibiao.analysis.views import scale_for
-
     years, series = data.place_series(store, place["code"])
     for row in series:  # 亿元 rather than twelve digits of 元
         row["factor"], row["unit_label"] = scale_for(row["unit"], [f["value"] for f in row["cells"].values()])
@@ -325,6 +324,7 @@ def indicator_page(request: Request, indicator_id: str) -> HTMLResponse:
     """An indicator: its names, each place's actual level (and growth) across years, its sources."""
     from zhibiao.analysis.compare import compare
     from zhibiao.analysis.query import resolve_indicator
+    from zhibiao.analysis.views import scale_for
     from zhibiao.extract.indicators import taxonomy
     from zhibiao.store.schema import facts
 
@@ -332,8 +332,6 @@ def indicator_page(request: Request, indicator_id: str) -> HTMLResponse:
     known = taxonomy().indicators.get(resolve_indicator(indicator_id))
     if known is None:
         raise HTTPException(404, f"no indicator {indicator_id}")
-    from zhibiao.analysis.views import scale_for
-
     disagree = render.Translator(language(request))("disagree")
     tables = []
     for measure in ("level", "growth"):
