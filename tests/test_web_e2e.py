@@ -268,6 +268,12 @@ def _total(pg) -> int:
     return int(pg.locator("#total").get_attribute("data-total"))
 
 
+def _loads(body: bytes) -> dict:
+    import json
+
+    return json.loads(body)
+
+
 def _fetch(pg, link: str) -> bytes:
     """What a link of the page answers (the browser's own request: the same URL a click sends)."""
     url = pg.locator(link).first.get_attribute("href")
@@ -347,14 +353,8 @@ def test_targets_come_a_page_at_a_time_without_squeezed_columns(page, real_serve
     assert {s.inner_text() for s in page.locator("#targets-table tbody .status").all()} == {"已完成"}
     shown = page.eval_on_selector_all("#targets-table tbody tr td:nth-child(5) a",
                                       "as => as.map(a => +a.href.split('/').pop())")
-    assert [r["target_fact"] for r in orjson_loads(_fetch(page, "a:text-is('JSON')"))["rows"]] == shown
+    assert [r["target_fact"] for r in _loads(_fetch(page, "a:text-is('JSON')"))["rows"]] == shown
     assert page.errors == []
-
-
-def orjson_loads(body: bytes) -> dict:
-    import json
-
-    return json.loads(body)
 
 
 def test_facets_narrow_the_facts_and_count_them(page, real_server: str) -> None:
@@ -386,13 +386,13 @@ def test_facts_sort_by_a_column_and_page_by_number(page, real_server: str) -> No
     page.goto(f"{real_server}/facts?type=quantity")
     page.click("#facts-table th[data-sort='value'] a")
     page.wait_for_url("**sort=value**")
-    body = orjson_loads(_fetch(page, "a:text-is('JSON')"))
+    body = _loads(_fetch(page, "a:text-is('JSON')"))
     values = [r["value"] for r in body["rows"]]
     assert [r["id"] for r in body["rows"]] == _ids(page)
     assert values == sorted(values) and body["total"] == _total(page)
     page.click("#facts-table th[data-sort='value'] a")  # again: descending
     page.wait_for_url("**sort=-value**")
-    down = [r["value"] for r in orjson_loads(_fetch(page, "a:text-is('JSON')"))["rows"]]
+    down = [r["value"] for r in _loads(_fetch(page, "a:text-is('JSON')"))["rows"]]
     assert down == sorted(down, reverse=True) and down[0] > values[-1]
     assert page.locator("#facts-table th[data-sort='value']").get_attribute("aria-sort") == "descending"
     first = _ids(page)
@@ -401,7 +401,7 @@ def test_facts_sort_by_a_column_and_page_by_number(page, real_server: str) -> No
     second = _ids(page)
     assert len(second) == 100 and not set(first) & set(second)
     assert page.locator(".pages b[aria-current]").inner_text() == "2"
-    later = [r["value"] for r in orjson_loads(_fetch(page, "a:text-is('JSON')"))["rows"]]
+    later = [r["value"] for r in _loads(_fetch(page, "a:text-is('JSON')"))["rows"]]
     assert max(later) <= min(down)  # page 2 goes on where page 1 stopped
     page.click(".pages a[data-page='1']")
     assert _ids(page) == first
@@ -423,7 +423,7 @@ def test_filter_builder_narrows_and_the_downloads_hold_the_same_rows(page, real_
     page.wait_for_url("**qualifier=over**")
     over = _total(page)
     assert 0 < over < narrowed
-    rows = orjson_loads(_fetch(page, "a:text-is('JSON')"))["rows"]
+    rows = _loads(_fetch(page, "a:text-is('JSON')"))["rows"]
     assert rows and all(r["measure"] == "growth" and r["value"] >= 10 and r["unit"] == "%" and
                         r["qualifier"] == "over" for r in rows)
     assert [r["id"] for r in rows] == _ids(page)
@@ -466,7 +466,7 @@ def test_place_and_indicator_pages_show_series_and_sources(page, real_server: st
     periods = page.eval_on_selector_all("#series-level thead th.num", "ths => ths.map(t => t.textContent)")
     assert {"2007", "2025"} <= set(periods)
     assert page.locator("#indicator-sources li > a").count() >= 5
-    same = orjson_loads(_fetch(page, "a:text-is('JSON')"))  # the first table's JSON link
+    same = _loads(_fetch(page, "a:text-is('JSON')"))  # the first table's JSON link
     assert same["periods"] == periods and len(same["places"]) == rows.count()
     shot(page, "indicator")
     page.locator("#indicator-sources li > a").first.click()
