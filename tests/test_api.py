@@ -177,6 +177,12 @@ def test_pagination_walks_every_fact_once(client: TestClient) -> None:
     ({"size": 0}, 422, "size"),
     ({"next": "abc"}, 400, "bad next token"),
     ({"place": "' OR 1=1 --"}, 400, "unknown place"),
+    ({"sort": "colour"}, 400, "unknown sort 'colour'"),
+    ({"sort": "value; DROP TABLE facts"}, 400, "unknown sort"),
+    ({"value_min": 10, "value_max": 5}, 400, "value_min 10 is above value_max 5"),
+    ({"value_min": "lots"}, 422, "value_min"),
+    ({"qualifier": "roughly"}, 422, "qualifier"),
+    ({"page": 0}, 422, "page"),
 ])
 def test_bad_filters_answer_one_line(client: TestClient, params: dict, status: int, says: str) -> None:
     r = client.get("/api/facts", params=params)
@@ -270,6 +276,33 @@ def test_compare_within_guangzhou(client: TestClient) -> None:
     assert client.get("/api/compare").status_code == 422
 
 
+def test_facts_by_page_number_in_any_order(client: TestClient) -> None:
+    first = client.get("/api/facts", params={"type": "quantity", "sort": "-value", "page": 1, "size": 20}).json()
+    second = client.get("/api/facts", params={"type": "quantity", "sort": "-value", "page": 2, "size": 20}).json()
+    assert first["total"] == second["total"] > 40 and first["pages"] == -(-first["total"] // 20)
+    values = [r["value"] for r in first["rows"] + second["rows"]]
+    assert values == sorted(values, reverse=True) and len(values) == 40
+    narrowed = client.get("/api/facts", params={"value_min": 5, "value_max": 10, "unit": "%", "size": 1000}).json()
+    assert narrowed["rows"] and all(5 <= r["value"] <= 10 and r["unit"] == "%" for r in narrowed["rows"])
+    r = client.get("/api/facts", params={"value_min": 5, "value_max": 10, "unit": "%", "sort": "value",
+                                         "format": "csv"})
+    ids = [int(row["id"]) for row in csv.DictReader(io.StringIO(r.content.decode("utf-8-sig")))]
+    ordered = sorted(narrowed["rows"], key=lambda row: (row["value"], row["id"]))
+    assert ids == [row["id"] for row in ordered]
+
+
+def test_browsing_pages_answer_bad_parameters_by_name(client: TestClient) -> None:
+    for url, says in [("/facts?value_min=abc", "value_min must be a number"), ("/facts?sort=colour", "unknown sort"),
+                      ("/targets?sort=colour", "unknown sort"), ("/indicators/no_such_thing", "unknown indicator")]:
+        r = client.get(url)
+        assert r.status_code == 400 and says in r.text, url
+    r = client.get("/places/999999")
+    assert r.status_code == 404 and "no place 999999" in r.text
+    page = client.get("/facts", params={"place": "440115", "sort": "-value", "page": 2, "size": 5}).text
+    assert "/api/facts?place=440115&amp;sort=-value&amp;page=2&amp;size=5&amp;count=true" in page
+    assert "/api/facts?place=440115&amp;sort=-value&amp;format=csv" in page
+
+
 def test_targets(client: TestClient) -> None:
     body = client.get("/api/targets").json()
     assert body["rows"] and sum(body["tally"].values()) == len(body["rows"])
@@ -279,6 +312,10 @@ def test_targets(client: TestClient) -> None:
     assert placed and {r["region_code"] for r in placed} == {"440115"}
     r = client.get("/api/targets", params={"format": "xlsx"})
     assert r.status_code == 200 and r.content[:2] == b"PK"
+    paged = client.get("/api/targets", params={"sort": "-target", "page": 1, "size": 3}).json()
+    assert len(paged["rows"]) == 3 and paged["total"] == len(body["rows"]) and paged["tally"] == body["tally"]
+    values = [r["target_value"] for r in paged["rows"]]
+    assert values == sorted(values, reverse=True)
 
 
 def test_conflicts(client: TestClient) -> None:

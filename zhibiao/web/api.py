@@ -107,17 +107,38 @@ def facts(request: Request, place: PlaceQ = None, within: WithinQ = None, indica
           search: Annotated[str | None, Query(description="Words in the subject or evidence (all must occur).")
                             ] = None,
           doc: Annotated[int | None, Query(description="Only this document id.")] = None,
+          value_min: Annotated[float | None, Query(description="Figures at least this (in their unit).")] = None,
+          value_max: Annotated[float | None, Query(description="Figures at most this (in their unit).")] = None,
+          unit: Annotated[str | None, Query(description="Only figures in this unit: 亿元, %.")] = None,
+          qualifier: Annotated[Literal[data.QUALIFIERS] | None,  # type: ignore[valid-type]
+                               Query(description="exact (none), approx, over, under, at_least, at_most.")] = None,
+          sort: Annotated[str | None, Query(description="Order by " + ", ".join(data.SORTS) + "; -name: "
+                                                         "descending (pages by number, with page).")] = None,
+          page: Annotated[int | None, Query(ge=1, description="Page number (from 1) instead of the next token; "
+                                                                "answers the total.")] = None,
           size: Annotated[int, Query(ge=1, le=data.MAX_PAGE, description="Rows per page.")] = data.PAGE_SIZE,
           next: Annotated[str | None, Query(description="The 'next' token of the previous page.")] = None,
           count: Annotated[bool, Query(description="Also count every match (costs a scan on large bases).")] = False,
           format: FormatQ = "json") -> Response:
     """Facts in id order: ``rows`` (the columns of `zhibiao query`), ``next`` and ``next_url`` while more follow.
 
-    With ``format=csv`` or ``xlsx`` every match (up to 100,000 rows) comes as one file.
+    With ``sort`` or ``page``: the page of that number in that order, with ``total`` and ``pages``
+    (the web page's JSON link). With ``format=csv`` or ``xlsx`` every match (up to 100,000 rows,
+    in ``sort`` order) comes as one file.
     """
     store = _store(request)
     flt = Filters(place=place, within=within, indicator=indicator, period=period, kind=kind, measure=measure,
                   type=type, search=search, doc=doc)
+    refine = data.Refine(value_min=value_min, value_max=value_max, unit=unit or None, qualifier=qualifier)
+    if format != "json" and (sort or refine != data.Refine()):
+        rows, more = data.sorted_facts(store, flt, refine, sort=sort)
+        extra = {"X-Zhibiao-Truncated": str(data.DOWNLOAD_LIMIT)} if more else None
+        return table(request, rows, COLUMNS, format, "zhibiao-facts", sheet="facts",
+                     doc_ids={r["doc_id"] for r in rows}, extra=extra)
+    if format == "json" and (sort or page or refine != data.Refine()):
+        rows, total = data.browse(store, flt, refine, sort=sort, page=page or 1, size=size)
+        return UTF8JSON({"ok": True, "rows": rows, "size": len(rows), "page": page or 1, "total": total,
+                         "pages": max(1, -(-total // size))})
     if format != "json":
         rows, more = data.all_facts(store, flt)
         extra = {"X-Zhibiao-Truncated": str(data.DOWNLOAD_LIMIT)} if more else None
@@ -252,8 +273,13 @@ def targets(request: Request, place: PlaceQ = None, within: WithinQ = None, peri
             indicator: IndicatorQ = None,
             measure: Annotated[Literal["level", "growth", "change", "share", "rank", "rate"] | None, Query()] = None,
             status: Annotated[Literal["met", "missed", "pending"] | None, Query()] = None,
+            sort: Annotated[str | None, Query(description="Order by " + ", ".join(data.TARGET_SORTS) + "; -name: "
+                                                           "descending.")] = None,
+            page: Annotated[int | None, Query(ge=1, description="Only this page (from 1) of `size` rows.")] = None,
+            size: Annotated[int, Query(ge=1, le=data.MAX_PAGE, description="Rows per page.")] = data.TARGET_PAGE,
             format: FormatQ = "json") -> Response:
-    """Each target with the actual reported for it: ``met``, ``missed`` or ``pending``, and both sources."""
+    """Each target with the actual reported for it: ``met``, ``missed`` or ``pending``, and both sources
+    (``tally`` and ``total`` count every match, ``rows`` is one page of them with ``page``)."""
     from zhibiao.analysis.targets import TARGET_COLUMNS, target_records
     from zhibiao.analysis.targets import targets as run_targets
 
@@ -261,12 +287,16 @@ def targets(request: Request, place: PlaceQ = None, within: WithinQ = None, peri
                         measure=measure)
     if status:
         found = [r for r in found if r.status == status]
+    tally = {s: sum(r.status == s for r in found) for s in ("met", "missed", "pending")}
+    found, _ = data.sort_targets(found, sort)
+    total = len(found)
+    if page and format == "json":
+        found = found[(page - 1) * size:page * size]
     rows = target_records(found)
     if format != "json":
         doc_ids = {r.target["doc_id"] for r in found} | {r.actual["doc_id"] for r in found if r.actual}
         return table(request, rows, TARGET_COLUMNS, format, "zhibiao-targets", sheet="targets", doc_ids=doc_ids)
-    tally = {s: sum(r["status"] == s for r in rows) for s in ("met", "missed", "pending")}
-    return UTF8JSON({"ok": True, "rows": rows, "tally": tally})
+    return UTF8JSON({"ok": True, "rows": rows, "tally": tally, "total": total})
 
 
 @router.get("/conflicts", summary="Reports that contradict each other")

@@ -27,6 +27,8 @@ templates.env.globals.update(value_text=render.value_text, what=render.what, num
 templates.env.policies["json.dumps_function"] = lambda obj, **_: orjson.dumps(obj).decode()
 LANG_COOKIE = "zhibiao_lang"
 MEASURES = ("level", "growth", "change", "share", "rank", "rate")
+#: The explorer chart's value axis: robust (far-out values at its edge), every value, logarithmic.
+SCALES = ("auto", "full", "log")
 #: Facts a list page shows at a time.
 LIST_PAGE = 100
 #: Facts of a document the side list and the highlights take at most (very long tables of figures).
@@ -86,23 +88,68 @@ def home(request: Request) -> HTMLResponse:
     return page(request, "home.html", library=summary, documents=docs[-200:][::-1], n_documents=len(docs))
 
 
+def _clean(value: str | None) -> str | None:
+    return value.strip() if value and value.strip() else None
+
+
+def _number(name: str, value: str | None) -> float | None:
+    """A number parameter of a form (empty: none); a `QueryError` naming it when it is not a number."""
+    from zhibiao.analysis.query import QueryError
+
+    if not _clean(value):
+        return None
+    try:
+        return float(str(value).replace(",", ""))
+    except ValueError:
+        raise QueryError(f"{name} must be a number, not {value!r}") from None
+
+
+def pages_around(page_no: int, pages: int) -> list[int | None]:
+    """Page numbers to link: the first, the last and two either side of `page_no` (None: a gap)."""
+    keep = sorted({1, pages, *range(max(1, page_no - 2), min(pages, page_no + 2) + 1)})
+    out: list[int | None] = []
+    for n in keep:
+        if out and n - (out[-1] or 0) > 1:
+            out.append(None)
+        out.append(n)
+    return out
+
+
 @router.get("/facts", response_class=HTMLResponse)
 def fact_list(request: Request, place: str | None = None, within: str | None = None, indicator: str | None = None,
               period: str | None = None, kind: str | None = None, measure: str | None = None,
               type: str | None = None, search: str | None = None, doc: int | None = None,
-              after: Annotated[int | None, Query(alias="next")] = None) -> HTMLResponse:
-    """Facts matching the filters, a page at a time."""
-    def clean(v: str | None) -> str | None:
-        return v.strip() if v and v.strip() else None
-
-    flt = Filters(place=clean(place), within=clean(within), indicator=clean(indicator), period=clean(period),
-                  kind=clean(kind), measure=clean(measure), type=clean(type), search=clean(search), doc=doc)
-    rows, last = data.facts_page(_store(request), flt, after=after, size=LIST_PAGE)
-    api_params = [(k, v) for k, v in request.query_params.multi_items() if v and k not in ("next", "lang")]
-    return page(request, "facts.html", rows=rows, flt=flt,
-                next_url=_with(request, next=str(last)) if last else None,
-                csv_url="/api/facts?" + urlencode([*api_params, ("format", "csv")]),
-                xlsx_url="/api/facts?" + urlencode([*api_params, ("format", "xlsx")]))
+              value_min: str | None = None, value_max: str | None = None, unit: str | None = None,
+              qualifier: str | None = None, sort: str | None = None,
+              page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
+              size: Annotated[int, Query(ge=1, le=1000)] = LIST_PAGE) -> HTMLResponse:
+    """Facts matching the filters, sorted by any column, a page at a time, with facet counts."""
+    flt = Filters(place=_clean(place), within=_clean(within), indicator=_clean(indicator), period=_clean(period),
+                  kind=_clean(kind), measure=_clean(measure), type=_clean(type), search=_clean(search), doc=doc)
+    refine = data.Refine(value_min=_number("value_min", value_min), value_max=_number("value_max", value_max),
+                         unit=_clean(unit), qualifier=_clean(qualifier))
+    _, sort_name = data.sort_order(sort)
+    store = _store(request)
+    rows, total = data.browse(store, flt, refine, sort=sort_name, page=page_no, size=size)
+    pages = max(1, -(-total // size))
+    unfiltered = flt == Filters() and refine == data.Refine()
+    # the whole base's counts cost a scan of every fact: kept until the documents change
+    facet_counts = (request.app.state.cache.get("facets", lambda: data.facets(store, flt, refine)) if unfiltered
+                    else data.facets(store, flt, refine, matches=total))
+    params = [(k, v) for k, v in request.query_params.multi_items() if v and k not in ("lang",)]
+    kept = [(k, v) for k, v in params if k not in ("page", "size")]
+    active = [(k, v, _with(request, **{k: None}, page=None)) for k, v in params
+              if k in data.FACETS or k in ("within", "search", "value_min", "value_max", "qualifier")]
+    return page(request, "facts.html", rows=rows, flt=flt, refine=refine, total=total, page_no=page_no,
+                pages=pages, numbers=pages_around(page_no, pages), size=size, sort=sort_name, facets=facet_counts,
+                active=active, facet_url=lambda k, v: _with(request, **{k: str(v)}, page=None),
+                page_url=lambda n: _with(request, page=str(n)),
+                sort_url=lambda k: _with(request, sort=("-" + k) if sort_name == k else k, page=None),
+                json_url="/api/facts?" + urlencode([*kept, ("page", str(page_no)), ("size", str(size)),
+                                                    ("count", "true")]),
+                csv_url="/api/facts?" + urlencode([*kept, ("format", "csv")]),
+                xlsx_url="/api/facts?" + urlencode([*kept, ("format", "xlsx")]),
+                qualifiers=data.QUALIFIERS, measures=MEASURES)
 
 
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
@@ -154,7 +201,8 @@ def fact_page(request: Request, fact_id: int) -> HTMLResponse:
 def explore(request: Request, indicator: str | None = None, measure: str = "level", kind: str = "actual",
             place: str | None = None, within: str | None = None,
             start: Annotated[str | None, Query(alias="from")] = None,
-            end: Annotated[str | None, Query(alias="to")] = None, chart: str = "line") -> HTMLResponse:
+            end: Annotated[str | None, Query(alias="to")] = None, chart: str = "line",
+            scale: str = "auto") -> HTMLResponse:
     """Pick an indicator, a place (and within), a period range: the place × year table and a chart."""
     from zhibiao.analysis.compare import compare
 
@@ -164,10 +212,12 @@ def explore(request: Request, indicator: str | None = None, measure: str = "leve
     options = render.with_selected(cache.get("indicator-options", lambda: render.indicator_options(indicators)),
                                    indicators, indicator or "")
     chart = chart if chart in ("line", "bar") else "line"
+    scale = scale if scale in SCALES else "auto"
     measure = measure if measure in MEASURES else "level"
     kind = kind if kind in ("actual", "target") else "actual"
     form = {"indicator": indicator or "", "measure": measure, "kind": kind, "place": place or "",
-            "within": within or "", "from": start or "", "to": end or "", "chart": chart}
+            "within": within or "", "from": start or "", "to": end or "", "chart": chart,
+            "scale": scale}
     if not indicator:
         return page(request, "explore.html", form=form, indicator_options=options, cmp=None)
     periods = _period_range(start, end)
@@ -184,44 +234,50 @@ def explore(request: Request, indicator: str | None = None, measure: str = "leve
     disagree_label = render.Translator(language(request))("disagree")
     for code, name in cmp.places:
         row = [cmp.cells.get((code, period)) for period in cmp.periods]
-        series.append({"name": name, "data": [None if c is None else round(c.value / factor, 4) for c in row]})
+        series.append((name, [(p, None, None) if c is None else (p, round(c.value / factor, 4), c.reports[0]["id"])
+                              for p, c in zip(cmp.periods, row, strict=True)]))
         table.append((code, name, [render.compare_cell(c, factor, disagree_label) for c in row]))
     params = [(k, v) for k, v in (("indicator", cmp.indicator), ("measure", measure), ("kind", kind),
                                   ("within", within), ("periods", periods)) if v]
     params += [("place", p) for p in places or []]
-    chart_data = {"periods": cmp.periods, "series": series, "unit": unit, "type": chart,
+    chart_data = {**render.chart_series(series, scale), "unit": unit, "type": chart,
                   "title": f"{cmp.indicator} · {measure}"}
     return page(request, "explore.html", form=form, indicator_options=options,
                 cmp=cmp, table=table, factor=factor,
                 unit=unit, chart_data=chart_data,
                 csv_url="/api/compare?" + urlencode([*params, ("format", "csv")]),
                 xlsx_url="/api/compare?" + urlencode([*params, ("format", "xlsx")]),
-                json_url="/api/compare?" + urlencode(params))
+                json_url="/api/compare?" + urlencode(params),
+                full_scale_url=_with(request, scale="full"), log_scale_url=_with(request, scale="log"))
 
 
 @router.get("/targets", response_class=HTMLResponse)
 def targets_page(request: Request, place: str | None = None, within: str | None = None, period: str | None = None,
-                 indicator: str | None = None, status: str | None = None) -> HTMLResponse:
-    """Per place, each target beside its actual: met, missed or pending."""
+                 indicator: str | None = None, status: str | None = None, sort: str | None = None,
+                 page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
+                 size: Annotated[int, Query(ge=1, le=1000)] = data.TARGET_PAGE) -> HTMLResponse:
+    """Each target beside its actual (met, missed or pending), sortable, a page at a time."""
     from zhibiao.analysis.targets import targets
 
-    def clean(v: str | None) -> str | None:
-        return v.strip() if v and v.strip() else None
-
-    found = targets(_store(request), place=clean(place), within=clean(within), period=clean(period),
-                    indicator=clean(indicator))
+    found = targets(_store(request), place=_clean(place), within=_clean(within), period=_clean(period),
+                    indicator=_clean(indicator))
     tally = {s: sum(r.status == s for r in found) for s in ("met", "missed", "pending")}
     if status in tally:
         found = [r for r in found if r.status == status]
-    groups: dict[str, list[Any]] = {}
-    for r in found:
-        groups.setdefault(r.target["region"] or "", []).append(r)
-    params = [(k, v) for k, v in (("place", clean(place)), ("within", clean(within)), ("period", clean(period)),
-                                  ("indicator", clean(indicator)), ("status", status if status in tally else None))
-              if v]
+    found, sort_name = data.sort_targets(found, sort)
+    pages = max(1, -(-len(found) // size))
+    shown = found[(page_no - 1) * size:page_no * size]
+    params = [(k, v) for k, v in (("place", _clean(place)), ("within", _clean(within)), ("period", _clean(period)),
+                                  ("indicator", _clean(indicator)), ("status", status if status in tally else None),
+                                  ("sort", sort_name or None)) if v]
     form = {"place": place or "", "within": within or "", "period": period or "", "indicator": indicator or "",
             "status": status or ""}
-    return page(request, "targets.html", groups=groups, tally=tally, form=form, n=len(found),
+    return page(request, "targets.html", rows=shown, tally=tally, form=form, n=len(found), sort=sort_name,
+                page_no=page_no, pages=pages, numbers=pages_around(page_no, pages),
+                page_url=lambda n: _with(request, page=str(n)),
+                sort_url=lambda k: _with(request, sort=("-" + k) if sort_name == k else k, page=None),
+                status_url=lambda s: _with(request, status=s, page=None),
+                json_url="/api/targets?" + urlencode([*params, ("page", str(page_no)), ("size", str(size))]),
                 csv_url="/api/targets?" + urlencode([*params, ("format", "csv")]),
                 xlsx_url="/api/targets?" + urlencode([*params, ("format", "xlsx")]))
 
@@ -242,4 +298,49 @@ def conflicts_page(request: Request, place: str | None = None, within: str | Non
     form = {"place": place or "", "within": within or "", "indicator": indicator or "", "period": period or ""}
     return page(request, "conflicts.html", groups=groups, form=form,
                 csv_url="/api/conflicts?" + urlencode([*params, ("format", "csv")]),
-                xlsx_url="/api/conflicts?" + urlencode([*params, ("format", "xlsx")]))
+                xlsx_url="/api/conflicts?" + urlencode([*params, ("format", "xlsx")]),
+                json_url="/api/conflicts?" + urlencode(params))
+
+
+@router.get("/places/{code}", response_class=HTMLResponse)
+def place_page(request: Request, code: str) -> HTMLResponse:
+    """A place: the places above and below it, its yearly figures by indicator across years, its sources."""
+    from zhibiao.analysis.views import scale_for
+    from zhibiao.store.schema import facts
+
+    store = _store(request)
+    place = data.place_record(store, code.strip())
+    if place is None:
+        raise HTTPException(404, f"no place {code} in the fact base")
+    years, series = data.place_series(store, place["code"])
+    for row in series:  # 亿元 rather than twelve digits of 元
+        row["factor"], row["unit_label"] = scale_for(row["unit"], [f["value"] for f in row["cells"].values()])
+    return page(request, "place.html", place=place, years=years, series=series,
+                sources=data.sources(store, [facts.c.region_code == place["code"]]))
+
+
+@router.get("/indicators/{indicator_id}", response_class=HTMLResponse)
+def indicator_page(request: Request, indicator_id: str) -> HTMLResponse:
+    """An indicator: its names, each place's actual level (and growth) across years, its sources."""
+    from zhibiao.analysis.compare import compare
+    from zhibiao.analysis.query import resolve_indicator
+    from zhibiao.analysis.views import scale_for
+    from zhibiao.extract.indicators import taxonomy
+    from zhibiao.store.schema import facts
+
+    store = _store(request)
+    known = taxonomy().indicators.get(resolve_indicator(indicator_id))
+    if known is None:
+        raise HTTPException(404, f"no indicator {indicator_id}")
+    disagree = render.Translator(language(request))("disagree")
+    tables = []
+    for measure in ("level", "growth"):
+        cmp = compare(store, known.id, measure=measure, kind="actual")
+        if not cmp.cells:
+            continue
+        factor, unit = scale_for(cmp.unit, [c.value for c in cmp.cells.values()])
+        rows = [(code, name, [render.compare_cell(cmp.cells.get((code, p)), factor, disagree) for p in cmp.periods])
+                for code, name in cmp.places]
+        tables.append((measure, cmp, unit, rows))
+    return page(request, "indicator.html", indicator=known, tables=tables,
+                sources=data.sources(store, [facts.c.indicator == known.id]))

@@ -9,7 +9,12 @@ autoescape everything else, so stored text is shown as text and never runs.
 from __future__ import annotations
 
 import functools
+import heapq
 import html
+import itertools
+import math
+import re
+import statistics
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -130,6 +135,33 @@ LABELS: dict[str, tuple[str, str]] = {
     "condition": ("条件", "Condition"),
     "cap": ("上限", "Cap"),
     "what": ("内容", "What"),
+    "doc": ("文件", "Document"),
+    "value_min": ("数值不小于", "Value at least"),
+    "value_max": ("数值不大于", "Value at most"),
+    "exact": ("确数", "exact"),
+    "approx": ("约", "about"),
+    "over": ("超过", "over"),
+    "under": ("不足", "under"),
+    "at_least": ("不低于", "at least"),
+    "at_most": ("不超过", "at most"),
+    "matches": ("共 {n} 条", "{n} matches"),
+    "page_of": ("第 {page} / {pages} 页", "page {page} of {pages}"),
+    "prev_page": ("上一页", "Previous page"),
+    "facets": ("分面", "Facets"),
+    "remove": ("去掉", "remove"),
+    "sort_by": ("按此列排序", "Sort by this column"),
+    "series": ("历年数据", "Series across years"),
+    "above": ("上级", "Above"),
+    "below": ("下辖", "Below"),
+    "all_facts": ("全部事实", "All facts"),
+    "in_explorer": ("在指标浏览中查看", "Open in the explorer"),
+    "aliases": ("别名", "Also called"),
+    "scale": ("纵轴", "Value axis"),
+    "scale_auto": ("自动（异常值置于边缘）", "robust (far-out values at the edge)"),
+    "scale_full": ("完整范围", "every value"),
+    "scale_log": ("对数", "logarithmic"),
+    "clipped": ("{n} 个远离其余数据的数值（可能是误读）画在纵轴边缘，以 ▲ 标出。",
+                "{n} values far from the rest (perhaps misread) are drawn at the edge of the scale, marked ▲."),
 }
 
 
@@ -182,45 +214,66 @@ def card(row: dict[str, Any], t: Translator, value: str | None = None) -> dict[s
                                                                          else "")}
 
 
-def highlighted(text: str, rows: Sequence[dict[str, Any]]) -> Markup:
-    """`text` as HTML with each fact's span wrapped in a link to it, nested where spans nest.
+def _spans(text: str, rows: Sequence[dict[str, Any]]) -> list[tuple[int, int, dict[str, Any]]]:
+    return [(r["start"], r["end"], r) for r in rows if isinstance(r.get("start"), int)
+            and isinstance(r.get("end"), int) and 0 <= r["start"] < r["end"] <= len(text)]
 
-    A span that starts inside another and ends beyond it is cut at the outer one's end (its
-    whole evidence stays on the fact's own page). Every piece of text is escaped.
+
+def _pieces(spans: Sequence[tuple[int, int, dict[str, Any]]]) -> list[tuple[int, int, dict[str, Any], bool]]:
+    """The text cut at every span boundary: (start, end, owner, covered by another span) for each
+    covered piece; the owner is the shortest span over it (a quantity inside its project)."""
+    cuts = sorted({p for start, end, _ in spans for p in (start, end)})
+    by_start = sorted(spans, key=lambda s: s[0])
+    active: list[tuple[int, int, int, dict[str, Any]]] = []  # (length, id, end, row): a heap
+    out = []
+    nxt = 0
+    for lo, hi in itertools.pairwise(cuts):
+        while nxt < len(by_start) and by_start[nxt][0] <= lo:
+            start, end, row = by_start[nxt]
+            heapq.heappush(active, (end - start, int(row["id"]), end, row))
+            nxt += 1
+        live = [a for a in active if a[2] > lo]
+        if len(live) != len(active):
+            active = live
+            heapq.heapify(active)
+        if active:
+            out.append((lo, hi, active[0][3], len(active) > 1))
+    return out
+
+
+def highlighted(text: str, rows: Sequence[dict[str, Any]]) -> Markup:
+    """`text` as HTML with each fact's span linked to its fact, never one link inside another.
+
+    HTML forbids ``<a>`` inside ``<a>`` (a browser closes the outer one, leaving it empty), so
+    overlapping spans are cut into pieces side by side: each piece links to the shortest span
+    over it (a quantity inside a project links to the quantity; the rest of the project to the
+    project), its first piece carries the fact's ``id="f…"``. A fact whose whole span lies
+    under shorter ones gets a small mark of its own at its end. Every piece of text is escaped.
     """
-    spans = sorted(((r["start"], r["end"], r) for r in rows
-                    if isinstance(r.get("start"), int) and isinstance(r.get("end"), int)
-                    and 0 <= r["start"] < r["end"] <= len(text)),
-                   key=lambda s: (s[0], -s[1], s[2]["id"]))
+    spans = _spans(text, rows)
+    pieces = _pieces(spans)
+    owners = {int(row["id"]) for _, _, row, _ in pieces}
+    # (position, order, end, row, nested): a mark (order 0) goes after the piece that ends where it stands
+    items = [(lo, 1, hi, row, covered) for lo, hi, row, covered in pieces]
+    items += [(end, 0, end, row, True) for _, end, row in spans if int(row["id"]) not in owners]
+    items.sort(key=lambda item: (item[0], item[1]))
     out: list[str] = []
-    stack: list[int] = []  # end offsets of the open spans
     pos = 0
     seen: set[int] = set()
-
-    def close_until(limit: int) -> None:
-        nonlocal pos
-        while stack and stack[-1] <= limit:
-            end = stack.pop()
-            out.append(escape(text[pos:end]))
-            out.append("</a>")
-            pos = end
-
-    for start, end, row in spans:
-        close_until(start)
-        if stack:
-            end = min(end, stack[-1])
-            if end <= start:
-                continue
-        out.append(escape(text[pos:start]))
-        pos = start
-        anchor = "" if row["id"] in seen else f' id="f{int(row["id"])}"'
-        seen.add(row["id"])
-        kind = row["type"] if row["type"] in ("quantity", "project", "policy") else "other"
-        out.append(f'<a class="hl t-{kind}"{anchor} href="/facts/{int(row["id"])}" data-fact="{int(row["id"])}">')
-        stack.append(end)
-    close_until(len(text))
+    for lo, order, hi, row, covered in items:
+        fid = int(row["id"])
+        anchor = "" if fid in seen else f' id="f{fid}"'
+        seen.add(fid)
+        out.append(escape(text[pos:lo]))
+        cls = f"hl t-{_kind(row)}" + (" nested" if covered and order else "") + ("" if order else " mark")
+        out.append(f'<a class="{cls}"{anchor} href="/facts/{fid}" data-fact="{fid}">{escape(text[lo:hi])}</a>')
+        pos = max(pos, hi)
     out.append(escape(text[pos:]))
     return Markup("".join(out))
+
+
+def _kind(row: dict[str, Any]) -> str:
+    return row["type"] if row["type"] in ("quantity", "project", "policy") else "other"
 
 
 def context_html(text: str, start: int, end: int, rows: Iterable[dict[str, Any]] = ()) -> Markup:
@@ -286,3 +339,72 @@ def side_list(rows: Sequence[dict[str, Any]], t: Translator, text_length: int,
                    f'{escape(t(r["type"]))}</span> {escape(what(r))} <b>{escape(value)}</b> '
                    f'<small>{escape(r.get("period") or "")}</small></a></li>')
     return Markup("".join(out))
+
+
+_PERIOD = re.compile(r"(\d{4})(?:(H)([12])|(Q)([1-4])|-(\d{2}))?")
+
+
+def period_x(period: str) -> float | None:
+    """Where a period sits on a time axis, in years: ``2019`` → 2019, ``2024H1`` → 2024.25,
+    ``2024Q3`` → 2024.625, ``2020-07`` → 2020.54; a range ``A/B`` sits at its end; None when unreadable."""
+    m = _PERIOD.fullmatch(period.split("/")[-1].strip())
+    if m is None:
+        return None
+    year = int(m.group(1))
+    if m.group(2):
+        return year + (int(m.group(3)) - 0.5) / 2
+    if m.group(4):
+        return year + (int(m.group(5)) - 0.5) / 4
+    if m.group(6):
+        return year + (int(m.group(6)) - 0.5) / 12
+    return float(year)
+
+
+#: How many interquartile ranges beyond the quartiles a value may lie before the explorer's
+#: chart draws it at the edge of its scale (Tukey's "far out").
+FENCE = 3.0
+
+
+def robust_range(values: Sequence[float]) -> tuple[float, float] | None:
+    """The range a chart's value axis should show so that a few far-out values (often a misread
+    statement) do not squash the rest: the quartiles widened by `FENCE` interquartile ranges,
+    clamped to the data; None when no value lies beyond (or there are too few to tell)."""
+    if len(values) < 5:
+        return None
+    ordered = sorted(values)
+    q1, q3 = statistics.quantiles(ordered, n=4, method="inclusive")[0::2]
+    spread = q3 - q1
+    if spread <= 0:
+        return None
+    lo, hi = max(ordered[0], q1 - FENCE * spread), min(ordered[-1], q3 + FENCE * spread)
+    return None if (lo, hi) == (ordered[0], ordered[-1]) else (lo, hi)
+
+
+def chart_series(series: Sequence[tuple[str, Sequence[tuple[str, float | None, int | None]]]], scale: str
+                 ) -> dict[str, Any]:
+    """The explorer chart's data: each place's points ``[x, shown y, true y, period, fact id]`` on a
+    time axis, and the value axis (``scale``: ``auto`` clips far-out values to a robust range and marks
+    them, ``full`` shows every value, ``log`` a logarithmic axis when every value is positive)."""
+    values = [v for _, points in series for _, v, _ in points if v is not None]
+    if scale == "log" and not all(v > 0 for v in values):
+        scale = "auto"
+    bounds = robust_range(values) if scale == "auto" else None
+    out, clipped = [], 0
+    for name, points in series:
+        data = []
+        for period, value, fid in points:
+            x = period_x(period)
+            if value is None or x is None:
+                continue
+            shown = value if bounds is None else min(max(value, bounds[0]), bounds[1])
+            clipped += shown != value
+            data.append([x, shown, value, period, fid])
+        out.append({"name": name, "data": data})
+    axis: dict[str, Any] = {"type": "log" if scale == "log" else "value", "scale": True}
+    if bounds is not None:  # round numbers a little beyond the clipped ends
+        step = 10 ** math.floor(math.log10(bounds[1] - bounds[0])) / 2
+        if bounds[0] > min(values):
+            axis["min"] = math.floor(bounds[0] / step) * step
+        if bounds[1] < max(values):
+            axis["max"] = math.ceil(bounds[1] / step) * step
+    return {"series": out, "y_axis": axis, "clipped": clipped, "scale": scale}

@@ -120,21 +120,36 @@
     });
   }
 
-  /* ---- the explorer's chart (ECharts, SVG renderer) */
+  /* ---- the explorer's chart (ECharts, SVG renderer): periods on a time axis (2007 → 2019 twelve
+     times as far as 2019 → 2020), values beyond the robust scale drawn at its edge as ▲ */
   function setupChart() {
     var el = document.getElementById("chart");
     var data = readJSON("chart-data");
     if (!el || !data || typeof echarts === "undefined") return;
     var chart = echarts.init(el, null, { renderer: "svg" });
+    function year(x) { return Number.isInteger(x) ? String(x) : x.toFixed(2); }
     chart.setOption({
       animation: false,
-      tooltip: { trigger: "axis" },
+      tooltip: {
+        trigger: "item",
+        formatter: function (p) {
+          var d = p.data.value || p.data;
+          return echarts.format.encodeHTML(p.seriesName + " · " + d[3] + ": " + d[2] + " " + (data.unit || "") +
+            (d[1] !== d[2] ? " ▲" : ""));
+        }
+      },
       legend: { type: "scroll", top: 0 },
-      grid: { left: 60, right: 30, top: 40, bottom: 40 },
-      xAxis: { type: "category", data: data.periods },
-      yAxis: { type: "value", name: data.unit, scale: data.type === "line" },
+      grid: { left: 70, right: 30, top: 56, bottom: 40 },
+      xAxis: { type: "value", min: "dataMin", max: "dataMax", minInterval: 1,
+               axisLabel: { formatter: year } },
+      yAxis: Object.assign({ name: data.unit }, data.y_axis),
       series: data.series.map(function (s) {
-        return { name: s.name, type: data.type, data: s.data, connectNulls: true, symbolSize: 7 };
+        return {
+          name: s.name, type: data.type, connectNulls: true, symbolSize: 7, barMaxWidth: 18,
+          data: s.data.map(function (d) {
+            return d[1] === d[2] ? { value: d } : { value: d, symbol: "triangle", symbolSize: 13 };
+          })
+        };
       })
     });
     el.setAttribute("data-rendered", "1");
