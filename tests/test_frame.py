@@ -67,6 +67,9 @@ FIVE_YEAR_FLOWS = [
     (HENAN, '新增公办幼儿园学位49万个', 490000, '河南省', '2021/2025', 'actual'),
     (HENAN, '新设8所本科院校', 8, '河南省', '2021/2025', 'actual'),
     (HENAN, '高等教育毛入学率提高8个百分点', 8, '河南省', '2021/2025', 'actual'),
+    # a list's 新增 or 累计 covers its items and a list sharing one number
+    (HAINAN, '5A级景区1个', 1, '海南省', '2021/2025', 'actual'),
+    (HAINAN, '累计举办大型旅游、演艺、体育赛事活动600场', 600, '海南省', '2021/2025', 'actual'),
 ]
 
 #: Results of the past year (and levels reached at the end of a five-year review).

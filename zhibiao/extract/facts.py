@@ -219,7 +219,7 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                 if carries:
                     clause_place = here
                 period, kind = _period_and_kind(text, sent, q, art, refs, para_year, section_period,
-                                                section_year, default_kind)
+                                                section_year, default_kind, subj)
                 for each_place in _listed_places(text, sent, q.start, art.place, gaz, named) or [here]:
                     yield _quantity_record(text, name, q, subj, each_place, period, kind)
             for p in projects:
@@ -261,7 +261,8 @@ def _event_month(month: int, art: Article) -> str | None:
 
 
 def _period_and_kind(text: str, sent: Span, q: Quantity, art: Article, refs: list[TimeRef], para_year: str | None,
-                     section_period: str | None, section_year: int | None, default_kind: str) -> tuple[str, str]:
+                     section_period: str | None, section_year: int | None, default_kind: str,
+                     subj: _Subject | None = None) -> tuple[str, str]:
     """When a quantity holds and whether it is a plan: the clause's time, then the frame's rules.
 
     Each rule is one case of how a careful reader dates a figure; they run in this order.
@@ -280,7 +281,7 @@ def _period_and_kind(text: str, sent: Span, q: Quantity, art: Article, refs: lis
             # "由2010年的162.4亿元增加到2015年的287.9亿元，年均增长12.1%": 2011/2015
             period = f"{int(ends.group(1)) + 1}/{ends.group(2)}"
     if kind == "actual" and _YEAR_SPAN.fullmatch(period):
-        period = _span_or_end(text, sent, q, period)
+        period = _span_or_end(text, sent, q, period, subj)
     elif kind == "actual" and art.genre == "report" and period == str(art.year) and not _SO_FAR.search(
             text, max(sent.start, q.start - _SUBJECT_REACH), q.start) and not _SO_FAR.search(art.title):
         kind = "target"  # a report's current year is still to come: its figures are plans
@@ -661,7 +662,7 @@ _FROM_YEAR = re.compile(r"(?:从|由)((?:19|20)\d{2})年(?:底|末)?的?$")
 _FROM = re.compile(r"(?:从|由)(?:(?P<year>(?:19|20)\d{2})年(?:底|末)?的?|[“\"]?十[一二三四五]五[”\"]?(?:期末|末)的?)?$")
 
 
-def _span_or_end(text: str, sent: Span, q: Quantity, span: str) -> str:
+def _span_or_end(text: str, sent: Span, q: Quantity, span: str, subj: _Subject | None = None) -> str:
     """A result reported over several years: the span for flows, averages and changes, else a year.
 
     In a five-year review "城镇新增就业603.7万人" and "年均增长6%" cover ``2021/2025``, while a
@@ -671,6 +672,9 @@ def _span_or_end(text: str, sent: Span, q: Quantity, span: str) -> str:
     """
     first, last = span.split("/")
     c_start = _clause_start(text, max(sent.start, q.start - _SUBJECT_REACH), q.start)
+    if subj is not None and sent.start <= subj.start < c_start:
+        # a list sharing the number: "累计举办大型旅游、演艺、体育赛事活动600场" (from its lead words on)
+        c_start = _clause_start(text, max(sent.start, subj.start - _SUBJECT_REACH), subj.start)
     clause = text[c_start:q.start]
     start_of_change = _FROM.search(clause)
     if start_of_change:
@@ -678,8 +682,8 @@ def _span_or_end(text: str, sent: Span, q: Quantity, span: str) -> str:
             return start_of_change.group("year")
         named_ends = re.search(first + r"\s*年?\s*[-—–~～至到]", text[sent.start:q.start])
         return first if named_ends else str(int(first) - 1)
-    if _FLOW_ANYWHERE.search(clause):
-        return span
+    if _FLOW_ANYWHERE.search(clause) or (subj is not None and _FLOW_HEAD.match(subj.text)):
+        return span  # "新增5A级景区1个、夜间文旅消费集聚区6个": the list's 新增 is each item's
     if q.measure in ("share", "rank", "rate"):
         return last
     lead = _LEAD.match(clause)
