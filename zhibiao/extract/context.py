@@ -16,7 +16,7 @@ from functools import cache
 from importlib.resources import files
 
 from zhibiao.extract.numbers import parse_number
-from zhibiao.extract.periods import UNKNOWN, document_date, time_refs
+from zhibiao.extract.periods import UNKNOWN, document_date, document_day, time_refs
 from zhibiao.extract.places import Place, gazetteer
 from zhibiao.extract.text import Line, is_heading, lines
 
@@ -168,6 +168,55 @@ def _title(article_lines: list[Line], meta_title: str | None) -> str:
         if len(line.text) >= 6 and not _SEPARATOR.match(line.text) and "位置" not in line.text:
             return line.text
     return article_lines[0].text if article_lines else ""
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What a document says about itself: its title, date (``YYYY-MM-DD`` or ``YYYY-MM``) and place."""
+
+    title: str | None
+    date: str | None
+    place: Place | None
+
+
+#: Spaces a typesetter put between the characters of a title ("政 府 工 作 报 告").
+_SPACED = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])")
+
+
+def document_info(text: str, meta: dict[str, str] | None = None) -> DocumentInfo:
+    """The document's title, date and place as its frame reads them (the first article's title;
+    the meeting line, a labelled date or the metadata's date; the place the whole text is about)."""
+    meta = meta or {}
+    all_lines = lines(text)
+    title = _tidy_title(meta["title"]) if meta.get("title") else _document_title(all_lines)
+    place = place_of(text, 0, len(text), None, meta.get("place"))
+    return DocumentInfo(title or None, document_day(text, meta.get("date")), place)
+
+
+#: Lines that are no title: a site's breadcrumbs, a meeting or byline, a caption.
+_NOT_TITLE = re.compile(r"位置|>|^[一二三四五六七八九十]+、|^[—–-]|^[（(]|^\d{1,2}月\d{1,2}日|记者|通讯员|(?:局长|区长|市长|省长|县长|主任)\S{0,4}$")
+_TITLE_LABEL = re.compile(r"^(?:名称|标题|题目)\s*[:：]\s*")
+
+
+def _tidy_title(title: str) -> str:
+    """A title without a typesetter's spaces, a label or a site name ("万载县人民政府 | …公报" → "…公报")."""
+    parts = [_SPACED.sub("", _TITLE_LABEL.sub("", part)).strip() for part in re.split(r"\s[|｜]\s?|\s?[|｜]\s", title)]
+    parts = [p for p in parts if p]
+    return next((p for p in parts if _is_title(p)), parts[0] if parts else title.strip())
+
+
+def _document_title(all_lines: list[Line]) -> str | None:
+    """The line that names the document: one that reads as a title among the first 20 lines, else
+    a headline-like line (no full stop or colon) among the first 6; None when there is neither."""
+    candidates = [_tidy_title(line.text) for line in all_lines[:20]]
+    candidates = [c for c in candidates if c and not _NOT_TITLE.search(c)]
+    for text in candidates:
+        if _is_title(text):
+            return text
+    for text in candidates[:6]:
+        if 6 <= len(text) <= 60 and not re.search(r"[。；;:：]", text):
+            return text
+    return None
 
 
 def _is_report(text: str, start: int, end: int) -> bool:
