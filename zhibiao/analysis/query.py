@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, Connection, Select, and_, func, literal, l
 
 from zhibiao.store import Store
 from zhibiao.store import fts as search_index
-from zhibiao.store.schema import documents, facts, places
+from zhibiao.store.schema import documents, fact_flags, facts, places
 
 #: Output columns of a facts query, in order (``start``/``end`` as in the extractor's records).
 COLUMNS = ("id", "doc_id", "doc", "doc_date", "type", "region", "region_code", "subject", "indicator", "period",
@@ -192,6 +192,11 @@ def conditions(store: Store, conn: Connection, flt: Filters) -> list[ColumnEleme
     if flt.search:
         where.extend(search_conditions(store, flt.search))
     return where
+
+
+def not_flagged(fact_id: Any) -> ColumnElement[bool]:
+    """The fact (id column `fact_id`) is not marked wrong by a user (``fact_flags``)."""
+    return fact_id.not_in(select(fact_flags.c.fact_id).where(fact_flags.c.fact_id.is_not(None)))
 
 
 def search_conditions(store: Store, query: str) -> list[ColumnElement[bool]]:
