@@ -5,8 +5,9 @@ there is none), period, kind, measure and unit, and both decide what contradicts
 function, `conflict_scope`. Two reports agree when the values they state can both be true:
 each value is read as an interval by its qualifier (exact ± 0.05% rounding, 约/左右 ± 5% or
 ± 0.5 points for percentages, 超/以上 from the value up, 不足/以下 from the value down) and
-the intervals overlap. Reports that do not all agree conflict *within one document* when
-only reports of the same document contradict each other, else *between documents*. A
+the intervals overlap. Reports conflict *between documents* when one document states a value
+that no report of another agrees with, else *within one document* when a document's own
+reports contradict each other. A
 subject with no indicator that one document gives several contradicting values for (投资5亿元
 … 投资6亿元) names no single quantity there: its reports of that document are left out.
 Facts a user marked wrong (``fact_flags``) are left out of both.
@@ -83,17 +84,15 @@ BETWEEN = "between documents"
 
 
 def conflict_scope(reports: list[dict[str, Any]]) -> str | None:
-    """Whether reports of one thing conflict: `BETWEEN` when reports of different documents
-    contradict each other, `WITHIN` when only reports of the same document do, None when all
-    can be true."""
-    within = False
-    for i, a in enumerate(reports):
-        for b in reports[i + 1:]:
-            if not agree(a, b):
-                if a["doc_id"] != b["doc_id"]:
-                    return BETWEEN
-                within = True
-    return WITHIN if within else None
+    """Whether reports of one thing conflict: `BETWEEN` when a document states a value no report
+    of another document agrees with, else `WITHIN` when a document's own reports contradict each
+    other (two copies of a report that both do are a conflict within it), else None."""
+    docs = by_doc(reports)
+    for a_id, own in docs.items():
+        for b_id, other in docs.items():
+            if a_id != b_id and any(not any(agree(x, y) for y in other) for x in own):
+                return BETWEEN
+    return WITHIN if any(not consistent(own) for own in docs.values()) else None
 
 
 def single_quantity(reports: list[dict[str, Any]], topic: str) -> list[dict[str, Any]]:

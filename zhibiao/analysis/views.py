@@ -119,11 +119,11 @@ def targets_table(rows: Sequence[Any], title: str | None = "targets") -> Any:
 
 def conflicts_table(groups: Sequence[Any]) -> Any:
     """Conflicting reports side by side: one block per place, topic and period."""
-    table = _table(("place", "what", "period", "kind", "measure", "value", "document", "fact", "evidence"),
-                   "conflicts")
+    table = _table(("place", "what", "period", "kind", "measure", "conflict", "value", "document", "fact",
+                    "evidence"), "conflicts")
     for g in groups:
         for i, r in enumerate(g.reports):
-            head = (g.region, g.topic.lstrip("~"), g.period, g.kind, g.measure) if i == 0 else ("", "", "", "", "")
+            head = (g.region, g.topic.lstrip("~"), g.period, g.kind, g.measure, g.scope) if i == 0 else ("",) * 6
             table.add_row(*head, value_text(r["value"], r["unit"], r["qualifier"]), r["doc"], str(r["id"]),
                           r["evidence"] or "", end_section=i == len(g.reports) - 1)
     return table

@@ -272,7 +272,8 @@ def targets(request: Request, place: PlaceQ = None, within: WithinQ = None, peri
 @router.get("/conflicts", summary="Reports that contradict each other")
 def conflicts(request: Request, place: PlaceQ = None, within: WithinQ = None, indicator: IndicatorQ = None,
               period: PeriodQ = None, format: FormatQ = "json") -> Response:
-    """Groups of reports of the same place, topic, period, kind and measure whose values cannot all be true."""
+    """Groups of reports of the same place, topic, period, kind and measure whose values cannot all be true;
+    ``scope``: ``within one document`` or ``between documents``."""
     from zhibiao.analysis.compare import CONFLICT_COLUMNS, conflict_records
     from zhibiao.analysis.compare import conflicts as run_conflicts
 
@@ -281,7 +282,7 @@ def conflicts(request: Request, place: PlaceQ = None, within: WithinQ = None, in
     if format != "json":
         return table(request, rows, CONFLICT_COLUMNS, format, "zhibiao-conflicts", sheet="conflicts",
                      doc_ids={r["doc_id"] for r in rows})
-    out = [{"group": n, "region_code": g.region_code, "region": g.region, "topic": g.topic, "period": g.period,
+    out = [{"group": n, "scope": g.scope, "region_code": g.region_code, "region": g.region, "topic": g.topic, "period": g.period,
             "kind": g.kind, "measure": g.measure, "unit": g.unit, "reports": g.reports}
            for n, g in enumerate(groups, 1)]
     return UTF8JSON({"ok": True, "groups": out, "rows": rows})

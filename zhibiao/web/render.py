@@ -99,6 +99,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "sources": ("来源", "Sources"),
     "reports": ("报告数", "Reports"),
     "group": ("组", "Group"),
+    "within_document": ("同一文件内", "within one document"),
+    "between_documents": ("不同文件之间", "between documents"),
     "no_conflicts": ("没有发现相互矛盾的数据", "No conflicting reports found"),
     "no_targets": ("没有符合条件的目标", "No targets match"),
     "marks": ("≈ 约 · > 超过 · < 不足 · ≥ 不低于 · ≤ 不超过 · ≠ 来源不一致 · – 无数据",
