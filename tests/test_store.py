@@ -413,7 +413,8 @@ def test_postgres_writer_loads_facts_with_copy(db_url, prepared):
         assert copied.facts_added == len(prepared[0].records) > 100
         assert not [s for s in statements if "INSERT INTO facts" in s]
         assert [s for s in statements if "INSERT INTO documents" in s]
-        inserted = write_document(store, dataclasses.replace(prepared[0], sha256="2" * 64, path="/elsewhere"),
+        inserted = write_document(store, dataclasses.replace(prepared[0], sha256="2" * 64, path="/elsewhere",
+                                                             text=prepared[0].text + "附"),  # not the same text
                                   use_copy=False)
         assert [s for s in statements if "INSERT INTO facts" in s]
         assert _fact_values(store, copied.doc_id) == _fact_values(store, inserted.doc_id)

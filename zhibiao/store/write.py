@@ -259,12 +259,12 @@ def _write(store: Store, conn: Connection, doc: Prepared, force: bool, sync: Pla
 
 
 def _add_sources(conn: Connection, doc: Prepared, doc_id: int, previous: Any, now: str) -> None:
-    """The new document's file as its first source, and the other files of a previous version of
-    the same text (re-extracted with ``--force``)."""
+    """The new document's file as its first source, and the files elsewhere of a previous version
+    of the same text (re-extracted with ``--force``)."""
     rows = [_source_row(doc, doc_id, now)]
     if previous is not None and previous.text_hash == doc.document_fields()["text_hash"]:
         rows.extend({**{k: v for k, v in old.items() if k != "id"}, "doc_id": doc_id}
-                    for old in sources(conn, previous.id) if old["sha256"] != doc.sha256)
+                    for old in sources(conn, previous.id) if old["path"] != doc.path)
     conn.execute(insert(document_sources), rows)
 
 
