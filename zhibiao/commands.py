@@ -246,6 +246,25 @@ def show(db: str | None, fact_id: int) -> int:
     return 0
 
 
+def flag(db: str | None, fact_id: int, note: str | None, clear: bool) -> int:
+    """`zhibiao flag`: mark a fact wrong with an optional note, or remove the mark."""
+    from zhibiao.store.flags import FlagError, clear_flag, flag_fact
+
+    if clear and note:
+        raise Failed("--note and --clear: give one of them")
+    with opened(db) as store:
+        try:
+            if clear:
+                removed = clear_flag(store, fact_id)
+                print(f"fact {fact_id}: mark removed" if removed else f"fact {fact_id} was not marked wrong")
+            else:
+                done = flag_fact(store, fact_id, note)
+                print(f"fact {fact_id}: marked wrong at {done['flagged_at']}" + (f" ({note})" if note else ""))
+        except FlagError as err:
+            raise Failed(f"{err} in {store.where} (ids are in the first column of `zhibiao query`)") from None
+    return 0
+
+
 def doc(db: str | None, doc_ref: str | None, limit: int | None) -> int:
     """`zhibiao doc`: the documents, or one document's metadata and facts."""
     from zhibiao.analysis import views
@@ -256,10 +275,11 @@ def doc(db: str | None, doc_ref: str | None, limit: int | None) -> int:
         if doc_ref is None:
             from rich.table import Table
 
-            table = Table("id", "name", "version", "date", "place", "facts", "path", header_style="bold")
+            table = Table("id", "name", "title", "version", "date", "place", "facts", "sources", header_style="bold")
             for d in document_list(store):
-                table.add_row(*(str(d[k] or "") for k in ("id", "name", "version", "date", "place", "n_facts",
-                                                           "path")))
+                place = f"{d['place']} ({d['place_code']})" if d["place"] else ""
+                table.add_row(*(str(d[k] or "") for k in ("id", "name", "title", "version", "date")), place,
+                              str(d["n_facts"]), d["sources"].replace("; ", "\n"))
             con.print(table)
             return 0
         found = document(store, doc_ref)

@@ -169,9 +169,11 @@ def document_view(doc: dict[str, Any]) -> Any:
     grid.add_column(style="bold")
     grid.add_column()
     for key in ("id", "name", "path", "version", "is_current", "previous_id", "format", "encoding", "title", "date",
-                "place", "sha256", "size", "n_facts", "extractor", "ingested_at"):
+                "place", "place_code", "sha256", "size", "n_facts", "extractor", "ingested_at"):
         if doc.get(key) is not None:
             grid.add_row(key, str(doc[key]))
+    for source in doc.get("sources", [])[1:]:  # the first is the document's own file
+        grid.add_row("also in", f"{source['path'] or source['name']} ({source['format']}, {source['encoding'] or '-'})")
     meta = json.loads(doc["meta"] or "{}")
     for key, value in meta.items():
         if key not in ("title", "date", "place"):

@@ -136,8 +136,8 @@ def facts(request: Request, place: PlaceQ = None, within: WithinQ = None, indica
 
 @router.get("/facts/{fact_id}", summary="One fact with its sentence")
 def fact(request: Request, fact_id: int) -> UTF8JSON:
-    """A fact, its sentence in context (``before``, ``evidence``, ``after``) and reports of the same
-    place, indicator and period in other documents."""
+    """A fact, its sentence in context (``before``, ``evidence``, ``after``), reports of the same
+    place, indicator and period in other documents, and ``flag`` (note, time) when it is marked wrong."""
     from zhibiao.analysis import views
     from zhibiao.analysis.query import fact as get_fact
 
@@ -149,20 +149,23 @@ def fact(request: Request, fact_id: int) -> UTF8JSON:
     before, span, after = views.context(text, row["start"], row["end"])
     key = data.fact_topic(store, fact_id) or {}
     prev, nxt = data.neighbours(store, key) if key else (None, None)
-    return UTF8JSON({"ok": True, "fact": row, "context": {"before": before, "evidence": span, "after": after},
+    from zhibiao.store.flags import flag_of
+
+    return UTF8JSON({"ok": True, "fact": row, "flag": flag_of(store, fact_id),
+                     "context": {"before": before, "evidence": span, "after": after},
                      "same_elsewhere": data.same_reports(store, key) if key else [],
                      "previous": prev, "next": nxt})
 
 
 @router.get("/documents", summary="The documents")
 def documents(request: Request, format: FormatQ = "json") -> Response:
-    """Current documents: id, name, version, date, place, number of facts, path."""
-    from zhibiao.analysis.query import document_list
+    """Current documents: id, name, title, version, date, place (name and code), number of facts, path,
+    and ``sources``: every file with the document's text (the same report as .txt and .html)."""
+    from zhibiao.analysis.query import DOCUMENT_COLUMNS, document_list
 
     rows = document_list(_store(request))
     if format != "json":
-        columns = ["id", "name", "version", "date", "place", "n_facts", "path"]
-        return table(request, rows, columns, format, "zhibiao-documents", sheet="documents")
+        return table(request, rows, DOCUMENT_COLUMNS, format, "zhibiao-documents", sheet="documents")
     return UTF8JSON({"ok": True, "rows": rows})
 
 

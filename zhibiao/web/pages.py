@@ -145,9 +145,11 @@ def fact_page(request: Request, fact_id: int) -> HTMLResponse:
                                         "kind", "measure", "value", "unit", "qualifier", "status", "investment",
                                         "policy", "beneficiary", "condition", "rate", "cap")
               if row.get(k) not in (None, "")]
+    from zhibiao.store.flags import flag_of
+
     return page(request, "fact.html", fact=row, fields=fields, context=render.context_html(
         row["text"], row["start"], row["end"]), others=data.same_reports(store, key) if key else [],
-        prev_id=prev, next_id=nxt)
+        prev_id=prev, next_id=nxt, flag=flag_of(store, fact_id))
 
 
 @router.get("/explore", response_class=HTMLResponse)
