@@ -17,7 +17,7 @@ from importlib.resources import files
 
 from zhibiao.extract.numbers import parse_number
 from zhibiao.extract.periods import UNKNOWN, document_date, document_day, time_refs
-from zhibiao.extract.places import Place, gazetteer
+from zhibiao.extract.places import COUNTRY_CODE, Place, gazetteer
 from zhibiao.extract.text import Line, is_heading, lines
 
 #: A news dateline or byline opening an article's body.
@@ -189,10 +189,16 @@ def document_info(text: str, meta: dict[str, str] | None = None) -> DocumentInfo
     meta = meta or {}
     all_lines = lines(text)
     title = _tidy_title(meta["title"]) if meta.get("title") else _document_title(all_lines)
-    place = place_of(text, 0, len(text), None, meta.get("place"))
+    if not meta.get("place") and (_NATIONAL.match(title or "") or _NATIONAL_NUMBER.search(text[:1000])):
+        place = gazetteer().by_code(COUNTRY_CODE)  # the State Council's documents are about the whole country
+    else:
+        place = place_of(text, 0, len(text), None, meta.get("place"))
     return DocumentInfo(title or None, document_day(text, meta.get("date")), place)
 
 
+#: Titles and document numbers of the central government (国务院关于…, 国发〔2018〕39号).
+_NATIONAL = re.compile(r"^(?:国务院|中共中央|中华人民共和国国务院)")
+_NATIONAL_NUMBER = re.compile(r"国(?:办)?发\s*[〔\[（(]\d{4}[〕\]）)]\s*\d+\s*号")
 #: Lines that are no title: a site's breadcrumbs, a meeting or byline, a caption.
 _NOT_TITLE = re.compile(r"位置|>|^[一二三四五六七八九十]+、|^[—–-]|^[（(]|^\d{1,2}月\d{1,2}日|记者|通讯员|(?:局长|区长|市长|省长|县长|主任)\S{0,4}$")
 _TITLE_LABEL = re.compile(r"^(?:名称|标题|题目)\s*[:：]\s*")
