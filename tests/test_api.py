@@ -510,3 +510,40 @@ def test_repeated_requests_are_answered_alike(client: TestClient) -> None:
         assert again.content == first.content
         assert again.headers.get_list("content-security-policy") == first.headers.get_list("content-security-policy")
         assert len(again.headers.raw) == len(first.headers.raw)
+
+
+# --------------------------------------------------------------------------- documents' sources, conflicts' scope
+
+
+def test_documents_show_title_place_sources_and_conflicts_their_scope(db_url: str, tmp_path: Path) -> None:
+    """The 2016 Hailar report twice (UTF-8 and a GBK copy): one document, two sources; it gives
+    海拉尔区's 2015 new jobs as 3000 and as 5650, a conflict within one document."""
+    from tests.conftest import REAL
+    from zhibiao.store import open_store
+    from zhibiao.store.ingest import ingest
+    from zhibiao.web import create_app
+
+    need_shared()
+    name = "hulunbuir-hailar-2016-gov-work-report.txt"
+    (tmp_path / name).write_bytes((REAL / name).read_bytes())
+    (tmp_path / "copy.gbk.txt").write_bytes((REAL / name).read_text(encoding="utf-8").encode("gbk"))
+    with open_store(db_url, create=True, say=None) as store:
+        assert ingest(store, [str(tmp_path / name), str(tmp_path / "copy.gbk.txt")], workers=1).same_text == 1
+    with TestClient(create_app(db_url)) as client:
+        [row] = client.get("/api/documents").json()["rows"]
+        assert (row["title"], row["date"], row["place"], row["place_code"]) == (
+            "政府工作报告", "2016-02-19", "呼伦贝尔市海拉尔区", "150702")
+        assert [Path(p).name for p in row["sources"].split("; ")] == [name, "copy.gbk.txt"]
+        csv_head = client.get("/api/documents", params={"format": "csv"}).content.decode("utf-8-sig").splitlines()[0]
+        assert csv_head == "id,name,title,version,date,place,place_code,n_facts,path,sources"
+        one = client.get(f"/api/documents/{row['id']}").json()["document"]
+        assert [(s["name"], s["encoding"]) for s in one["sources"]] == [(name, "utf-8"), ("copy.gbk.txt", "gb18030")]
+        page = client.get(f"/documents/{row['id']}").text
+        assert 'id="doc-sources"' in page and "copy.gbk.txt" in page and "(150702)" in page
+        home = client.get("/").text
+        assert "政府工作报告" in home and "+1 来源" in home
+        groups = client.get("/api/conflicts", params={"indicator": "new_jobs", "period": "2015"}).json()["groups"]
+        assert [(g["scope"], sorted(r["value"] for r in g["reports"])) for g in groups] == [
+            ("within one document", [3000.0, 5650.0])]
+        listed = client.get("/conflicts", params={"indicator": "new_jobs", "period": "2015"}).text
+        assert "同一文件内" in listed and "5,650" in listed

@@ -197,7 +197,8 @@ def test_mark_wrong_in_the_browser_then_reload(tmp_path: Path):
             assert page.url == f"{base}/facts/{fact_id}"  # changed in place, no navigation
             assert "5.9% 是误报" in page.locator("#flag-note").inner_text()
             page.reload()
-            assert page.locator("#flag-status").is_visible() and "5.9% 是误报" in page.locator("#flag-status").inner_text()
+            status = page.locator("#flag-status")
+            assert status.is_visible() and "5.9% 是误报" in status.inner_text()
             assert page.locator("#fact-flag.is-flagged").count() == 1
             assert errors == []
         finally:

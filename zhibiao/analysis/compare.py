@@ -283,8 +283,8 @@ def conflict_records(groups: list[Conflict]) -> list[dict[str, Any]]:
     out = []
     for n, g in enumerate(groups, 1):
         for r in g.reports:
-            out.append({"group": n, "scope": g.scope, "region_code": g.region_code, "region": g.region, "topic": g.topic,
-                        "period": g.period, "kind": g.kind, "measure": g.measure, "unit": g.unit,
+            out.append({"group": n, "scope": g.scope, "region_code": g.region_code, "region": g.region,
+                        "topic": g.topic, "period": g.period, "kind": g.kind, "measure": g.measure, "unit": g.unit,
                         "value": r["value"], "qualifier": r["qualifier"], "doc_id": r["doc_id"], "doc": r["doc"],
                         "doc_date": r["doc_date"], "fact_id": r["id"], "evidence": r["evidence"]})
     return out

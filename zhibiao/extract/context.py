@@ -200,7 +200,8 @@ def document_info(text: str, meta: dict[str, str] | None = None) -> DocumentInfo
 _NATIONAL = re.compile(r"^(?:国务院|中共中央|中华人民共和国国务院)")
 _NATIONAL_NUMBER = re.compile(r"国(?:办)?发\s*[〔\[（(]\d{4}[〕\]）)]\s*\d+\s*号")
 #: Lines that are no title: a site's breadcrumbs, a meeting or byline, a caption.
-_NOT_TITLE = re.compile(r"位置|>|^[一二三四五六七八九十]+、|^[—–-]|^[（(]|^\d{1,2}月\d{1,2}日|记者|通讯员|(?:局长|区长|市长|省长|县长|主任)\S{0,4}$")
+_NOT_TITLE = re.compile(r"位置|>|^[一二三四五六七八九十]+、|^[—–-]|^[（(]|^\d{1,2}月\d{1,2}日|记者|通讯员"
+                        r"|(?:局长|区长|市长|省长|县长|主任)\S{0,4}$")
 _TITLE_LABEL = re.compile(r"^(?:名称|标题|题目)\s*[:：]\s*")
 
 

@@ -285,8 +285,8 @@ def conflicts(request: Request, place: PlaceQ = None, within: WithinQ = None, in
     if format != "json":
         return table(request, rows, CONFLICT_COLUMNS, format, "zhibiao-conflicts", sheet="conflicts",
                      doc_ids={r["doc_id"] for r in rows})
-    out = [{"group": n, "scope": g.scope, "region_code": g.region_code, "region": g.region, "topic": g.topic, "period": g.period,
-            "kind": g.kind, "measure": g.measure, "unit": g.unit, "reports": g.reports}
+    out = [{"group": n, "scope": g.scope, "region_code": g.region_code, "region": g.region, "topic": g.topic,
+            "period": g.period, "kind": g.kind, "measure": g.measure, "unit": g.unit, "reports": g.reports}
            for n, g in enumerate(groups, 1)]
     return UTF8JSON({"ok": True, "groups": out, "rows": rows})
 

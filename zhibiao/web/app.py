@@ -3,7 +3,8 @@ static files (vendored, no CDN) and the OpenAPI schema with its docs page.
 
 `create_app` opens the fact base once; requests read it through the store's connection pool.
 The app is read-only unless it is given an API token: only ``POST /api/documents`` and marking
-facts wrong (``/api/facts/{id}/flag``, `zhibiao.web.flags`) write, and only with that token (``Authorization: Bearer TOKEN`` or ``X-Zhibiao-Token: TOKEN``).
+facts wrong (``/api/facts/{id}/flag``, `zhibiao.web.flags`) write, and only with that token
+(``Authorization: Bearer TOKEN`` or ``X-Zhibiao-Token: TOKEN``).
 Every response carries a Content-Security-Policy that allows scripts from this server only,
 so even text that slipped through escaping could not run.
 """
