@@ -162,10 +162,13 @@ def _arrow_schema(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> Any
 
     ints = {"id", "doc_id", "start", "end", "version", "n_facts", "actuals"}
     floats = {"value", "investment", "rate", "cap", "target_value", "actual_value"}
+    bools = {"flagged", "disagree"}
     fields = []
     for c in columns:
         if c in ints:
             kind = pa.int64()
+        elif c in bools:
+            kind = pa.bool_()
         elif c in floats:
             kind = pa.float64()
         else:
