@@ -103,6 +103,20 @@ def _article_starts(all_lines: list[Line]) -> list[int]:
     return starts
 
 
+#: The last text scanned for place names and what was found: ingest asks for the articles and
+#: then for `document_info` of the same text (one scan, not two).
+_LAST_SCAN: list[tuple[str, list[tuple[int, int, str]]]] = []
+
+
+def _mentions(text: str) -> list[tuple[int, int, str]]:
+    last = _LAST_SCAN[0] if _LAST_SCAN else None
+    if last is not None and last[0] is text:
+        return last[1]
+    found = gazetteer().mentions(text)
+    _LAST_SCAN[:] = [(text, found)]
+    return found
+
+
 def split_articles(text: str, meta: dict[str, str] | None = None) -> list[Article]:
     """The articles of a document with their places, dates, genres and sections."""
     meta = meta or {}
@@ -117,7 +131,7 @@ def split_articles(text: str, meta: dict[str, str] | None = None) -> list[Articl
     doc_date = document_date(text, meta.get("date"))
     title = _title(all_lines, meta.get("title"))
     doc_year = doc_date[0] if doc_date else _current_year(text, 0, len(text), title, None)
-    named = gazetteer().mentions(text)  # every place name, scanned once for the whole document
+    named = _mentions(text)  # every place name, scanned once for the whole document
     doc_place = place_of(text, 0, len(text), None, meta.get("place"), named)
     articles = []
     for k, first in enumerate(starts):
@@ -192,7 +206,7 @@ def document_info(text: str, meta: dict[str, str] | None = None) -> DocumentInfo
     if not meta.get("place") and (_NATIONAL.match(title or "") or _NATIONAL_NUMBER.search(text[:1000])):
         place = gazetteer().by_code(COUNTRY_CODE)  # the State Council's documents are about the whole country
     else:
-        place = place_of(text, 0, len(text), None, meta.get("place"))
+        place = place_of(text, 0, len(text), None, meta.get("place"), _mentions(text))
     return DocumentInfo(title or None, document_day(text, meta.get("date")), place)
 
 

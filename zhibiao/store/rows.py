@@ -30,8 +30,8 @@ COPIED = {
     "policy": "policy", "beneficiary": "beneficiary", "condition": "condition", "evidence": "evidence",
     "start": "char_start", "end": "char_end",
 }
-#: Unicode categories `text_hash` leaves out: punctuation, separators, control and format characters.
-_IGNORED = frozenset("PZC")
+#: What `text_hash` leaves out: all but letters and digits (``_`` is a word character to ``\w``).
+_NOT_WORD = re.compile(r"[\W_]+")
 _NUMBERS = {"value": "value", "investment": "investment", "rate": "rate", "cap": "cap"}
 
 
@@ -88,8 +88,8 @@ def fact_row(rec: dict[str, Any], doc_id: int, seq: int) -> dict[str, Any]:
 
 
 def text_hash(body: str) -> str:
-    """SHA-256 of a document's text as read, not as typed or encoded: NFKC, without whitespace,
-    punctuation or control characters (the same report as .txt, .html, GBK or UTF-8)."""
-    folded = unicodedata.normalize("NFKC", body)
-    kept = "".join(ch for ch in folded if not ch.isspace() and unicodedata.category(ch)[0] not in _IGNORED)
+    """SHA-256 of a document's text as read, not as typed or encoded: NFKC, letters and digits
+    only (no whitespace, punctuation or symbols), so the same report as .txt, .html, GBK or UTF-8
+    hashes alike."""
+    kept = _NOT_WORD.sub("", unicodedata.normalize("NFKC", body))
     return hashlib.sha256(kept.encode("utf-8")).hexdigest()
