@@ -447,6 +447,11 @@ def test_upload_ingests_like_the_cli(fresh: TestClient) -> None:
     changed = _upload(fresh, "南沙 news.txt", CONFLICT_DOC.replace("5.9%", "6.1%").encode(), date="2024-02-20")
     assert changed.json()["status"] == "replaced" and changed.json()["facts_removed"] >= 2
     assert len(fresh.get("/api/documents").json()["rows"]) == 2
+    gbk = _upload(fresh, "南沙 news.gbk.txt", CONFLICT_DOC.replace("5.9%", "6.1%").encode("gbk"), date="2024-02-20")
+    assert gbk.status_code == 200 and gbk.json()["status"] == "same_text" and gbk.json()["document"]["id"] != new_id
+    rows = fresh.get("/api/documents").json()["rows"]
+    [news] = [r for r in rows if r["name"] == "南沙 news.txt"]
+    assert len(rows) == 2 and news["sources"] == "upload:南沙 news.txt; upload:南沙 news.gbk.txt"
 
 
 @pytest.mark.parametrize(("name", "content", "status", "says"), [

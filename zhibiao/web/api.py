@@ -202,7 +202,8 @@ def upload(request: Request,
 
     Needs ``Authorization: Bearer TOKEN``; refused (403) when the server has no token, and
     (413) over the size limit. Uploading the same bytes again changes nothing (``unchanged``);
-    a changed file of the same name replaces the earlier version's facts (``replaced``).
+    a changed file of the same name replaces the earlier version's facts (``replaced``); a file with
+    the text of a stored document (another format or encoding) becomes one of its sources (``same_text``).
     """
     from zhibiao.web.upload import UploadError, ingest_upload
 
@@ -218,7 +219,7 @@ def upload(request: Request,
     except UploadError as err:
         raise HTTPException(err.status, str(err)) from None
     request.app.state.cache.clear()  # also makes every cached response stale
-    return UTF8JSON(done.as_dict(), status_code=201 if done.status != "unchanged" else 200)
+    return UTF8JSON(done.as_dict(), status_code=201 if done.status in ("stored", "replaced") else 200)
 
 
 @router.get("/compare", summary="Place × year table of one indicator")
