@@ -552,3 +552,11 @@ def test_documents_show_title_place_sources_and_conflicts_their_scope(db_url: st
             ("within one document", [3000.0, 5650.0])]
         listed = client.get("/conflicts", params={"indicator": "new_jobs", "period": "2015"}).text
         assert "同一文件内" in listed and "5,650" in listed
+        explored = client.get("/explore", params={"indicator": "new_jobs", "place": "海拉尔区"}).text
+        assert '<span title="同一文件内">≠</span>' in explored
+
+
+def test_explorer_says_which_conflicts_are_within_one_document(client: TestClient) -> None:
+    """南沙 2023 GDP growth: 4.3% in the seed, 5.9% in the other news, a conflict between documents."""
+    page = client.get("/explore", params={"indicator": "gdp", "measure": "growth", "within": "广州市"}).text
+    assert '<span title="来源不一致">≠</span>' in page and '<span title="同一文件内">≠</span>' not in page

@@ -86,7 +86,7 @@ def test_compare_marks_disagreeing_sources_and_conflicts_lists_them(filled, real
                 "--db", _url(filled))
     assert table.exit_code == 0, table.stderr
     assert "4.9 ≠" in table.stdout  # the later-stored source is shown; ≠ says another disagrees
-    line = next(x for x in table.stdout.splitlines() if x.startswith("≠ 广州市南沙区 2022: "))
+    line = next(x for x in table.stdout.splitlines() if x.startswith("≠ 广州市南沙区 2022 (between documents): "))
     assert "4.2% in guangzhou-nansha-2023-gov-work-report-news.txt" in line and "4.9% in nansha-2023-other" in line
     listed = cli("conflicts", "--db", _url(filled))
     assert listed.exit_code == 0 and "nansha-2023-other-outlet.txt" in listed.stdout and "4.9%" in listed.stdout
@@ -119,6 +119,8 @@ def test_figures_one_document_contradicts_itself_with_are_listed_and_marked(fill
     assert {r["doc"] for r in found[0].reports} == {"hulunbuir-hailar-2016-gov-work-report.txt"}
     cell = compare(filled_ro, "new_jobs", place="海拉尔区").cells[("150702", "2015")]
     assert cell.disagree and cell.conflict == WITHIN
+    table = cli("compare", "-i", "new_jobs", "--place", "海拉尔区", "--db", _url(filled_ro))
+    assert table.exit_code == 0 and "≠ 呼伦贝尔市海拉尔区 2015 (within one document): " in table.stdout
 
     listed = cli("conflicts", "--place", "海拉尔区", "-i", "new_jobs", "--db", _url(filled_ro))
     assert listed.exit_code == 0 and WITHIN in listed.stdout and "5650" in listed.stdout

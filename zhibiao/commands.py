@@ -178,7 +178,7 @@ def compare(db: str | None, indicator: str, measure: str, kind: str, place: list
 def _compare_notes(cmp: Any) -> None:
     from zhibiao.analysis import views
 
-    marks = "≈ about · > over · < under · ≥ at least · ≤ at most · ≠ sources disagree · – no report"
+    marks = "≈ about · > over · < under · ≥ at least · ≤ at most · ≠ reports disagree · – no report"
     print(f"cell = value as reported ({marks})")
     if cmp.other_units:
         print("left out (other units): " + ", ".join(f"{n} in {u}" for u, n in cmp.other_units.items()))
@@ -186,7 +186,7 @@ def _compare_notes(cmp: Any) -> None:
         if cell.disagree:
             shown = "; ".join(f"{views.value_text(r['value'], r['unit'], r['qualifier'])} in {r['doc']} "
                               f"(fact {r['id']})" for r in cell.reports)
-            print(f"≠ {cell.region} {cell.period}: {shown}")
+            print(f"≠ {cell.region} {cell.period} ({cell.conflict}): {shown}")
 
 
 def targets(db: str | None, place: list[str] | None, within: str | None, period: str | None,

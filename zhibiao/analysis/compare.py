@@ -256,7 +256,8 @@ def cell_records(cmp: Comparison) -> list[dict[str, Any]]:
     for (code, period), cell in sorted(cmp.cells.items()):
         out.append({"region_code": code, "region": cell.region, "period": period, "indicator": cmp.indicator,
                     "measure": cmp.measure, "kind": cmp.kind, "value": cell.value, "qualifier": cell.qualifier,
-                    "unit": cell.unit, "disagree": cell.disagree, "reports": len(cell.reports),
+                    "unit": cell.unit, "disagree": cell.disagree, "conflict": cell.conflict,
+                    "reports": len(cell.reports),
                     "sources": "; ".join(cell.sources), "fact_id": cell.reports[0]["id"]})
     return out
 

@@ -183,11 +183,12 @@ def explore(request: Request, indicator: str | None = None, measure: str = "leve
         factor, unit = views.scale_for(cmp.unit, [c.value for c in cmp.cells.values()])
     series = []
     table = []
-    disagree_label = render.Translator(language(request))("disagree")
+    t = render.Translator(language(request))
+    disagree_label, within_label = t("disagree"), t("within_document")
     for code, name in cmp.places:
         row = [cmp.cells.get((code, period)) for period in cmp.periods]
         series.append({"name": name, "data": [None if c is None else round(c.value / factor, 4) for c in row]})
-        table.append((code, name, [render.compare_cell(c, factor, disagree_label) for c in row]))
+        table.append((code, name, [render.compare_cell(c, factor, disagree_label, within_label) for c in row]))
     params = [(k, v) for k, v in (("indicator", cmp.indicator), ("measure", measure), ("kind", kind),
                                   ("within", within), ("periods", periods)) if v]
     params += [("place", p) for p in places or []]

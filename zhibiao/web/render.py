@@ -247,16 +247,18 @@ def number(value: float | None) -> str:
 _QUALIFIER_MARKS = {"approx": "≈", "over": ">", "under": "<", "at_least": "≥", "at_most": "≤"}
 
 
-def compare_cell(cell: Any, factor: float, disagree_label: str) -> Markup:
+def compare_cell(cell: Any, factor: float, disagree_label: str, within_label: str | None = None) -> Markup:
     """One cell of the explorer's place × year table (a `zhibiao.analysis.compare.Cell`, or None when empty).
 
     Built here rather than in the template: a table has hundreds of cells, and this is the
     page's hot loop. The sources are document names, so they are escaped like any stored text.
+    ≠ says why (`within_label` when the reports of one document contradict each other).
     """
     if cell is None:
         return Markup('<td class="num empty">–</td>')
     title = f' title="{escape("; ".join(cell.sources))}"' if len(cell.reports) > 1 else ""
-    mark = f' <span title="{escape(disagree_label)}">≠</span>' if cell.disagree else ""
+    label = within_label if within_label and cell.conflict == "within one document" else disagree_label
+    mark = f' <span title="{escape(label)}">≠</span>' if cell.disagree else ""
     shown = _QUALIFIER_MARKS.get(cell.qualifier or "", "") + number(cell.value / factor)
     return Markup(f'<td class="num{" disagree" if cell.disagree else ""}"{title}>'
                   f'<a href="/facts/{int(cell.reports[0]["id"])}">{escape(shown)}</a>{mark}</td>')
