@@ -20,7 +20,6 @@ from sqlalchemy import (
     Connection,
     Select,
     and_,
-    exists,
     func,
     literal,
     literal_column,
@@ -209,9 +208,13 @@ def conditions(store: Store, conn: Connection, flt: Filters) -> list[ColumnEleme
     return where
 
 
+def _flagged_ids() -> Select[Any]:
+    return select(fact_flags.c.fact_id).where(fact_flags.c.fact_id.is_not(None))
+
+
 def not_flagged(fact_id: Any) -> ColumnElement[bool]:
     """The fact (id column `fact_id`) is not marked wrong by a user (``fact_flags``)."""
-    return fact_id.not_in(select(fact_flags.c.fact_id).where(fact_flags.c.fact_id.is_not(None)))
+    return fact_id.not_in(_flagged_ids())
 
 
 def search_conditions(store: Store, query: str) -> list[ColumnElement[bool]]:
@@ -248,7 +251,8 @@ def facts_select(where: Sequence[ColumnElement[bool]], label: tuple[str, str | N
     for name in COLUMNS[4:-1]:
         column = {"start": "char_start", "end": "char_end"}.get(name, name)
         cols.append(facts.c[column].label(name))
-    cols.append(type_coerce(exists().where(fact_flags.c.fact_id == facts.c.id), Boolean).label("flagged"))
+    # IN (flagged ids), read once per query: a correlated EXISTS cost a lookup per row (+50% on a full export)
+    cols.append(type_coerce(facts.c.id.in_(_flagged_ids()), Boolean).label("flagged"))
     q = select(*cols).select_from(source)
     return q.where(and_(*where)) if where else q
 
