@@ -315,3 +315,21 @@ def test_documents_get_their_place_date_and_title_from_the_text(tmp_path):
     }
     listed = zhibiao("doc", "--db", str(db))
     assert listed.returncode == 0 and "2026-02-03" in listed.stdout and "四川省 (510000)" in listed.stdout
+
+
+def test_a_file_changed_to_another_documents_text_becomes_its_source(db_url, tmp_path):
+    """b.txt held a report of its own, then a copy of a.txt's: its old document and facts go."""
+    need_shared()
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    shutil.copyfile(REAL / SMALL[0], a)
+    shutil.copyfile(REAL / SMALL[1], b)
+    with open_store(db_url, create=True, say=None) as store:
+        assert ingest(store, [str(a), str(b)], workers=1).stored == 2
+        b.write_bytes(a.read_text(encoding="utf-8").encode("gbk"))
+        changed = ingest(store, [str(b)], workers=1)
+        assert (changed.same_text, changed.stored, changed.replaced) == (1, 0, 0) and changed.facts_removed > 0
+        assert _sources(store) == {"a.txt": ["a.txt", "b.txt"]}
+        with store.read() as conn:
+            current = conn.execute(select(func.count()).select_from(documents).where(documents.c.is_current)).scalar()
+            doc_ids = set(conn.execute(select(facts.c.doc_id)).scalars())
+        assert current == 1 and len(doc_ids) == 1

@@ -6,7 +6,8 @@
   transaction as the new facts (``replaced``).
 - A current document has the same text in another file (`zhibiao.store.rows.text_hash`: the
   same report as .txt and .html, GBK and UTF-8) → the file is added to its sources
-  (``same_text``); a file already among a document's sources is ``unchanged``.
+  (``same_text``), and a document stored from that file before stops being current; a file
+  already among a document's sources is ``unchanged``.
 - Otherwise the document is ``stored`` as version 1, its file its first source.
 
 Flags users put on facts (``fact_flags``) are linked again to the facts of a new version that
@@ -222,9 +223,10 @@ def _write(store: Store, conn: Connection, doc: Prepared, force: bool, sync: Pla
         return Written("unchanged", same.id, same_as=same.path or same.name)
     twin = _same_text(conn, doc)
     if twin is not None:
-        if same is None:
+        if same is None or same.id != twin.id:
             conn.execute(insert(document_sources).values(_source_row(doc, twin.id, _now())))
-        return Written("same_text", twin.id, same_as=twin.path or twin.name)
+        removed = _retire_at_path(conn, doc.path, twin.id)
+        return Written("same_text", twin.id, facts_removed=removed, same_as=twin.path or twin.name)
     previous = None
     if same is not None:
         previous = conn.execute(select(documents).where(documents.c.id == same.id)).first()
@@ -256,6 +258,19 @@ def _write(store: Store, conn: Connection, doc: Prepared, force: bool, sync: Pla
         sync.ensure(store, conn, codes)
     status = "replaced" if previous is not None else "stored"
     return Written(status, doc_id, facts_added=len(rows), facts_removed=removed)
+
+
+def _retire_at_path(conn: Connection, path: str | None, keep: int) -> int:
+    """A document at `path` other than `keep` stops being current, its facts deleted: the file
+    there is now a source of `keep` (copies stored before sources existed merge on ``--force``)."""
+    if path is None:
+        return 0
+    stale = conn.execute(select(documents.c.id).where(documents.c.path == path, documents.c.is_current,
+                                                      documents.c.id != keep)).scalars().all()
+    if not stale:
+        return 0
+    conn.execute(update(documents).where(documents.c.id.in_(stale)).values(is_current=False))
+    return conn.execute(delete(facts).where(facts.c.doc_id.in_(stale))).rowcount or 0
 
 
 def _add_sources(conn: Connection, doc: Prepared, doc_id: int, previous: Any, now: str) -> None:
