@@ -68,10 +68,11 @@ def main() -> None:
             started = time.perf_counter()
             summary = ingest(store, [str(scratch / "docs")], workers=args.jobs)
             wall = time.perf_counter() - started
-            done = summary.stored + summary.replaced + summary.unchanged
-            print(f"{label}: {done} documents ({summary.stored} stored, {summary.unchanged} unchanged, "
-                  f"{len(summary.failed)} failed), {summary.facts_added:,} facts in {wall:.1f} s: "
-                  f"{done / wall:,.1f} docs/s, {summary.facts_added / wall:,.0f} facts/s")
+            done = summary.stored + summary.replaced + summary.unchanged + summary.same_text
+            print(f"{label}: {done} files ({summary.stored} stored, {summary.same_text} the same text as a stored "
+                  f"one, {summary.unchanged} unchanged, {len(summary.failed)} failed, {len(summary.skipped)} "
+                  f"skipped as no documents), {summary.facts_added:,} facts in {wall:.1f} s: "
+                  f"{done / wall:,.1f} files/s, {summary.facts_added / wall:,.0f} facts/s")
         if store.is_sqlite:
             size = sum(p.stat().st_size for p in scratch.glob("bench.db*"))
             print(f"database size: {size / 2**20:.1f} MiB")

@@ -492,6 +492,11 @@ def test_upload_ingests_like_the_cli(fresh: TestClient) -> None:
     changed = _upload(fresh, "南沙 news.txt", CONFLICT_DOC.replace("5.9%", "6.1%").encode(), date="2024-02-20")
     assert changed.json()["status"] == "replaced" and changed.json()["facts_removed"] >= 2
     assert len(fresh.get("/api/documents").json()["rows"]) == 2
+    gbk = _upload(fresh, "南沙 news.gbk.txt", CONFLICT_DOC.replace("5.9%", "6.1%").encode("gbk"), date="2024-02-20")
+    assert gbk.status_code == 200 and gbk.json()["status"] == "same_text" and gbk.json()["document"]["id"] != new_id
+    rows = fresh.get("/api/documents").json()["rows"]
+    [news] = [r for r in rows if r["name"] == "南沙 news.txt"]
+    assert len(rows) == 2 and news["sources"] == "upload:南沙 news.txt; upload:南沙 news.gbk.txt"
 
 
 @pytest.mark.parametrize(("name", "content", "status", "says"), [
@@ -579,3 +584,48 @@ def test_a_raw_chinese_url_is_answered_with_how_to_encode_it(tmp_path: Path, arg
         query = urllib.parse.urlencode({"within": "广州市", "indicator": "gdp", "format": "csv"})
         with urllib.request.urlopen(f"{base}/api/facts?{query}", timeout=30) as encoded:  # the README's way
             assert encoded.status == 200 and "广州市南沙区" in encoded.read().decode("utf-8-sig")
+
+
+# --------------------------------------------------------------------------- documents' sources, conflicts' scope
+
+
+def test_documents_show_title_place_sources_and_conflicts_their_scope(db_url: str, tmp_path: Path) -> None:
+    """The 2016 Hailar report twice (UTF-8 and a GBK copy): one document, two sources; it gives
+    海拉尔区's 2015 new jobs as 3000 and as 5650, a conflict within one document."""
+    from tests.conftest import REAL
+    from zhibiao.store import open_store
+    from zhibiao.store.ingest import ingest
+    from zhibiao.web import create_app
+
+    need_shared()
+    name = "hulunbuir-hailar-2016-gov-work-report.txt"
+    (tmp_path / name).write_bytes((REAL / name).read_bytes())
+    (tmp_path / "copy.gbk.txt").write_bytes((REAL / name).read_text(encoding="utf-8").encode("gbk"))
+    with open_store(db_url, create=True, say=None) as store:
+        assert ingest(store, [str(tmp_path / name), str(tmp_path / "copy.gbk.txt")], workers=1).same_text == 1
+    with TestClient(create_app(db_url)) as client:
+        [row] = client.get("/api/documents").json()["rows"]
+        assert (row["title"], row["date"], row["place"], row["place_code"]) == (
+            "政府工作报告", "2016-02-19", "呼伦贝尔市海拉尔区", "150702")
+        assert [Path(p).name for p in row["sources"].split("; ")] == [name, "copy.gbk.txt"]
+        csv_head = client.get("/api/documents", params={"format": "csv"}).content.decode("utf-8-sig").splitlines()[0]
+        assert csv_head == "id,name,title,version,date,place,place_code,n_facts,path,sources"
+        one = client.get(f"/api/documents/{row['id']}").json()["document"]
+        assert [(s["name"], s["encoding"]) for s in one["sources"]] == [(name, "utf-8"), ("copy.gbk.txt", "gb18030")]
+        page = client.get(f"/documents/{row['id']}").text
+        assert 'id="doc-sources"' in page and "copy.gbk.txt" in page and "(150702)" in page
+        home = client.get("/").text
+        assert "政府工作报告" in home and "+1 来源" in home
+        groups = client.get("/api/conflicts", params={"indicator": "new_jobs", "period": "2015"}).json()["groups"]
+        assert [(g["scope"], sorted(r["value"] for r in g["reports"])) for g in groups] == [
+            ("within one document", [3000.0, 5650.0])]
+        listed = client.get("/conflicts", params={"indicator": "new_jobs", "period": "2015"}).text
+        assert "同一文件内" in listed and "5,650" in listed
+        explored = client.get("/explore", params={"indicator": "new_jobs", "place": "海拉尔区"}).text
+        assert '<span title="同一文件内">≠</span>' in explored
+
+
+def test_explorer_says_which_conflicts_are_within_one_document(client: TestClient) -> None:
+    """南沙 2023 GDP growth: 4.3% in the seed, 5.9% in the other news, a conflict between documents."""
+    page = client.get("/explore", params={"indicator": "gdp", "measure": "growth", "within": "广州市"}).text
+    assert '<span title="来源不一致">≠</span>' in page and '<span title="同一文件内">≠</span>' not in page

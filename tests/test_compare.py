@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from zhibiao.analysis.compare import agree, compare, conflicts, interval
+from zhibiao.analysis.compare import BETWEEN, WITHIN, agree, compare, conflict_scope, conflicts, interval
 from zhibiao.analysis.query import Filters
 from zhibiao.cli import app
 
@@ -75,7 +75,8 @@ def test_compare_marks_disagreeing_sources_and_conflicts_lists_them(filled, real
     assert cell.disagree and sorted(r["value"] for r in cell.reports) == [4.2, 4.9]
     assert set(cell.sources) == {"guangzhou-nansha-2023-gov-work-report-news.txt", "nansha-2023-other-outlet.txt"}
 
-    found = conflicts(filled)
+    assert cell.conflict == BETWEEN
+    found = [g for g in conflicts(filled) if g.scope == BETWEEN]
     assert [(g.region, g.topic, g.period, g.measure) for g in found] == [("广州市南沙区", "gdp", "2022", "growth")]
     assert {r["evidence"] for r in found[0].reports} == {"地区生产总值2252.58亿元,同比增长4.2%",
                                                         "地区生产总值2252.58亿元,同比增长4.9%"}
@@ -85,7 +86,7 @@ def test_compare_marks_disagreeing_sources_and_conflicts_lists_them(filled, real
                 "--db", _url(filled))
     assert table.exit_code == 0, table.stderr
     assert "4.9 ≠" in table.stdout  # the later-stored source is shown; ≠ says another disagrees
-    line = next(x for x in table.stdout.splitlines() if x.startswith("≠ 广州市南沙区 2022: "))
+    line = next(x for x in table.stdout.splitlines() if x.startswith("≠ 广州市南沙区 2022 (between documents): "))
     assert "4.2% in guangzhou-nansha-2023-gov-work-report-news.txt" in line and "4.9% in nansha-2023-other" in line
     listed = cli("conflicts", "--db", _url(filled))
     assert listed.exit_code == 0 and "nansha-2023-other-outlet.txt" in listed.stdout and "4.9%" in listed.stdout
@@ -93,8 +94,38 @@ def test_compare_marks_disagreeing_sources_and_conflicts_lists_them(filled, real
 
 def test_same_value_in_two_copies_is_no_conflict(filled, real_docs, tmp_path):
     add_other_source(filled, real_docs, tmp_path, "三次产业结构", "三次产业的结构")  # text differs, numbers do not
-    assert conflicts(filled) == []
+    assert [g for g in conflicts(filled) if g.scope == BETWEEN] == []
     assert not compare(filled, "gdp", measure="growth", place="南沙").cells[("440115", "2022")].disagree
+
+
+def _report(doc_id: int, value: float, qualifier: str = "exact") -> dict:
+    return {"doc_id": doc_id, "value": value, "qualifier": qualifier, "unit": "人"}
+
+
+def test_conflict_scope_is_within_one_document_or_between_documents():
+    assert conflict_scope([_report(1, 3000), _report(2, 3000)]) is None
+    assert conflict_scope([_report(1, 3000), _report(1, 5650)]) == WITHIN
+    assert conflict_scope([_report(1, 3000), _report(2, 5650)]) == BETWEEN
+    # two copies of a report that contradicts itself: the copies agree, the report does not
+    assert conflict_scope([_report(1, 3000), _report(1, 5650), _report(2, 3000), _report(2, 5650)]) == WITHIN
+    assert conflict_scope([_report(1, 3000), _report(1, 5650), _report(2, 4000)]) == BETWEEN
+
+
+def test_figures_one_document_contradicts_itself_with_are_listed_and_marked(filled_ro):
+    """新增就业3000人 and 新增就业5650人 for 海拉尔区 2015 in the 2016 report: compare marks ≠, conflicts lists them."""
+    found = conflicts(filled_ro, Filters(place="海拉尔区", indicator="new_jobs", period="2015"))
+    assert [(g.scope, g.kind, g.measure) for g in found] == [(WITHIN, "actual", "level")]
+    assert {r["value"] for r in found[0].reports} == {3000.0, 5650.0}
+    assert {r["doc"] for r in found[0].reports} == {"hulunbuir-hailar-2016-gov-work-report.txt"}
+    cell = compare(filled_ro, "new_jobs", place="海拉尔区").cells[("150702", "2015")]
+    assert cell.disagree and cell.conflict == WITHIN
+    table = cli("compare", "-i", "new_jobs", "--place", "海拉尔区", "--db", _url(filled_ro))
+    assert table.exit_code == 0 and "≠ 呼伦贝尔市海拉尔区 2015 (within one document): " in table.stdout
+
+    listed = cli("conflicts", "--place", "海拉尔区", "-i", "new_jobs", "--db", _url(filled_ro))
+    assert listed.exit_code == 0 and WITHIN in listed.stdout and "5650" in listed.stdout
+    as_csv = cli("conflicts", "--place", "海拉尔区", "-i", "new_jobs", "--format", "csv", "--db", _url(filled_ro))
+    assert as_csv.exit_code == 0 and "scope" in as_csv.stdout.splitlines()[0] and WITHIN in as_csv.stdout
 
 
 def test_compare_command_exports_and_empty_results(filled_ro, tmp_path):

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REAL, SHARED, need_shared
-from zhibiao.extract.context import split_articles
+from zhibiao.extract.context import document_info, split_articles
 from zhibiao.extract.facts import extract
 from zhibiao.load import load_path
 
@@ -386,3 +386,21 @@ def test_statistical_report_title_year():
     (article,) = split_articles(doc.text, doc.meta)
     assert article.genre == "communique"
     assert _found(name, "深圳市户籍迁入人口 38.24 万人", 382400, "深圳市", "2021", "actual")
+
+
+@pytest.mark.parametrize(("name", "title", "date", "place"), [
+    ("sichuan-province-2026-gov-work-report.txt", "2026年四川省人民政府工作报告", "2026-02-03", "510000"),
+    ("hulunbuir-hailar-2017-gov-work-report.txt", None, "2017-02-11", "150702"),  # no title line, an official's
+    ("hulunbuir-hailar-2019-gov-work-report.gbk.txt", "政府工作报告", "2019-03-04", "150702"),  # 政 府 工 作 报 告
+    ("guangzhou-baiyun-2024h1-plan-execution-report.excerpt.txt",  # past the site's breadcrumbs
+     "关于广州市白云区2024年上半年国民经济和社会发展计划执行情况的报告", "2024-07-31", "440111"),
+    ("jiangxi-yichun-wanzai-2015-communique.txt", "万载县2015年国民经济和社会发展统计公报", "2017-05-15", "360922"),
+    ("jiangxi-2022-communique.html", "江西省2022年国民经济和社会发展统计公报", "2023-05-16", "360000"),  # HTML meta
+    ("china-state-council-2019-financing-guarantee-smes-policy.txt",
+     "国务院办公厅关于有效发挥政府性融资担保基金作用切实支持小微企业和“三农”发展的指导意见", "2019-01-22", "000000"),
+])
+def test_document_info_reads_title_date_and_place(name, title, date, place):
+    need_shared()
+    doc = load_path(REAL / name)
+    info = document_info(doc.text, doc.meta)
+    assert (info.title, info.date, info.place.code if info.place else None) == (title, date, place)

@@ -222,3 +222,114 @@ def test_a_locked_database_stops_ingest_with_a_clear_message(tmp_path):
     assert (after["current"], after["all"]) == (1, 1) and after["complete"]
     done = zhibiao("ingest", str(doc), "--db", str(db))
     assert done.returncode == 0 and "1 replaced by a new version" in done.stdout
+
+
+# --------------------------------------------------------------------------- the same text in several files
+
+
+#: Real reports in /work/shared/corpus/real that come in two files with the same text.
+PAIRS = (
+    ("hulunbuir-hailar-2015-gov-work-report.txt", "hulunbuir-hailar-2015-gov-work-report.gbk.txt"),  # UTF-8, GBK
+    ("china-state-council-2018-employment-promotion-policy.txt",
+     "china-state-council-2018-employment-promotion-policy.html"),
+)
+
+
+def _sources(store) -> dict[str, list[str]]:
+    from zhibiao.analysis.query import document_list
+
+    return {d["name"]: [Path(p).name for p in d["sources"].split("; ")] for d in document_list(store)}
+
+
+def test_the_same_report_in_two_formats_or_encodings_is_one_document_with_two_sources(db_url, tmp_path):
+    need_shared()
+    folder = tmp_path / "real"
+    folder.mkdir()
+    for pair in PAIRS:
+        for name in pair:
+            shutil.copyfile(REAL / name, folder / name)
+    (folder / "README.md").write_text("# 说明\n\n这些文件是测试用的真实报告。\n", encoding="utf-8")
+    (folder / "notes.meta.json").write_text('{"date": "2015-02-05"}', encoding="utf-8")
+    with open_store(db_url, create=True, say=None) as store:
+        summary = ingest(store, [str(folder)], workers=1)
+        assert (summary.stored, summary.same_text, summary.failed) == (2, 2, [])
+        assert sorted(Path(f.path).name for f in summary.skipped) == ["README.md"]
+        assert "not a document" in summary.skipped[0].reason and any(
+            line.startswith("skipped:") for line in summary.lines(store.where))
+        # the .gbk.txt sorts before the .txt, the .html before the .txt: each pair's first is the document
+        assert _sources(store) == {"china-state-council-2018-employment-promotion-policy.html": [
+            "china-state-council-2018-employment-promotion-policy.html",
+            "china-state-council-2018-employment-promotion-policy.txt"],
+            "hulunbuir-hailar-2015-gov-work-report.gbk.txt": ["hulunbuir-hailar-2015-gov-work-report.gbk.txt",
+                                                              "hulunbuir-hailar-2015-gov-work-report.txt"]}
+        with store.read() as conn:
+            n_facts = conn.execute(select(func.count()).select_from(facts)).scalar()
+            assert n_facts == conn.execute(select(func.sum(documents.c.n_facts))).scalar()  # no fact twice
+        again = ingest(store, [str(folder)], workers=1)  # every file known: nothing loaded, nothing written
+        assert (again.stored, again.same_text, again.unchanged, again.facts_added) == (0, 0, 4, 0)
+        forced = ingest(store, [str(folder / PAIRS[0][1])], workers=1, force=True)
+        assert (forced.replaced, forced.same_text) == (1, 0)
+        assert _sources(store)["hulunbuir-hailar-2015-gov-work-report.gbk.txt"] == [
+            "hulunbuir-hailar-2015-gov-work-report.gbk.txt", "hulunbuir-hailar-2015-gov-work-report.txt"]
+
+
+def test_gbk_and_html_copies_of_a_text_made_here_are_found(tmp_path):
+    """A real text saved again as GBK and as HTML (other line breaks, full-width spaces)."""
+    need_shared()
+    text = (REAL / "guangzhou-panyu-2022-plan-report.excerpt.txt").read_text(encoding="utf-8")
+    (tmp_path / "report.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "report-gbk.txt").write_bytes(text.replace("\n", "\r\n").encode("gbk"))
+    body = "".join(f"<p>\u3000\u3000{line}</p>\n" for line in text.splitlines() if line.strip())
+    (tmp_path / "report.html").write_text(f"<html><head><meta charset='utf-8'><title>番禺</title></head>"
+                                          f"<body>{body}</body></html>", encoding="utf-8")
+    db = tmp_path / "kb.db"
+    with open_store(str(db), create=True, say=None) as store:
+        summary = ingest(store, [str(tmp_path / n) for n in ("report.txt", "report-gbk.txt", "report.html")],
+                         workers=1)
+        assert (summary.stored, summary.same_text) == (1, 2)
+        [listed] = _sources(store).values()
+        assert listed == ["report.txt", "report-gbk.txt", "report.html"]
+    shown = zhibiao("doc", "--db", str(db))
+    assert shown.returncode == 0 and "report-gbk.txt" in shown.stdout and "report.html" in shown.stdout
+    one = zhibiao("doc", "report.txt", "--db", str(db))
+    assert one.returncode == 0 and "also in" in one.stdout and "report.html (html" in one.stdout
+
+
+def test_documents_get_their_place_date_and_title_from_the_text(tmp_path):
+    """The 2026 Sichuan report: "2026年2月3日在四川省第十四届人民代表大会…" and its title line."""
+    need_shared()
+    db = tmp_path / "kb.db"
+    names = ("sichuan-province-2026-gov-work-report.txt", "hulunbuir-hailar-2014-gov-work-report.txt",
+             "china-state-council-2018-ftz-reform-measures-policy.txt")
+    with open_store(str(db), create=True, say=None) as store:
+        assert ingest(store, [str(REAL / n) for n in names], workers=1).stored == 3
+        with store.read() as conn:
+            got = {r.name: (r.title, r.date, r.place, r.place_code) for r in conn.execute(
+                select(documents.c.name, documents.c.title, documents.c.date, documents.c.place,
+                       documents.c.place_code))}
+    assert got == {
+        "sichuan-province-2026-gov-work-report.txt": ("2026年四川省人民政府工作报告", "2026-02-03", "四川省", "510000"),
+        "hulunbuir-hailar-2014-gov-work-report.txt": ("政府工作报告", "2014-02-19", "呼伦贝尔市海拉尔区", "150702"),
+        "china-state-council-2018-ftz-reform-measures-policy.txt": (
+            "国务院关于支持自由贸易试验区深化改革创新若干措施的通知", "2018-11-07", "全国", "000000"),
+    }
+    listed = zhibiao("doc", "--db", str(db))
+    assert listed.returncode == 0 and "2026-02-03" in listed.stdout and "四川省 (510000)" in listed.stdout
+
+
+def test_a_file_changed_to_another_documents_text_becomes_its_source(db_url, tmp_path):
+    """b.txt held a report of its own, then a copy of a.txt's: its old document and facts go."""
+    need_shared()
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    shutil.copyfile(REAL / SMALL[0], a)
+    shutil.copyfile(REAL / SMALL[1], b)
+    with open_store(db_url, create=True, say=None) as store:
+        assert ingest(store, [str(a), str(b)], workers=1).stored == 2
+        b.write_bytes(a.read_text(encoding="utf-8").encode("gbk"))
+        changed = ingest(store, [str(b)], workers=1)
+        assert (changed.same_text, changed.stored, changed.replaced) == (1, 0, 0) and changed.facts_removed > 0
+        assert _sources(store) == {"a.txt": ["a.txt", "b.txt"]}
+        with store.read() as conn:
+            current = conn.execute(select(func.count()).select_from(documents).where(documents.c.is_current)).scalar()
+            doc_ids = set(conn.execute(select(facts.c.doc_id)).scalars())
+        assert current == 1 and len(doc_ids) == 1

@@ -92,11 +92,12 @@ def test_whole_corpus_from_parquet_into_postgresql_equals_plain_sqlite_ingest(tm
     assert loaded.returncode == 0, loaded.stderr
     plain_facts, plain_docs = _stored(tmp_path / "plain.db")
     pg_facts, pg_docs = _stored(db_url)
-    assert len(pg_docs) > 60 and len(pg_facts) > 8000
+    assert len(pg_docs) > 55 and len(pg_facts) > 8000
     assert pg_docs == plain_docs
     assert pg_facts == plain_facts
     again = _zhibiao("ingest", "--from-parquet", str(shards), "--db", db_url)
-    assert f"0 documents stored, 0 replaced by a new version, {len(pg_docs)} unchanged" in again.stdout
+    # every file is known again, those whose text another file has as a source of its document
+    assert f"0 documents stored, 0 replaced by a new version, {len(pg_docs) + 7} unchanged" in again.stdout
 
 
 @pytest.mark.skipif(importlib.util.find_spec("ray") is None, reason="Ray is not installed: pip install -e '.[ray]'")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from zhibiao.extract.periods import document_date, time_refs
+from zhibiao.extract.periods import document_date, document_day, time_refs
 
 #: (phrase, reference year 今年, section year, expected periods in text order)
 TIME_CASES = [
@@ -132,3 +132,28 @@ DATE_CASES = [
 @pytest.mark.parametrize(("text", "meta_date", "expected"), DATE_CASES)
 def test_document_date(text, meta_date, expected):
     assert document_date(text, meta_date) == expected
+
+
+@pytest.mark.parametrize(("text", "meta_date", "expected"), [
+    # the meeting line in its common forms (real headers)
+    ("2026年四川省人民政府工作报告\n2026年02月10日 07时41分\n来源:\n四川日报\n"
+     "2026年2月3日在四川省第十四届人民代表大会第五次会议上\n", None, "2026-02-03"),
+    ("政府工作报告\n（2026年1月27日在贵州省第十四届人民代表大会第四次会议上）\n省长 李炳军\n", None, "2026-01-27"),
+    ("政 府 工 作 报 告\n\n\u3000\u3000--2014年2月19日在海拉尔区第十四届人民代表大会第三次会议上\n", None,
+     "2014-02-19"),
+    ("政府工作报告\n——2024年1月在广州市南沙区第四届人民代表大会第三次会议上\n", None, "2024-01"),
+    ("南沙区2023年经济运行简况\n\n发布日期：2024-02-20\n", None, "2024-02-20"),
+    ("关于2023年预算执行情况\n发布时间：2024年3月1日\n", None, "2024-03-01"),
+    # signed at the end (国务院 2018年11月16日), or a cover's month in Chinese numerals
+    ("国务院关于做好当前和今后一个时期促进就业工作的若干意见\n\n国发〔2018〕39号\n\n……要及时报送人力资源社会保障部。\n\n"
+     "国务院\n\n2018年11月16日\n\n（此件公开发布）\n", None, "2018-11-16"),
+    ("成果。各区要切实履行职责,形成推进大湾区建设的强大合力。\n2025-09-04\n有想补充的信息?点我投稿\n", None,
+     "2025-09-04"),
+    ("1\n2021 年深圳市社会性别统计报告\n深圳市统计局\n深圳市妇女儿童工作委员会\n二〇二二年十二月\n2\n1 人口特征\n",
+     None, "2022-12"),
+    # the loader's date (an HTML page's meta date) when the text has none; nothing at all
+    ("江西省2022年国民经济和社会发展统计公报\n江西省统计局\n", "2023-05-16", "2023-05-16"),
+    ("各位代表:\n现在,我代表区人民政府向大会报告工作", None, None),
+])
+def test_document_day(text, meta_date, expected):
+    assert document_day(text, meta_date) == expected

@@ -158,6 +158,32 @@ def test_older_database_is_migrated_on_open_with_its_facts_searchable(db_url):
         store.close()
 
 
+def test_migration_0007_gives_stored_documents_a_source_their_hash_and_what_their_text_says(db_url):
+    from zhibiao.store.rows import text_hash
+    from zhibiao.store.schema import document_sources
+
+    body = ("政府工作报告\n——2026年2月3日在四川省第十四届\n人民代表大会第五次会议上\n各位代表：\n"
+            "全省地区生产总值67665亿元。\n")
+    store = open_store(db_url, create=True, say=None)
+    upgrade_to(store, "0006")
+    with store.write() as conn:
+        conn.execute(text("INSERT INTO documents (path, name, format, sha256, version, is_current, text, meta, "
+                          "n_facts, ingested_at) VALUES ('/x/sc.txt', 'sc.txt', 'text', 'abc', 1, :t, :body, '{}', 0, "
+                          "'2026-02-10T00:00:00+00:00')"), {"t": True, "body": body})
+    store.close()
+    store = open_store(db_url, say=None)
+    try:
+        with store.read() as conn:
+            doc = conn.execute(select(documents)).mappings().one()
+            source = conn.execute(select(document_sources)).mappings().one()
+        assert (doc["title"], doc["date"], doc["place"], doc["place_code"]) == (
+            "政府工作报告", "2026-02-03", "四川省", "510000")
+        assert doc["text_hash"] == text_hash(body)
+        assert (source["doc_id"], source["path"], source["sha256"]) == (doc["id"], "/x/sc.txt", "abc")
+    finally:
+        store.close()
+
+
 def test_downgrade_and_upgrade_keep_the_index_working(filled):
     from zhibiao.analysis.query import Filters, count
 
@@ -413,7 +439,8 @@ def test_postgres_writer_loads_facts_with_copy(db_url, prepared):
         assert copied.facts_added == len(prepared[0].records) > 100
         assert not [s for s in statements if "INSERT INTO facts" in s]
         assert [s for s in statements if "INSERT INTO documents" in s]
-        inserted = write_document(store, dataclasses.replace(prepared[0], sha256="2" * 64, path="/elsewhere"),
+        inserted = write_document(store, dataclasses.replace(prepared[0], sha256="2" * 64, path="/elsewhere",
+                                                             text=prepared[0].text + "附"),  # not the same text
                                   use_copy=False)
         assert [s for s in statements if "INSERT INTO facts" in s]
         assert _fact_values(store, copied.doc_id) == _fact_values(store, inserted.doc_id)

@@ -430,6 +430,19 @@ def show(
     raise typer.Exit(commands.run(lambda: commands.show(db, fact_id)))
 
 
+@app.command()
+def flag(
+    fact_id: Annotated[int, typer.Argument(help="A fact id (first column of `zhibiao query`).")],
+    note: Annotated[str | None, typer.Option("--note", "-n", help="Why the fact is wrong.")] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Remove the mark instead.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Mark a fact wrong (compare, targets and conflicts leave it out; exports say flagged), or --clear it."""
+    from zhibiao import commands
+
+    raise typer.Exit(commands.run(lambda: commands.flag(db, fact_id, note, clear)))
+
+
 @app.command("doc")
 def doc_command(
     doc_ref: Annotated[str | None, typer.Argument(metavar="[DOC_ID]", help="A document id or file name.")] = None,

@@ -179,7 +179,7 @@ def compare(db: str | None, indicator: str, measure: str, kind: str, place: list
 def _compare_notes(cmp: Any) -> None:
     from zhibiao.analysis import views
 
-    marks = "≈ about · > over · < under · ≥ at least · ≤ at most · ≠ sources disagree · – no report"
+    marks = "≈ about · > over · < under · ≥ at least · ≤ at most · ≠ reports disagree · – no report"
     print(f"cell = value as reported ({marks})")
     if cmp.other_units:
         print("left out (other units): " + ", ".join(f"{n} in {u}" for u, n in cmp.other_units.items()))
@@ -187,7 +187,7 @@ def _compare_notes(cmp: Any) -> None:
         if cell.disagree:
             shown = "; ".join(f"{views.value_text(r['value'], r['unit'], r['qualifier'])} in {r['doc']} "
                               f"(fact {r['id']})" for r in cell.reports)
-            print(f"≠ {cell.region} {cell.period}: {shown}")
+            print(f"≠ {cell.region} {cell.period} ({cell.conflict}): {shown}")
 
 
 def targets(db: str | None, place: list[str] | None, within: str | None, period: str | None,
@@ -248,7 +248,27 @@ def show(db: str | None, fact_id: int) -> int:
     return 0
 
 
+def flag(db: str | None, fact_id: int, note: str | None, clear: bool) -> int:
+    """`zhibiao flag`: mark a fact wrong with an optional note, or remove the mark."""
+    from zhibiao.store.flags import FlagError, clear_flag, flag_fact
+
+    if clear and note:
+        raise Failed("--note and --clear: give one of them")
+    with opened(db) as store:
+        try:
+            if clear:
+                removed = clear_flag(store, fact_id)
+                print(f"fact {fact_id}: mark removed" if removed else f"fact {fact_id} was not marked wrong")
+            else:
+                done = flag_fact(store, fact_id, note)
+                print(f"fact {fact_id}: marked wrong at {done['flagged_at']}" + (f" ({note})" if note else ""))
+        except FlagError as err:
+            raise Failed(f"{err} in {store.where} (ids are in the first column of `zhibiao query`)") from None
+    return 0
+
+
 def doc(db: str | None, doc_ref: str | None, limit: int | None, wide: bool = False) -> int:
+
     """`zhibiao doc`: the documents, or one document's metadata and facts."""
     from zhibiao.analysis import views
     from zhibiao.analysis.query import closest_documents, document, document_list

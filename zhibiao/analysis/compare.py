@@ -1,12 +1,16 @@
 """Place × period tables (the shape of statistical yearbooks) and conflicts between sources.
 
 Both work on *reports*: quantity facts with the same place, topic (indicator, or subject when
-there is none), period, kind, measure and unit. When one document gives several values that
-cannot all be true for such a key (投资5亿元 … 投资6亿元), the subject names no single
-quantity there, and the key is no conflict. Two reports agree when the values they state
-can both be true: each value is read as an interval by its qualifier (exact ± 0.05%
-rounding, 约/左右 ± 5% or ± 0.5 points for percentages, 超/以上 from the value up, 不足/以下
-from the value down) and the intervals overlap.
+there is none), period, kind, measure and unit, and both decide what contradicts with one
+function, `conflict_scope`. Two reports agree when the values they state can both be true:
+each value is read as an interval by its qualifier (exact ± 0.05% rounding, 约/左右 ± 5% or
+± 0.5 points for percentages, 超/以上 from the value up, 不足/以下 from the value down) and
+the intervals overlap. Reports conflict *between documents* when one document states a value
+that no report of another agrees with, else *within one document* when a document's own
+reports contradict each other. A
+subject with no indicator that one document gives several contradicting values for (投资5亿元
+… 投资6亿元) names no single quantity there: its reports of that document are left out.
+Facts a user marked wrong (``fact_flags``) are left out of both.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from zhibiao.analysis.query import (
     conditions,
     document_labels,
     facts_select,
+    not_flagged,
     parse_period,
     place_names,
     resolve_indicator,
@@ -74,6 +79,30 @@ def consistent(reports: list[dict[str, Any]]) -> bool:
     return all(agree(a, b) for i, a in enumerate(reports) for b in reports[i + 1 :])
 
 
+WITHIN = "within one document"
+BETWEEN = "between documents"
+
+
+def conflict_scope(reports: list[dict[str, Any]]) -> str | None:
+    """Whether reports of one thing conflict: `BETWEEN` when a document states a value no report
+    of another document agrees with, else `WITHIN` when a document's own reports contradict each
+    other (two copies of a report that both do are a conflict within it), else None."""
+    docs = by_doc(reports)
+    for a_id, own in docs.items():
+        for b_id, other in docs.items():
+            if a_id != b_id and any(not any(agree(x, y) for y in other) for x in own):
+                return BETWEEN
+    return WITHIN if any(not consistent(own) for own in docs.values()) else None
+
+
+def single_quantity(reports: list[dict[str, Any]], topic: str) -> list[dict[str, Any]]:
+    """The reports of a topic that name one quantity: for a subject (``~…``), those of the
+    documents that do not give it contradicting values themselves (投资5亿元 … 投资6亿元)."""
+    if not topic.startswith("~"):
+        return reports
+    return [r for own in by_doc(reports).values() if consistent(own) for r in own]
+
+
 def by_recency(reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Exact values first, then the latest document (by date, then the last stored)."""
     return sorted(reports, key=lambda r: (r["qualifier"] in (None, "exact"), r["doc_date"] or "", r["doc_id"]),
@@ -97,10 +126,14 @@ class Cell:
     reports: list[dict[str, Any]] = field(default_factory=list)
 
     @cached_property
+    def conflict(self) -> str | None:
+        """`conflict_scope` of the reports: `WITHIN`, `BETWEEN` or None."""
+        return conflict_scope(self.reports)
+
+    @property
     def disagree(self) -> bool:
-        """Whether some report contradicts the one shown."""
-        shown = self.reports[0]
-        return any(not agree(shown, r) for r in self.reports[1:])
+        """Whether some reports behind the cell contradict each other (conflicts lists them)."""
+        return self.conflict is not None
 
     @cached_property
     def sources(self) -> list[str]:
@@ -128,7 +161,7 @@ def compare(store: Store, indicator: str, *, measure: str = "level", kind: str =
     # only quantities have a measure, so no type condition (it would make SQLite read the table)
     flt = Filters(place=place, within=within, indicator=indicator, measure=measure, kind=kind, period=periods)
     with store.read() as conn:
-        where = [*conditions(store, conn, flt), facts.c.period_type == "year"]
+        where = [*conditions(store, conn, flt), facts.c.period_type == "year", not_flagged(facts.c.id)]
         rows = conn.execute(select(*(facts.c[c] for c in _CELL_COLUMNS)).where(and_(*where))).all()
         units = Counter(r[5] for r in rows)
         unit = max(units, key=lambda u: (units[u], u or "")) if units else None
@@ -186,18 +219,20 @@ class Conflict:
     measure: str
     unit: str | None
     reports: list[dict[str, Any]]
+    scope: str = BETWEEN  # WITHIN or BETWEEN (`conflict_scope`)
 
 
 def conflicts(store: Store, flt: Filters | None = None) -> list[Conflict]:
-    """Groups of reports from different documents whose values contradict each other."""
+    """Groups of reports whose values contradict each other, within one document or between
+    documents (`conflict_scope`: the rule compare marks ≠ by)."""
     flt = flt or Filters()
     key_cols = (facts.c.region_code, facts.c.topic, facts.c.period, facts.c.kind, facts.c.measure, facts.c.unit)
     with store.read() as conn:
         where = [*conditions(store, conn, flt), facts.c.type == "quantity", facts.c.region_code.is_not(None),
-                 facts.c.year_from.is_not(None), facts.c.topic.is_not(None), facts.c.value.is_not(None)]
+                 facts.c.year_from.is_not(None), facts.c.topic.is_not(None), facts.c.value.is_not(None),
+                 not_flagged(facts.c.id)]
         groups = (select(*key_cols).where(and_(*where)).group_by(*key_cols)
-                  .having(func.count(facts.c.doc_id.distinct()) > 1, func.min(facts.c.value) < func.max(facts.c.value))
-                  .subquery())
+                  .having(func.min(facts.c.value) < func.max(facts.c.value)).subquery())
         join_on = and_(*(c == groups.c[c.name] for c in key_cols[:5]),
                        facts.c.unit.is_not_distinct_from(groups.c.unit))
         q = facts_select(where).add_columns(facts.c.topic).join(groups, join_on).order_by(*key_cols, facts.c.id)
@@ -207,12 +242,11 @@ def conflicts(store: Store, flt: Filters | None = None) -> list[Conflict]:
         by_key[(r["region_code"], r["topic"], r["period"], r["kind"], r["measure"], r["unit"])].append(r)
     out = []
     for (code, topic, period, kind, measure, unit), reports in by_key.items():
-        docs = {r["doc_id"] for r in reports}
-        if len(docs) < 2 or not all(consistent(own) for own in by_doc(reports).values()):
-            continue  # a document giving several values for it means the subject names no one quantity
-        if any(not agree(a, b) for a in reports for b in reports if a["doc_id"] != b["doc_id"]):
+        reports = single_quantity(reports, topic)
+        scope = conflict_scope(reports)
+        if scope is not None:
             reports = by_recency(reports)
-            out.append(Conflict(code, reports[0]["region"], topic, period, kind, measure, unit, reports))
+            out.append(Conflict(code, reports[0]["region"], topic, period, kind, measure, unit, reports, scope))
     return out
 
 
@@ -222,7 +256,8 @@ def cell_records(cmp: Comparison) -> list[dict[str, Any]]:
     for (code, period), cell in sorted(cmp.cells.items()):
         out.append({"region_code": code, "region": cell.region, "period": period, "indicator": cmp.indicator,
                     "measure": cmp.measure, "kind": cmp.kind, "value": cell.value, "qualifier": cell.qualifier,
-                    "unit": cell.unit, "disagree": cell.disagree, "reports": len(cell.reports),
+                    "unit": cell.unit, "disagree": cell.disagree, "conflict": cell.conflict,
+                    "reports": len(cell.reports),
                     "sources": "; ".join(cell.sources), "fact_id": cell.reports[0]["id"]})
     return out
 
@@ -240,7 +275,7 @@ def wide_records(cmp: Comparison) -> tuple[list[str], list[dict[str, Any]]]:
     return columns, rows
 
 
-CONFLICT_COLUMNS = ("group", "region_code", "region", "topic", "period", "kind", "measure", "unit", "value",
+CONFLICT_COLUMNS = ("group", "scope", "region_code", "region", "topic", "period", "kind", "measure", "unit", "value",
                     "qualifier", "doc_id", "doc", "doc_date", "fact_id", "evidence")
 
 
@@ -249,8 +284,8 @@ def conflict_records(groups: list[Conflict]) -> list[dict[str, Any]]:
     out = []
     for n, g in enumerate(groups, 1):
         for r in g.reports:
-            out.append({"group": n, "region_code": g.region_code, "region": g.region, "topic": g.topic,
-                        "period": g.period, "kind": g.kind, "measure": g.measure, "unit": g.unit,
+            out.append({"group": n, "scope": g.scope, "region_code": g.region_code, "region": g.region,
+                        "topic": g.topic, "period": g.period, "kind": g.kind, "measure": g.measure, "unit": g.unit,
                         "value": r["value"], "qualifier": r["qualifier"], "doc_id": r["doc_id"], "doc": r["doc"],
                         "doc_date": r["doc_date"], "fact_id": r["id"], "evidence": r["evidence"]})
     return out

@@ -27,7 +27,7 @@ TYPE_FIELDS = {
     "policy": ("policy", "beneficiary", "condition", "rate", "cap"),
 }
 _COMMON = ("id", "doc_id", "doc", "doc_date", "type", "region", "region_code")
-_TAIL = ("evidence", "start", "end")
+_TAIL = ("evidence", "start", "end", "flagged")
 
 GLOSSARY = (
     ("value", "the number in base units: 元 (亿元 × 1e8), 人, 户, 平方米 …; percentages as the number before %"),
@@ -37,6 +37,7 @@ GLOSSARY = (
     ("qualifier", "exact; approx 约/左右; over 超/以上; under 不足/以下; at_least 不低于; at_most 不超过"),
     ("period", "2023, 2024H1, 2024Q1, 2020-01/2020-07 (months), 2016/2019 (years), unknown"),
     ("region_code", "GB/T 2260 administrative code; 000000 is 全国"),
+    ("flagged", "true when a user marked the fact wrong (zhibiao flag); compare, targets and conflicts leave it out"),
     ("evidence, start, end", "the exact source text; text[start:end] of the document's text (zhibiao text FILE)"),
 )
 
@@ -161,10 +162,13 @@ def _arrow_schema(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> Any
 
     ints = {"id", "doc_id", "start", "end", "version", "n_facts", "actuals"}
     floats = {"value", "investment", "rate", "cap", "target_value", "actual_value"}
+    bools = {"flagged", "disagree"}
     fields = []
     for c in columns:
         if c in ints:
             kind = pa.int64()
+        elif c in bools:
+            kind = pa.bool_()
         elif c in floats:
             kind = pa.float64()
         else:

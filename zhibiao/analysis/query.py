@@ -15,17 +15,31 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, func, literal, literal_column, or_, select, text
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+    type_coerce,
+)
 
 from zhibiao.extract.places import COUNTRY_CODE
 from zhibiao.store import Store
 from zhibiao.store import fts as search_index
-from zhibiao.store.schema import documents, facts, places
+from zhibiao.store.schema import document_sources, documents, fact_flags, facts, places
 
-#: Output columns of a facts query, in order (``start``/``end`` as in the extractor's records).
+#: Output columns of a facts query, in order (``start``/``end`` as in the extractor's records;
+#: ``flagged``: a user marked the fact wrong, see `zhibiao.store.flags`).
 COLUMNS = ("id", "doc_id", "doc", "doc_date", "type", "region", "region_code", "subject", "indicator", "period",
            "kind", "measure", "value", "unit", "qualifier", "name", "status", "investment", "policy",
-           "beneficiary", "condition", "rate", "cap", "evidence", "start", "end")
+           "beneficiary", "condition", "rate", "cap", "evidence", "start", "end", "flagged")
 TYPES = ("quantity", "project", "policy")
 KINDS = ("actual", "target")
 MEASURES = ("level", "growth", "change", "share", "rank", "rate")
@@ -211,6 +225,15 @@ def conditions(store: Store, conn: Connection, flt: Filters) -> list[ColumnEleme
     return where
 
 
+def _flagged_ids() -> Select[Any]:
+    return select(fact_flags.c.fact_id).where(fact_flags.c.fact_id.is_not(None))
+
+
+def not_flagged(fact_id: Any) -> ColumnElement[bool]:
+    """The fact (id column `fact_id`) is not marked wrong by a user (``fact_flags``)."""
+    return fact_id.not_in(_flagged_ids())
+
+
 def search_conditions(store: Store, query: str) -> list[ColumnElement[bool]]:
     """Full-text conditions: bigram phrases through the index, other terms through LIKE."""
     terms = search_index.parse(query)
@@ -242,9 +265,11 @@ def facts_select(where: Sequence[ColumnElement[bool]], label: tuple[str, str | N
     else:
         doc, source = [literal(label[0]).label("doc"), literal(label[1]).label("doc_date")], facts
     cols = [facts.c.id, facts.c.doc_id, *doc]
-    for name in COLUMNS[4:]:
+    for name in COLUMNS[4:-1]:
         column = {"start": "char_start", "end": "char_end"}.get(name, name)
         cols.append(facts.c[column].label(name))
+    # IN (flagged ids), read once per query: a correlated EXISTS cost a lookup per row (+50% on a full export)
+    cols.append(type_coerce(facts.c.id.in_(_flagged_ids()), Boolean).label("flagged"))
     q = select(*cols).select_from(source)
     return q.where(and_(*where)) if where else q
 
@@ -303,7 +328,9 @@ def fact(store: Store, fact_id: int) -> dict[str, Any] | None:
 
 
 def document(store: Store, doc: str) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
-    """A document (by id, or by name for its current version) and its facts; None if unknown."""
+    """A document (by id, or by name for its current version) and its facts; None if unknown.
+
+    The document's dict has every ``documents`` column and ``sources``: the files with its text."""
     with store.read() as conn:
         q = select(documents)
         q = q.where(documents.c.id == int(doc)) if doc.strip().isdigit() else q.where(
@@ -312,15 +339,34 @@ def document(store: Store, doc: str) -> tuple[dict[str, Any], list[dict[str, Any
         if row is None:
             return None
         q = facts_select([facts.c.doc_id == row["id"]], (row["name"], row["date"])).order_by(facts.c.seq)
-        return dict(row), row_dicts(conn.execute(q))
+        meta = dict(row)
+        meta["sources"] = [dict(r) for r in conn.execute(
+            select(document_sources.c.path, document_sources.c.name, document_sources.c.format,
+                   document_sources.c.encoding, document_sources.c.sha256, document_sources.c.added_at)
+            .where(document_sources.c.doc_id == row["id"]).order_by(document_sources.c.id)).mappings()]
+        return meta, row_dicts(conn.execute(q))
+
+
+#: What `document_list` gives of each document.
+DOCUMENT_COLUMNS = ("id", "name", "title", "version", "date", "place", "place_code", "n_facts", "path", "sources")
 
 
 def document_list(store: Store) -> list[dict[str, Any]]:
-    """Current documents: id, name, version, date, place, number of facts, path."""
+    """Current documents (`DOCUMENT_COLUMNS`); ``sources``: the paths of every file with the
+    document's text, its own first, joined by ``; ``."""
     with store.read() as conn:
-        q = select(documents.c.id, documents.c.name, documents.c.version, documents.c.date, documents.c.place,
-                   documents.c.n_facts, documents.c.path).where(documents.c.is_current).order_by(documents.c.id)
-        return [dict(r) for r in conn.execute(q).mappings()]
+        q = select(*(documents.c[c] for c in DOCUMENT_COLUMNS[:-1])).where(documents.c.is_current).order_by(
+            documents.c.id)
+        rows = [dict(r) for r in conn.execute(q).mappings()]
+        found: dict[int, list[str]] = {}
+        q = (select(document_sources.c.doc_id, document_sources.c.path, document_sources.c.name)
+             .join(documents, documents.c.id == document_sources.c.doc_id).where(documents.c.is_current)
+             .order_by(document_sources.c.id))
+        for doc_id, path, name in conn.execute(q):
+            found.setdefault(doc_id, []).append(path or name)
+    for row in rows:
+        row["sources"] = "; ".join(found.get(row["id"], [row["path"] or row["name"]]))
+    return rows
 
 
 def closest_documents(store: Store, doc: str) -> str:

@@ -12,6 +12,8 @@ count: that name is no single quantity there. The status is
   for percentages;
 - ``missed``: it does not;
 - ``pending``: no actual has been reported yet.
+
+Facts a user marked wrong (``fact_flags``) count neither as targets nor as actuals.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any
 from sqlalchemy import Select, and_, select
 
 from zhibiao.analysis.compare import PERCENT_UNITS, by_doc, by_recency, consistent
-from zhibiao.analysis.query import Filters, conditions, document_labels
+from zhibiao.analysis.query import Filters, conditions, document_labels, not_flagged
 from zhibiao.store import Store
 from zhibiao.store.schema import facts
 
@@ -91,7 +93,7 @@ def _pairs() -> Select[Any]:
     t, a = facts, facts.alias("a")
     match = and_(a.c.topic == t.c.topic, a.c.region_code == t.c.region_code, a.c.period == t.c.period,
                  a.c.measure == t.c.measure, a.c.kind == "actual", a.c.type == "quantity",
-                 a.c.unit.is_not_distinct_from(t.c.unit))
+                 a.c.unit.is_not_distinct_from(t.c.unit), not_flagged(a.c.id))
     # no ORDER BY: sorting the pairs' wide rows cost SQLite 1 ms of 5; the targets are sorted after
     return select(*_columns(t, "t_"), *_columns(a, "a_")).select_from(t.outerjoin(a, match))
 
@@ -115,7 +117,7 @@ def targets(store: Store, *, place: str | list[str] | None = None, within: str |
         where = conditions(store, conn, flt)
         rows = conn.execute(_PAIRS.where(*where, facts.c.kind == "target", facts.c.type == "quantity",
                                          facts.c.region_code.is_not(None), facts.c.topic.is_not(None),
-                                         facts.c.year_from.is_not(None))).all()
+                                         facts.c.year_from.is_not(None), not_flagged(facts.c.id))).all()
         half = len(_NAMES)
         docs = document_labels(store, conn, {r[1] for r in rows} | {r[half + 1] for r in rows if r[half] is not None})
     out: list[TargetRow] = []

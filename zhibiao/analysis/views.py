@@ -172,11 +172,11 @@ def _source(fact: dict[str, Any]) -> str:
 
 def conflicts_table(groups: Sequence[Any]) -> Any:
     """Conflicting reports side by side: one block per place, topic and period."""
-    table = one_line_table(("place", "what", "period", "kind", "measure", "value", "document", "fact",
-                            "evidence"), "conflicts", keep=("period", "value", "fact"))
+    table = one_line_table(("place", "what", "period", "kind", "measure", "conflict", "value", "document", "fact",
+                            "evidence"), "conflicts", keep=("period", "conflict", "value", "fact"))
     for g in groups:
         for i, r in enumerate(g.reports):
-            head = (g.region, g.topic.lstrip("~"), g.period, g.kind, g.measure) if i == 0 else ("", "", "", "", "")
+            head = (g.region, g.topic.lstrip("~"), g.period, g.kind, g.measure, g.scope) if i == 0 else ("",) * 6
             table.add_row(*head, value_text(r["value"], r["unit"], r["qualifier"]), r["doc"], str(r["id"]),
                           r["evidence"] or "", end_section=i == len(g.reports) - 1)
     return table
@@ -184,9 +184,12 @@ def conflicts_table(groups: Sequence[Any]) -> Any:
 
 def documents_table(docs: Sequence[dict[str, Any]]) -> Any:
     """The list of documents (`zhibiao doc` without an id)."""
-    table = one_line_table(("id", "name", "version", "date", "place", "facts", "path"), keep=("id", "version", "facts"))
+    table = one_line_table(("id", "name", "title", "version", "date", "place", "facts", "sources"),
+                           keep=("id", "version", "date", "facts"))
     for d in docs:
-        table.add_row(*(str(d[k] or "") for k in ("id", "name", "version", "date", "place", "n_facts", "path")))
+        place = f"{d['place']} ({d['place_code']})" if d["place"] else ""
+        table.add_row(*(str(d[k] or "") for k in ("id", "name", "title", "version", "date")), place,
+                      str(d["n_facts"]), d["sources"])
     return table
 
 
@@ -230,9 +233,11 @@ def document_view(doc: dict[str, Any]) -> Any:
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
     for key in ("id", "name", "path", "version", "is_current", "previous_id", "format", "encoding", "title", "date",
-                "place", "sha256", "size", "n_facts", "extractor", "ingested_at"):
+                "place", "place_code", "sha256", "size", "n_facts", "extractor", "ingested_at"):
         if doc.get(key) is not None:
             grid.add_row(key, str(doc[key]))
+    for source in doc.get("sources", [])[1:]:  # the first is the document's own file
+        grid.add_row("also in", f"{source['path'] or source['name']} ({source['format']}, {source['encoding'] or '-'})")
     meta = json.loads(doc["meta"] or "{}")
     for key, value in meta.items():
         if key not in ("title", "date", "place"):

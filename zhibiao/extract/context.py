@@ -16,8 +16,8 @@ from functools import cache
 from importlib.resources import files
 
 from zhibiao.extract.numbers import parse_number
-from zhibiao.extract.periods import UNKNOWN, document_date, time_refs
-from zhibiao.extract.places import Place, gazetteer
+from zhibiao.extract.periods import UNKNOWN, document_date, document_day, time_refs
+from zhibiao.extract.places import COUNTRY_CODE, Place, gazetteer
 from zhibiao.extract.text import Line, is_heading, lines
 
 #: A news dateline or byline opening an article's body.
@@ -38,10 +38,6 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s?年")  # "2021 年" as PDF text spaces i
 _COMMUNIQUE = re.compile(r"统计公报|统计(?:监测)?报告")
 #: The title of a policy document ("国务院办公厅关于…的指导意见"): its provisions are rules in force.
 POLICY_DOCUMENT = re.compile(r"关于.{2,80}(?:意见|通知|办法|措施|细则|规定|决定)$")
-#: A document of the central government (国务院, 国务院办公厅, a ministry of it) is about the country.
-_NATIONAL_ISSUER = re.compile(
-    r"^(?:国务院(?:办公厅)?|中共中央(?:办公厅)?|国家发展改革委|国家发展和改革委员会)(?:、[^关]{2,12})*关于"
-)
 _PART_OF_YEAR = re.compile(r"上半年|前三季度|[一二三四]季度|首季|\d{1,2}\s*[-—至]\s*\d{1,2}月")
 _OPEN_ENDED = re.compile(r"今后|下一步|未来|下阶段|长远")
 _OPENER = re.compile(r"^(?:报告(?:显示|指出|提出|强调|明确)[，,:：])?(?:(?P<past>过去一年|过去的一年|去年)|今年)[，,]")
@@ -111,6 +107,20 @@ def _article_starts(all_lines: list[Line]) -> list[int]:
     return starts
 
 
+#: The last text scanned for place names and what was found: ingest asks for the articles and
+#: then for `document_info` of the same text (one scan, not two).
+_LAST_SCAN: list[tuple[str, list[tuple[int, int, str]]]] = []
+
+
+def _mentions(text: str) -> list[tuple[int, int, str]]:
+    last = _LAST_SCAN[0] if _LAST_SCAN else None
+    if last is not None and last[0] is text:
+        return last[1]
+    found = gazetteer().mentions(text)
+    _LAST_SCAN[:] = [(text, found)]
+    return found
+
+
 def split_articles(text: str, meta: dict[str, str] | None = None) -> list[Article]:
     """The articles of a document with their places, dates, genres and sections."""
     meta = meta or {}
@@ -125,10 +135,10 @@ def split_articles(text: str, meta: dict[str, str] | None = None) -> list[Articl
     doc_date = document_date(text, meta.get("date"))
     title = _title(all_lines, meta.get("title"))
     doc_year = doc_date[0] if doc_date else _current_year(text, 0, len(text), title, None)
-    named = gazetteer().mentions(text)  # every place name, scanned once for the whole document
+    named = _mentions(text)  # every place name, scanned once for the whole document
     doc_place = place_of(text, 0, len(text), None, meta.get("place"), named)
-    if not meta.get("place") and _NATIONAL_ISSUER.match(title):
-        doc_place = gazetteer().by_code("000000")  # "国务院关于…的若干意见": the whole country's
+    if not meta.get("place") and _is_national(title, text):
+        doc_place = gazetteer().by_code(COUNTRY_CODE)  # "国务院关于…的若干意见": the whole country's
     articles = []
     for k, first in enumerate(starts):
         last = starts[k + 1] - 1 if k + 1 < len(starts) else len(all_lines) - 1
@@ -178,6 +188,68 @@ def _title(article_lines: list[Line], meta_title: str | None) -> str:
         if len(line.text) >= 6 and not _SEPARATOR.match(line.text) and "位置" not in line.text:
             return line.text
     return article_lines[0].text if article_lines else ""
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What a document says about itself: its title, date (``YYYY-MM-DD`` or ``YYYY-MM``) and place."""
+
+    title: str | None
+    date: str | None
+    place: Place | None
+
+
+#: Spaces a typesetter put between the characters of a title ("政 府 工 作 报 告").
+_SPACED = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])")
+
+
+def document_info(text: str, meta: dict[str, str] | None = None) -> DocumentInfo:
+    """The document's title, date and place as its frame reads them (the first article's title;
+    the meeting line, a labelled date or the metadata's date; the place the whole text is about)."""
+    meta = meta or {}
+    all_lines = lines(text)
+    title = _tidy_title(meta["title"]) if meta.get("title") else _document_title(all_lines)
+    if not meta.get("place") and _is_national(title or "", text):
+        place = gazetteer().by_code(COUNTRY_CODE)  # the State Council's documents are about the whole country
+    else:
+        place = place_of(text, 0, len(text), None, meta.get("place"), _mentions(text))
+    return DocumentInfo(title or None, document_day(text, meta.get("date")), place)
+
+
+#: Titles and document numbers of the central government (国务院关于…, 国发〔2018〕39号).
+_NATIONAL = re.compile(r"^(?:国务院|中共中央|中华人民共和国国务院|国家发展改革委|国家发展和改革委员会)")
+_NATIONAL_NUMBER = re.compile(r"国(?:办)?发\s*[〔\[（(]\d{4}[〕\]）)]\s*\d+\s*号")
+
+
+def _is_national(title: str, text: str) -> bool:
+    """Whether a document is the central government's, about the whole country: its title or its
+    document number says so."""
+    return _NATIONAL.match(title) is not None or _NATIONAL_NUMBER.search(text[:1000]) is not None
+#: Lines that are no title: a site's breadcrumbs, a meeting or byline, a caption.
+_NOT_TITLE = re.compile(r"位置|>|^[一二三四五六七八九十]+、|^[—–-]|^[（(]|^\d{1,2}月\d{1,2}日|记者|通讯员"
+                        r"|(?:局长|区长|市长|省长|县长|主任)\S{0,4}$")
+_TITLE_LABEL = re.compile(r"^(?:名称|标题|题目)\s*[:：]\s*")
+
+
+def _tidy_title(title: str) -> str:
+    """A title without a typesetter's spaces, a label or a site name ("万载县人民政府 | …公报" → "…公报")."""
+    parts = [_SPACED.sub("", _TITLE_LABEL.sub("", part)).strip() for part in re.split(r"\s[|｜]\s?|\s?[|｜]\s", title)]
+    parts = [p for p in parts if p]
+    return next((p for p in parts if _is_title(p)), parts[0] if parts else title.strip())
+
+
+def _document_title(all_lines: list[Line]) -> str | None:
+    """The line that names the document: one that reads as a title among the first 20 lines, else
+    a headline-like line (no full stop or colon) among the first 6; None when there is neither."""
+    candidates = [_tidy_title(line.text) for line in all_lines[:20]]
+    candidates = [c for c in candidates if c and not _NOT_TITLE.search(c)]
+    for text in candidates:
+        if _is_title(text):
+            return text
+    for text in candidates[:6]:
+        if 6 <= len(text) <= 60 and not re.search(r"[。；;:：]", text):
+            return text
+    return None
 
 
 def _is_report(text: str, start: int, end: int) -> bool:

@@ -124,9 +124,17 @@ _DATE_LABEL = re.compile(
     re.IGNORECASE,
 )
 _MEETING = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日\s*在[^。]{2,60}?会议上")
+#: A meeting line that names its month only ("2024年1月在…会议上").
+_MEETING_MONTH = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月\s*在[^。]{2,60}?会议上")
 _BRACKET_DATE = re.compile(r"^[（(]\s*(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日\s*[）)]$", re.M)
 #: The date an official document is signed with, on its own line near its end ("国务院\n2018年11月16日").
-_SIGNED = re.compile(r"^\s*(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日\s*$", re.M)
+_SIGNED = re.compile(
+    r"^[ \t\u3000]*(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日[ \t\u3000]*$", re.M)
+#: Any date on its own line near the end ("2025-09-04"): a page's date, shown as the document's but
+#: not used to date its facts (a list page repeats its crawl date under every article).
+_DATE_LINE = re.compile(
+    r"^[ \t\u3000]*(?P<y>(?:19|20)\d{2})\s*[年./-]\s*(?P<m>\d{1,2})\s*[月./-]\s*(?P<d>\d{1,2})\s*日?[ \t\u3000]*$",
+    re.M)
 _TAIL = 600
 _HEADER_RFC = re.compile(r"^date:\s*(?P<raw>.+)$", re.M | re.IGNORECASE)
 _ISO = re.compile(r"^(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
@@ -160,4 +168,36 @@ def document_date(text: str, meta_date: str | None = None) -> tuple[int, int, in
         iso = _ISO.match(meta_date.strip())
         if iso:
             return int(iso.group("y")), int(iso.group("m")), int(iso.group("d"))
+    return None
+
+
+#: A cover's date in Chinese numerals ("二〇二二年十二月").
+_CN_MONTH = re.compile(r"^[ \t\u3000]*(?P<y>[〇零一二三四五六七八九]{4})年(?P<m>十[一二]?|[一二三四五六七八九])月"
+                       r"[ \t\u3000]*$", re.M)
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
+
+
+def _cn_month(m: re.Match[str]) -> str:
+    year = int("".join(str(_CN_DIGITS[c]) for c in m.group("y")))
+    month = m.group("m")
+    number = 10 + (_CN_DIGITS[month[1]] if len(month) > 1 else 0) if month.startswith("十") else _CN_DIGITS[month]
+    return f"{year:04d}-{number:02d}"
+
+
+def document_day(text: str, meta_date: str | None = None) -> str | None:
+    """The document's own date as ``YYYY-MM-DD`` (see `document_date`, the date it is signed with
+    included), else a date line near its end ("2025-09-04"), else ``YYYY-MM`` from a meeting line
+    naming its month only ("2024年1月在…会议上") or a cover's date in Chinese numerals ("二〇二二年十二月")."""
+    found = document_date(text, meta_date)
+    if found:
+        return f"{found[0]:04d}-{found[1]:02d}-{found[2]:02d}"
+    dated = list(_DATE_LINE.finditer(text, max(0, len(text) - _TAIL)))
+    if dated:
+        last = dated[-1]
+        return f"{int(last.group('y')):04d}-{int(last.group('m')):02d}-{int(last.group('d')):02d}"
+    head = text[:3000]
+    if m := _MEETING_MONTH.search(head):
+        return f"{int(m.group('y')):04d}-{int(m.group('m')):02d}"
+    if m := _CN_MONTH.search(head):
+        return _cn_month(m)
     return None

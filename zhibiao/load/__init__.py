@@ -17,7 +17,7 @@ import json
 import os
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from zhibiao.load._model import Document, LoadError, Table, one_line
@@ -234,8 +234,21 @@ def _supported(p: Path) -> bool:
     return p.suffix.lower() in SUPPORTED_EXTENSIONS and not p.name.startswith(".")
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """Supported files under `folder`, recursively, sorted, skipping hidden files and folders."""
+#: Files a folder holds beside its documents: read-mes, sidecar metadata, manifests, licences.
+_NOT_DOCUMENTS = re.compile(r"(?:readme|license|licence|changelog|manifest)(?:\.[^.]+)?|.+\.meta\.json",
+                            re.IGNORECASE)
+
+
+def not_a_document(p: Path) -> str | None:
+    """Why a file found in a folder is not a document (a README.md, a sidecar), else None."""
+    if _NOT_DOCUMENTS.fullmatch(p.name):
+        return "not a document (a folder's read-me, manifest or metadata file)"
+    return None
+
+
+def _walk(folder: Path, on_skip: Callable[[Path, str], None] | None = None) -> Iterator[Path]:
+    """Supported files under `folder`, recursively, sorted, skipping hidden files and folders and
+    files that are no documents (`not_a_document`, reported to `on_skip`)."""
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
@@ -246,18 +259,24 @@ def _walk(folder: Path) -> Iterator[Path]:
         child = Path(entry.path)
         try:
             if entry.is_dir(follow_symlinks=False):
-                yield from _walk(child)
+                yield from _walk(child, on_skip)
             elif entry.is_file() and _supported(child):
-                yield child
+                why = not_a_document(child)
+                if why is None:
+                    yield child
+                elif on_skip is not None:
+                    on_skip(child, why)
         except OSError:
             continue
 
 
-def iter_inputs(inputs: Iterable[str]) -> Iterator[Path | LoadError]:
+def iter_inputs(inputs: Iterable[str], on_skip: Callable[[Path, str], None] | None = None
+                ) -> Iterator[Path | LoadError]:
     """Expand files, folders (recursively) and glob patterns into document paths.
 
     Folders contribute only supported extensions (.txt .text .md .html .htm .shtml .xhtml
-    .pdf .docx), hidden files and folders skipped; a named file is yielded whatever its
+    .pdf .docx), hidden files and folders skipped, and files that are no documents (README.md,
+    readme.*, *.meta.json, MANIFEST.*: passed to `on_skip` with why); a named file is yielded whatever its
     extension. A missing path, a pattern with no match or a folder without documents yields
     a `LoadError` instead of raising. Each path is yielded once.
     """
@@ -277,7 +296,7 @@ def iter_inputs(inputs: Iterable[str]) -> Iterator[Path | LoadError]:
         except (OSError, ValueError):
             exists = False
         if exists and p.is_dir():
-            found = list(_walk(p))
+            found = list(_walk(p, on_skip))
             if not found:
                 yield LoadError(item, "no documents found in folder (supported: "
                                 + " ".join(SUPPORTED_EXTENSIONS) + ")")
@@ -291,9 +310,12 @@ def iter_inputs(inputs: Iterable[str]) -> Iterator[Path | LoadError]:
             for m in matches:
                 mp = Path(m)
                 if mp.is_dir():
-                    files.extend(_walk(mp))
+                    files.extend(_walk(mp, on_skip))
                 elif mp.is_file() and _supported(mp):
-                    files.append(mp)
+                    if (why := not_a_document(mp)) is None:
+                        files.append(mp)
+                    elif on_skip is not None:
+                        on_skip(mp, why)
             if not files:
                 yield LoadError(item, "no documents match this pattern")
             for f in files:

@@ -55,9 +55,11 @@ class Summary:
     stored: int = 0
     replaced: int = 0
     unchanged: int = 0
+    same_text: int = 0  # files whose text a stored document has: added to its sources
     facts_added: int = 0
     facts_removed: int = 0
     failed: list[Failure] = field(default_factory=list)
+    skipped: list[Failure] = field(default_factory=list)  # files in folders that are no documents (README.md)
     stopped: str | None = None  # why the batch stopped early, if it did
     not_done: int = 0  # files left when it stopped
     documents: list[tuple[str, int, str]] = field(default_factory=list)  # (status, doc id, name)
@@ -70,11 +72,15 @@ class Summary:
 
     def lines(self, where: str) -> list[str]:
         """The summary as printed by ``zhibiao ingest``."""
+        same = f", {self.same_text} same text as a stored document (added as its sources)" if self.same_text else ""
         head = (f"{where}: {self.stored} documents stored, {self.replaced} replaced by a new version, "
-                f"{self.unchanged} unchanged, {len(self.failed)} failed; {self.facts_added:,} facts added")
+                f"{self.unchanged} unchanged{same}, {len(self.failed)} failed; {self.facts_added:,} facts added")
         if self.facts_removed:
             head += f" ({self.facts_removed:,} facts of older versions removed)"
         out = [head + f" in {self.seconds:.1f} s"]
+        if self.skipped:
+            out.append("skipped:")
+            out.extend(f"  {f}" for f in self.skipped)
         if self.failed:
             out.append("failed:")
             out.extend(f"  {f}" for f in self.failed)
@@ -109,6 +115,7 @@ def prepare(path: Path, key: str, size: int, date: str | None = None, encoding: 
     prepared = Prepared(path=str(path.resolve()), name=doc.name, sha256=key, size=size, format=doc.format,
                         encoding=doc.encoding, meta=dict(doc.meta), text=doc.text, records=records)
     prepared.fact_rows()  # derived columns (bigrams, periods) are computed here, in the worker
+    prepared.document_fields()
     return prepared
 
 
@@ -162,15 +169,18 @@ def _prepared(jobs: list[tuple[Path, str, int, str | None, str | None]], workers
 def _known_keys(store: Store, keys: list[str]) -> dict[str, tuple[int, str]]:
     from sqlalchemy import select
 
-    from zhibiao.store.schema import documents
+    from zhibiao.store.schema import document_sources, documents
 
     found: dict[str, tuple[int, str]] = {}
     with store.read() as conn:
         for i in range(0, len(keys), 500):
             chunk = keys[i : i + 500]
-            q = select(documents.c.sha256, documents.c.id, documents.c.name).where(
+            own = select(documents.c.sha256, documents.c.id, documents.c.name).where(
                 documents.c.sha256.in_(chunk), documents.c.is_current)
-            for sha, doc_id, name in conn.execute(q):
+            other = (select(document_sources.c.sha256, documents.c.id, documents.c.name)
+                     .join(documents, documents.c.id == document_sources.c.doc_id)
+                     .where(document_sources.c.sha256.in_(chunk), documents.c.is_current))
+            for sha, doc_id, name in [*conn.execute(other), *conn.execute(own)]:
                 found[sha] = (doc_id, name)
     return found
 
@@ -200,7 +210,7 @@ def ingest(store: Store, inputs: Iterable[str], *, date: str | None = None, enco
     fail = _failer(summary, on_error)
 
     paths: list[Path] = []
-    for item in iter_inputs(inputs):
+    for item in iter_inputs(inputs, on_skip=lambda path, why: summary.skipped.append(Failure(str(path), why))):
         if isinstance(item, LoadError):
             fail(item.path, item.reason)
         else:
@@ -287,6 +297,8 @@ def _store_one(store: Store, doc: Prepared, force: bool, sync: PlaceSync, summar
 def _count(summary: Summary, written: Written, name: str) -> None:
     if written.status == "unchanged":
         summary.unchanged += 1
+    elif written.status == "same_text":
+        summary.same_text += 1
     elif written.status == "replaced":
         summary.replaced += 1
     else:
@@ -342,6 +354,7 @@ def prepared_from(result: DocResult) -> Prepared | Failure:
                         format=result.format or "text", encoding=result.encoding, meta=dict(result.meta),
                         text=result.text, records=list(result.facts))
     prepared.fact_rows()
+    prepared.document_fields()
     return prepared
 
 

@@ -5,7 +5,9 @@ Kept free of database code so migrations can backfill derived columns with the s
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from typing import Any
 
 from zhibiao.store.fts import bigrams
@@ -28,6 +30,8 @@ COPIED = {
     "policy": "policy", "beneficiary": "beneficiary", "condition": "condition", "evidence": "evidence",
     "start": "char_start", "end": "char_end",
 }
+#: What `text_hash` leaves out: all but letters and digits (``_`` is a word character to ``\w``).
+_NOT_WORD = re.compile(r"[\W_]+")
 _NUMBERS = {"value": "value", "investment": "investment", "rate": "rate", "cap": "cap"}
 
 
@@ -81,3 +85,11 @@ def fact_row(rec: dict[str, Any], doc_id: int, seq: int) -> dict[str, Any]:
     row["topic"] = topic(rec.get("indicator"), rec.get("subject"), rec.get("name"))
     row["search"] = search_text(rec)
     return row
+
+
+def text_hash(body: str) -> str:
+    """SHA-256 of a document's text as read, not as typed or encoded: NFKC, letters and digits
+    only (no whitespace, punctuation or symbols), so the same report as .txt, .html, GBK or UTF-8
+    hashes alike."""
+    kept = _NOT_WORD.sub("", unicodedata.normalize("NFKC", body))
+    return hashlib.sha256(kept.encode("utf-8")).hexdigest()

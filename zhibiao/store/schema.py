@@ -10,6 +10,11 @@ Every change here needs a migration in ``migrations/versions`` (a test compares 
 - ``facts``: every field of the extractor's records plus offsets, ``topic`` (the indicator id,
   or ``~`` + subject when there is none: what targets, actuals and conflicts are matched on),
   the period's years, and ``search`` (the bigram shadow column behind full-text search).
+- ``document_sources``: every file whose text is a document's (the same report as .txt and
+  .html, or in GBK and UTF-8, is one document with two sources); ``text_hash`` on ``documents``
+  is the hash of its normalised text that finds them (`zhibiao.store.rows.text_hash`).
+- ``fact_flags``: facts a user marked wrong, with a note and time; keyed by the document's path
+  and the fact's type and span as well, so that a flag survives re-ingesting its document.
 - ``places``: every place a fact refers to, with its ancestors (GB/T 2260 codes).
 - ``indicators``: the taxonomy the facts' ``indicator`` ids come from.
 """
@@ -31,7 +36,7 @@ from sqlalchemy import (
 )
 
 #: Migration revisions in order; the last is what this code writes and reads.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 HEAD = REVISIONS[-1]
 
 metadata = MetaData()
@@ -52,6 +57,8 @@ documents = Table(
     Column("title", Text),
     Column("date", String(32)),
     Column("place", Text),
+    Column("place_code", String(12)),
+    Column("text_hash", String(64)),
     Column("meta", Text),
     Column("text", Text, nullable=False),
     Column("n_facts", Integer, nullable=False, server_default=text("0")),
@@ -64,6 +71,23 @@ documents = Table(
     Index("ix_documents_sha256", "sha256"),
     Index("ix_documents_name", "name"),
     Index("ix_documents_path", "path", "version"),
+    Index("ix_documents_text_hash", "text_hash"),
+)
+
+document_sources = Table(
+    "document_sources",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("doc_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("path", Text),
+    Column("name", Text, nullable=False),
+    Column("format", String(16)),
+    Column("encoding", String(32)),
+    Column("sha256", String(64), nullable=False),
+    Column("size", Integer),
+    Column("added_at", String(32)),
+    Index("ix_document_sources_doc", "doc_id"),
+    Index("ix_document_sources_sha256", "sha256"),
 )
 
 facts = Table(
@@ -107,6 +131,21 @@ facts = Table(
     # covers compare and the explorer (see migration 0006)
     Index("ix_facts_measure", "indicator", "measure", "region_code", "year_from", "year_to", "kind", "period_type",
           "period", "unit", "value", "qualifier", "doc_id"),
+)
+
+fact_flags = Table(
+    "fact_flags",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("fact_id", Integer, ForeignKey("facts.id", ondelete="SET NULL")),
+    Column("doc_key", Text, nullable=False),  # the document's path (its name when it has none)
+    Column("type", String(16), nullable=False),
+    Column("char_start", Integer, nullable=False),
+    Column("char_end", Integer, nullable=False),
+    Column("note", Text),
+    Column("flagged_at", String(32), nullable=False),
+    Index("uq_fact_flags_key", "doc_key", "type", "char_start", "char_end", unique=True),
+    Index("ix_fact_flags_fact", "fact_id"),
 )
 
 places = Table(

@@ -4,7 +4,14 @@
 - A current document at the same path has another hash → the new one becomes the next
   version, the old one stops being current and its facts are deleted, all in the same
   transaction as the new facts (``replaced``).
-- Otherwise the document is ``stored`` as version 1.
+- A current document has the same text in another file (`zhibiao.store.rows.text_hash`: the
+  same report as .txt and .html, GBK and UTF-8) → the file is added to its sources
+  (``same_text``), and a document stored from that file before stops being current; a file
+  already among a document's sources is ``unchanged``.
+- Otherwise the document is ``stored`` as version 1, its file its first source.
+
+Flags users put on facts (``fact_flags``) are linked again to the facts of a new version that
+have the flagged fact's type and span.
 
 The partial unique indexes (one current row per hash, one per path) make a second process
 ingesting the same file at the same time fail cleanly; that failure is reported as unchanged.
@@ -26,8 +33,8 @@ from sqlalchemy.exc import IntegrityError
 from zhibiao.store.copy import copy_facts
 from zhibiao.store.db import Store
 from zhibiao.store.fts import SQLITE_INDEX_DOCUMENT
-from zhibiao.store.rows import fact_row
-from zhibiao.store.schema import documents, facts, indicators, places
+from zhibiao.store.rows import fact_row, text_hash
+from zhibiao.store.schema import document_sources, documents, fact_flags, facts, indicators, places
 
 
 @dataclass
@@ -44,6 +51,7 @@ class Prepared:
     text: str
     records: list[dict[str, Any]] = field(default_factory=list)
     rows: list[dict[str, Any]] | None = field(default=None, init=False)  # built where extraction ran
+    described: dict[str, Any] | None = field(default=None, init=False)  # `document_fields`, built there too
 
     def fact_rows(self) -> list[dict[str, Any]]:
         """The ``facts`` rows of the records (``doc_id`` still to be set), built once."""
@@ -51,12 +59,24 @@ class Prepared:
             self.rows = [fact_row(rec, 0, seq) for seq, rec in enumerate(self.records)]
         return [dict(r) for r in self.rows]
 
+    def document_fields(self) -> dict[str, Any]:
+        """The ``documents`` columns read from the text: title, date, place, place_code, text_hash."""
+        if self.described is None:
+            from zhibiao.extract.context import document_info
+
+            info = document_info(self.text, self.meta)
+            self.described = {"title": info.title, "date": info.date,
+                              "place": info.place.full_name if info.place else None,
+                              "place_code": info.place.code if info.place else None,
+                              "text_hash": text_hash(self.text)}
+        return dict(self.described)
+
 
 @dataclass
 class Written:
     """What `write_document` did."""
 
-    status: str  # stored | replaced | unchanged
+    status: str  # stored | replaced | unchanged | same_text
     doc_id: int
     facts_added: int = 0
     facts_removed: int = 0
@@ -128,8 +148,38 @@ def sync_indicators(store: Store) -> None:
 
 
 def _same_content(conn: Connection, sha256: str) -> Any:
-    return conn.execute(select(documents.c.id, documents.c.path, documents.c.name)
-                        .where(documents.c.sha256 == sha256, documents.c.is_current)).first()
+    """The current document whose own file or one of whose sources has these bytes."""
+    found = conn.execute(select(documents.c.id, documents.c.path, documents.c.name)
+                         .where(documents.c.sha256 == sha256, documents.c.is_current)).first()
+    if found is not None:
+        return found
+    return conn.execute(select(documents.c.id, document_sources.c.path, document_sources.c.name)
+                        .join(documents, documents.c.id == document_sources.c.doc_id)
+                        .where(document_sources.c.sha256 == sha256, documents.c.is_current).limit(1)).first()
+
+
+def _same_text(conn: Connection, doc: Prepared) -> Any:
+    """The current document with the same normalised text from another file, if any."""
+    q = select(documents.c.id, documents.c.path, documents.c.name).where(
+        documents.c.text_hash == doc.document_fields()["text_hash"], documents.c.is_current)
+    if doc.path is not None:
+        q = q.where(documents.c.path.is_distinct_from(doc.path))
+    return conn.execute(q.order_by(documents.c.id).limit(1)).first()
+
+
+def _source_row(doc: Prepared, doc_id: int, now: str) -> dict[str, Any]:
+    return {"doc_id": doc_id, "path": doc.path, "name": doc.name, "format": doc.format, "encoding": doc.encoding,
+            "sha256": doc.sha256, "size": doc.size, "added_at": now}
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def sources(conn: Connection, doc_id: int) -> list[dict[str, Any]]:
+    """The files behind a document (its own first), as dicts of ``document_sources`` columns."""
+    q = select(document_sources).where(document_sources.c.doc_id == doc_id).order_by(document_sources.c.id)
+    return [dict(r) for r in conn.execute(q).mappings()]
 
 
 def write_document(store: Store, doc: Prepared, *, force: bool = False, place_sync: PlaceSync | None = None,
@@ -171,6 +221,12 @@ def _write(store: Store, conn: Connection, doc: Prepared, force: bool, sync: Pla
     same = _same_content(conn, doc.sha256)
     if same is not None and not force:
         return Written("unchanged", same.id, same_as=same.path or same.name)
+    twin = _same_text(conn, doc)
+    if twin is not None:
+        if same is None or same.id != twin.id:
+            conn.execute(insert(document_sources).values(_source_row(doc, twin.id, _now())))
+        removed = _retire_at_path(conn, doc.path, twin.id)
+        return Written("same_text", twin.id, facts_removed=removed, same_as=twin.path or twin.name)
     previous = None
     if same is not None:
         previous = conn.execute(select(documents).where(documents.c.id == same.id)).first()
@@ -184,20 +240,52 @@ def _write(store: Store, conn: Connection, doc: Prepared, force: bool, sync: Pla
     if doc.path is not None:
         version = (conn.execute(select(func.max(documents.c.version)).where(documents.c.path == doc.path)).scalar()
                    or 0) + 1
-    meta = doc.meta
+    now = _now()
     doc_id = conn.execute(insert(documents).values(
         path=doc.path, name=doc.name, format=doc.format, encoding=doc.encoding, sha256=doc.sha256, size=doc.size,
         version=version, is_current=True, previous_id=previous.id if previous is not None else None,
-        title=meta.get("title"), date=meta.get("date"), place=meta.get("place"),
-        meta=json.dumps(meta, ensure_ascii=False, sort_keys=True), text=doc.text, n_facts=len(doc.records),
-        extractor=_extractor(), ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        meta=json.dumps(doc.meta, ensure_ascii=False, sort_keys=True), text=doc.text, n_facts=len(doc.records),
+        extractor=_extractor(), ingested_at=now, **doc.document_fields(),
     ).returning(documents.c.id)).scalar_one()
+    _add_sources(conn, doc, doc_id, previous, now)
     rows = doc.fact_rows()
     for row in rows:
         row["doc_id"] = doc_id
     _insert_facts(store, conn, rows, use_copy)
+    _relink_flags(conn, doc.path or doc.name, doc_id)
     codes = {r["region_code"] for r in rows if r["region_code"]}
     if codes:
         sync.ensure(store, conn, codes)
     status = "replaced" if previous is not None else "stored"
     return Written(status, doc_id, facts_added=len(rows), facts_removed=removed)
+
+
+def _retire_at_path(conn: Connection, path: str | None, keep: int) -> int:
+    """A document at `path` other than `keep` stops being current, its facts deleted: the file
+    there is now a source of `keep` (copies stored before sources existed merge on ``--force``)."""
+    if path is None:
+        return 0
+    stale = conn.execute(select(documents.c.id).where(documents.c.path == path, documents.c.is_current,
+                                                      documents.c.id != keep)).scalars().all()
+    if not stale:
+        return 0
+    conn.execute(update(documents).where(documents.c.id.in_(stale)).values(is_current=False))
+    return conn.execute(delete(facts).where(facts.c.doc_id.in_(stale))).rowcount or 0
+
+
+def _add_sources(conn: Connection, doc: Prepared, doc_id: int, previous: Any, now: str) -> None:
+    """The new document's file as its first source, and the files elsewhere of a previous version
+    of the same text (re-extracted with ``--force``)."""
+    rows = [_source_row(doc, doc_id, now)]
+    if previous is not None and previous.text_hash == doc.document_fields()["text_hash"]:
+        rows.extend({**{k: v for k, v in old.items() if k != "id"}, "doc_id": doc_id}
+                    for old in sources(conn, previous.id) if old["path"] != doc.path)
+    conn.execute(insert(document_sources), rows)
+
+
+def _relink_flags(conn: Connection, doc_key: str, doc_id: int) -> None:
+    """Point the flags of this document's path at its new facts with the same type and span."""
+    same_fact = (select(func.min(facts.c.id)).where(
+        facts.c.doc_id == doc_id, facts.c.type == fact_flags.c.type, facts.c.char_start == fact_flags.c.char_start,
+        facts.c.char_end == fact_flags.c.char_end).scalar_subquery())
+    conn.execute(update(fact_flags).where(fact_flags.c.doc_key == doc_key).values(fact_id=same_fact))

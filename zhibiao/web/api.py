@@ -157,8 +157,8 @@ def facts(request: Request, place: PlaceQ = None, within: WithinQ = None, indica
 
 @router.get("/facts/{fact_id}", summary="One fact with its sentence")
 def fact(request: Request, fact_id: int) -> UTF8JSON:
-    """A fact, its sentence in context (``before``, ``evidence``, ``after``) and reports of the same
-    place, indicator and period in other documents."""
+    """A fact, its sentence in context (``before``, ``evidence``, ``after``), reports of the same
+    place, indicator and period in other documents, and ``flag`` (note, time) when it is marked wrong."""
     from zhibiao.analysis import views
     from zhibiao.analysis.query import fact as get_fact
 
@@ -170,20 +170,23 @@ def fact(request: Request, fact_id: int) -> UTF8JSON:
     before, span, after = views.context(text, row["start"], row["end"])
     key = data.fact_topic(store, fact_id) or {}
     prev, nxt = data.neighbours(store, key) if key else (None, None)
-    return UTF8JSON({"ok": True, "fact": row, "context": {"before": before, "evidence": span, "after": after},
+    from zhibiao.store.flags import flag_of
+
+    return UTF8JSON({"ok": True, "fact": row, "flag": flag_of(store, fact_id),
+                     "context": {"before": before, "evidence": span, "after": after},
                      "same_elsewhere": data.same_reports(store, key) if key else [],
                      "previous": prev, "next": nxt})
 
 
 @router.get("/documents", summary="The documents")
 def documents(request: Request, format: FormatQ = "json") -> Response:
-    """Current documents: id, name, version, date, place, number of facts, path."""
-    from zhibiao.analysis.query import document_list
+    """Current documents: id, name, title, version, date, place (name and code), number of facts, path,
+    and ``sources``: every file with the document's text (the same report as .txt and .html)."""
+    from zhibiao.analysis.query import DOCUMENT_COLUMNS, document_list
 
     rows = document_list(_store(request))
     if format != "json":
-        columns = ["id", "name", "version", "date", "place", "n_facts", "path"]
-        return table(request, rows, columns, format, "zhibiao-documents", sheet="documents")
+        return table(request, rows, DOCUMENT_COLUMNS, format, "zhibiao-documents", sheet="documents")
     return UTF8JSON({"ok": True, "rows": rows})
 
 
@@ -220,7 +223,8 @@ def upload(request: Request,
 
     Needs ``Authorization: Bearer TOKEN``; refused (403) when the server has no token, and
     (413) over the size limit. Uploading the same bytes again changes nothing (``unchanged``);
-    a changed file of the same name replaces the earlier version's facts (``replaced``).
+    a changed file of the same name replaces the earlier version's facts (``replaced``); a file with
+    the text of a stored document (another format or encoding) becomes one of its sources (``same_text``).
     """
     from zhibiao.web.upload import UploadError, ingest_upload
 
@@ -236,7 +240,7 @@ def upload(request: Request,
     except UploadError as err:
         raise HTTPException(err.status, str(err)) from None
     request.app.state.cache.clear()  # also makes every cached response stale
-    return UTF8JSON(done.as_dict(), status_code=201 if done.status != "unchanged" else 200)
+    return UTF8JSON(done.as_dict(), status_code=201 if done.status in ("stored", "replaced") else 200)
 
 
 @router.get("/compare", summary="Place × year table of one indicator")
@@ -302,7 +306,8 @@ def targets(request: Request, place: PlaceQ = None, within: WithinQ = None, peri
 @router.get("/conflicts", summary="Reports that contradict each other")
 def conflicts(request: Request, place: PlaceQ = None, within: WithinQ = None, indicator: IndicatorQ = None,
               period: PeriodQ = None, format: FormatQ = "json") -> Response:
-    """Groups of reports of the same place, topic, period, kind and measure whose values cannot all be true."""
+    """Groups of reports of the same place, topic, period, kind and measure whose values cannot all be true;
+    ``scope``: ``within one document`` or ``between documents``."""
     from zhibiao.analysis.compare import CONFLICT_COLUMNS, conflict_records
     from zhibiao.analysis.compare import conflicts as run_conflicts
 
@@ -311,8 +316,8 @@ def conflicts(request: Request, place: PlaceQ = None, within: WithinQ = None, in
     if format != "json":
         return table(request, rows, CONFLICT_COLUMNS, format, "zhibiao-conflicts", sheet="conflicts",
                      doc_ids={r["doc_id"] for r in rows})
-    out = [{"group": n, "region_code": g.region_code, "region": g.region, "topic": g.topic, "period": g.period,
-            "kind": g.kind, "measure": g.measure, "unit": g.unit, "reports": g.reports}
+    out = [{"group": n, "scope": g.scope, "region_code": g.region_code, "region": g.region, "topic": g.topic,
+            "period": g.period, "kind": g.kind, "measure": g.measure, "unit": g.unit, "reports": g.reports}
            for n, g in enumerate(groups, 1)]
     return UTF8JSON({"ok": True, "groups": out, "rows": rows})
 

@@ -2,8 +2,9 @@
 static files (vendored, no CDN) and the OpenAPI schema with its docs page.
 
 `create_app` opens the fact base once; requests read it through the store's connection pool.
-The app is read-only unless it is given an API token: only ``POST /api/documents`` writes,
-and only with that token (``Authorization: Bearer TOKEN`` or ``X-Zhibiao-Token: TOKEN``).
+The app is read-only unless it is given an API token: only ``POST /api/documents`` and marking
+facts wrong (``/api/facts/{id}/flag``, `zhibiao.web.flags`) write, and only with that token
+(``Authorization: Bearer TOKEN`` or ``X-Zhibiao-Token: TOKEN``).
 Every response carries a Content-Security-Policy that allows scripts from this server only,
 so even text that slipped through escaping could not run.
 """
@@ -197,7 +198,7 @@ def create_app(db: str | os.PathLike[str] | None = None, *, token: str | None = 
     is already open may be given instead of `db`; it is then not closed with the app.
     Raises `zhibiao.store.StoreError` when the database cannot be opened.
     """
-    from zhibiao.web import api, pages
+    from zhibiao.web import api, flags, pages
 
     own = store is None
     store = store or open_store(db, say=None)
@@ -225,6 +226,7 @@ def create_app(db: str | os.PathLike[str] | None = None, *, token: str | None = 
     app.state.upload_lock = threading.Lock()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
+    app.include_router(flags.router)
     app.include_router(pages.router)
 
     @app.get("/docs", include_in_schema=False)

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 
 from zhibiao.analysis.query import Filters, conditions, facts_select, row_dicts
 from zhibiao.store import Store
-from zhibiao.store.schema import documents, facts, indicators, places
+from zhibiao.store.schema import document_sources, documents, fact_flags, facts, indicators, places
 
 T = TypeVar("T")
 
@@ -56,11 +56,14 @@ def facts_page(store: Store, flt: Filters, *, after: int | None = None, size: in
 
 
 def fingerprint(store: Store) -> tuple[Any, ...]:
-    """Something that changes whenever a document is stored, replaced or removed (cheap)."""
+    """Something that changes whenever a document is stored, replaced or removed, gets another
+    source, or a fact is marked wrong or unmarked (cheap)."""
     with store.read() as conn:
         q = select(func.count(), func.max(documents.c.id), func.max(documents.c.ingested_at)).where(
             documents.c.is_current)
-        return tuple(conn.execute(q).one())
+        flags = select(func.count(), func.max(fact_flags.c.id), func.max(fact_flags.c.flagged_at))
+        sources = select(func.max(document_sources.c.id))
+        return (*conn.execute(q).one(), *conn.execute(flags).one(), conn.execute(sources).scalar())
 
 
 class Cache:

@@ -192,9 +192,11 @@ def fact_page(request: Request, fact_id: int) -> HTMLResponse:
                                         "kind", "measure", "value", "unit", "qualifier", "status", "investment",
                                         "policy", "beneficiary", "condition", "rate", "cap")
               if row.get(k) not in (None, "")]
+    from zhibiao.store.flags import flag_of
+
     return page(request, "fact.html", fact=row, fields=fields, context=render.context_html(
         row["text"], row["start"], row["end"]), others=data.same_reports(store, key) if key else [],
-        prev_id=prev, next_id=nxt)
+        prev_id=prev, next_id=nxt, flag=flag_of(store, fact_id))
 
 
 @router.get("/explore", response_class=HTMLResponse)
@@ -231,12 +233,13 @@ def explore(request: Request, indicator: str | None = None, measure: str = "leve
         factor, unit = views.scale_for(cmp.unit, [c.value for c in cmp.cells.values()])
     series = []
     table = []
-    disagree_label = render.Translator(language(request))("disagree")
+    t = render.Translator(language(request))
+    disagree_label, within_label = t("disagree"), t("within_document")
     for code, name in cmp.places:
         row = [cmp.cells.get((code, period)) for period in cmp.periods]
         series.append((name, [(p, None, None) if c is None else (p, round(c.value / factor, 4), c.reports[0]["id"])
                               for p, c in zip(cmp.periods, row, strict=True)]))
-        table.append((code, name, [render.compare_cell(c, factor, disagree_label) for c in row]))
+        table.append((code, name, [render.compare_cell(c, factor, disagree_label, within_label) for c in row]))
     params = [(k, v) for k, v in (("indicator", cmp.indicator), ("measure", measure), ("kind", kind),
                                   ("within", within), ("periods", periods)) if v]
     params += [("place", p) for p in places or []]

@@ -104,6 +104,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "sources": ("来源", "Sources"),
     "reports": ("报告数", "Reports"),
     "group": ("组", "Group"),
+    "flagged": ("已标记为错误", "marked wrong"),
+    "mark_wrong": ("标记为错误", "Mark wrong"),
+    "unmark_wrong": ("取消错误标记", "Unmark"),
+    "flag_note": ("说明（可选）", "Note (optional)"),
+    "api_token": ("API 令牌", "API token"),
+    "flag_read_only": ("只读服务器：用 --token 启动后可标记错误数据",
+                       "read-only server: start it with --token to mark facts"),
+    "flag_excluded": ("比较、目标和冲突中不再计入此数据", "compare, targets and conflicts leave it out"),
+    "within_document": ("同一文件内", "within one document"),
+    "between_documents": ("不同文件之间", "between documents"),
     "no_conflicts": ("没有发现相互矛盾的数据", "No conflicting reports found"),
     "no_targets": ("没有符合条件的目标", "No targets match"),
     "marks": ("≈ 约 · > 超过 · < 不足 · ≥ 不低于 · ≤ 不超过 · ≠ 来源不一致 · – 无数据",
@@ -290,16 +300,18 @@ def number(value: float | None) -> str:
 _QUALIFIER_MARKS = {"approx": "≈", "over": ">", "under": "<", "at_least": "≥", "at_most": "≤"}
 
 
-def compare_cell(cell: Any, factor: float, disagree_label: str) -> Markup:
+def compare_cell(cell: Any, factor: float, disagree_label: str, within_label: str | None = None) -> Markup:
     """One cell of the explorer's place × year table (a `zhibiao.analysis.compare.Cell`, or None when empty).
 
     Built here rather than in the template: a table has hundreds of cells, and this is the
     page's hot loop. The sources are document names, so they are escaped like any stored text.
+    ≠ says why (`within_label` when the reports of one document contradict each other).
     """
     if cell is None:
         return Markup('<td class="num empty">–</td>')
     title = f' title="{escape("; ".join(cell.sources))}"' if len(cell.reports) > 1 else ""
-    mark = f' <span title="{escape(disagree_label)}">≠</span>' if cell.disagree else ""
+    label = within_label if within_label and cell.conflict == "within one document" else disagree_label
+    mark = f' <span title="{escape(label)}">≠</span>' if cell.disagree else ""
     shown = _QUALIFIER_MARKS.get(cell.qualifier or "", "") + number(cell.value / factor)
     return Markup(f'<td class="num{" disagree" if cell.disagree else ""}"{title}>'
                   f'<a href="/facts/{int(cell.reports[0]["id"])}">{escape(shown)}</a>{mark}</td>')

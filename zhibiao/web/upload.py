@@ -38,7 +38,7 @@ class UploadError(Exception):
 class Uploaded:
     """What an upload did."""
 
-    status: str  # stored | replaced | unchanged
+    status: str  # stored | replaced | unchanged | same_text (added as a source of the document with its text)
     doc_id: int
     name: str
     facts_added: int
