@@ -155,6 +155,9 @@ def test_fact_page_form_works_without_javascript(filled):
         assert sent.status_code == 303 and sent.headers["location"] == f"/facts/{fact_id}"
         page = client.get(f"/facts/{fact_id}").text
         assert 'class="flag is-flagged"' in page and "年份不对" in page
+        listed = client.get("/facts", params={"place": "海拉尔区", "period": "2017", "indicator": "retail_sales"}).text
+        row = listed[listed.index(f'<a href="/facts/{fact_id}">'):].split("</tr>")[0]  # the list marks it
+        assert "flagged-mark" in row and listed.count("flagged-mark") == 1
         client.post(f"/facts/{fact_id}/flag", data={"token": TOKEN, "action": "clear"})
         assert flag_of(filled, fact_id) is None
 
