@@ -30,7 +30,7 @@ OWN_GOLD = __import__("pathlib").Path(__file__).parent / "data" / "gold-own"
 FLOORS_REAL_SET = {"quantity": 0.93, "indicator": 0.94, "project": 0.73}
 #: Floors on tests/data/gold-new: excerpts of 16 documents of places, years and genres the shared gold
 #: lacks, annotated by hand before the extractor was run on them (see its README).
-FLOORS_NEW = {"quantity": 0.88, "indicator": 0.91, "project": 0.72, "policy": 0.70}
+FLOORS_NEW = {"quantity": 0.89, "indicator": 0.91, "project": 0.75, "policy": 0.70}
 NEW_GOLD = __import__("pathlib").Path(__file__).parent / "data" / "gold-new"
 #: The goals (issue 10): indicator F1 >= 0.95 and quantity F1 >= 0.92 on every gold set.
 GOALS = {"quantity": 0.92, "indicator": 0.95, "project": 0.85, "policy": 0.80}
