@@ -110,7 +110,9 @@ def facts(request: Request, place: PlaceQ = None, within: WithinQ = None, indica
           size: Annotated[int, Query(ge=1, le=data.MAX_PAGE, description="Rows per page.")] = data.PAGE_SIZE,
           next: Annotated[str | None, Query(description="The 'next' token of the previous page.")] = None,
           count: Annotated[bool, Query(description="Also count every match (costs a scan on large bases).")] = False,
-          format: FormatQ = "json") -> Response:
+          format: FormatQ = "json",
+          unit: Annotated[Literal["元", "万元", "亿元"] | None, Query(
+              description="With format=csv or xlsx: money in 万元 or 亿元 instead of 元.")] = None) -> Response:
     """Facts in id order: ``rows`` (the columns of `zhibiao query`), ``next`` and ``next_url`` while more follow.
 
     With ``format=csv`` or ``xlsx`` every match (up to 100,000 rows) comes as one file.
@@ -119,7 +121,10 @@ def facts(request: Request, place: PlaceQ = None, within: WithinQ = None, indica
     flt = Filters(place=place, within=within, indicator=indicator, period=period, kind=kind, measure=measure,
                   type=type, search=search, doc=doc)
     if format != "json":
+        from zhibiao.analysis.export import in_unit
+
         rows, more = data.all_facts(store, flt)
+        rows = list(in_unit(rows, unit))
         extra = {"X-Zhibiao-Truncated": str(data.DOWNLOAD_LIMIT)} if more else None
         return table(request, rows, COLUMNS, format, "zhibiao-facts", sheet="facts",
                      doc_ids={r["doc_id"] for r in rows}, extra=extra)
