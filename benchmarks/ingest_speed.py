@@ -29,7 +29,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+#: ZHIBIAO_CODE=DIR benchmarks another checkout (the "before" of a before/after comparison).
+sys.path.insert(0, os.environ.get("ZHIBIAO_CODE") or str(Path(__file__).resolve().parents[1]))
 
 from zhibiao.load import SUPPORTED_EXTENSIONS
 from zhibiao.store import open_store
@@ -99,11 +100,11 @@ def one_run(folder: Path, db: str, jobs: int | None) -> None:
         summary = ingest(store, [str(folder)], workers=jobs)
         wall = time.perf_counter() - started
         done = summary.stored + summary.replaced + summary.unchanged
+        writes = getattr(summary, "write_seconds", float("nan"))  # not timed by older checkouts
         print(f"  {label}: {done} documents ({summary.stored} stored, {summary.unchanged} unchanged, "
               f"{len(summary.failed)} failed), {summary.facts_added:,} facts in {wall:.2f} s: "
               f"{done / wall:,.1f} docs/s, {summary.facts_added / wall:,.0f} facts/s; writes "
-              f"{summary.write_seconds:.2f} s ({100 * summary.write_seconds / wall:.0f}%, "
-              f"{1000 * summary.write_seconds / max(1, summary.stored):.1f} ms/document)")
+              f"{writes:.2f} s ({100 * writes / wall:.0f}%, {1000 * writes / max(1, summary.stored):.1f} ms/document)")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  peak memory of the ingesting process {peak:.0f} MB")
     if store.is_sqlite:
@@ -121,6 +122,7 @@ def main() -> None:
                                  "(default: a fresh SQLite file in the scratch folder)")
     ap.add_argument("--jobs", default=None, help=f"extraction processes, or several: 1,2 (default {default_workers()})")
     ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--code", default="", help="also run this other checkout's zhibiao, interleaved (A/B)")
     ap.add_argument("--one", nargs=3, metavar=("FOLDER", "DB", "JOBS"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
@@ -135,12 +137,13 @@ def main() -> None:
             make_copies(Path(args.corpus), scratch / f"docs{repeat}", repeat)
         for rnd in range(args.rounds):
             for repeat in repeats:
-                for n in jobs:
+                for n, code in ((n, code) for n in jobs for code in ([""] + ([args.code] if args.code else []))):
                     db = fresh_database(args.db, f"{rnd}_{repeat}_{n}") if args.db else str(
                         scratch / f"bench-{rnd}-{repeat}-{n}.db")
-                    print(f"round {rnd + 1}, {repeat} × corpus, --workers {n or 'default'}:", flush=True)
+                    print(f"round {rnd + 1}, {repeat} × corpus, --workers {n or 'default'}, code "
+                          f"{code or Path(__file__).resolve().parents[1]}:", flush=True)
                     subprocess.run([sys.executable, __file__, "--one", str(scratch / f"docs{repeat}"), db, str(n)],
-                                   check=True)
+                                   check=True, env={**os.environ, "ZHIBIAO_CODE": code})
                     if args.db:
                         drop_database(args.db, db)
                     else:
