@@ -12,6 +12,7 @@ the batch; every document written before it stays complete.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -127,8 +128,16 @@ def _prepare_safe(job: tuple[Path, str, int, str | None, str | None]) -> Prepare
         return Failure(str(path), f"extraction failed ({type(err).__name__}: {err})")
 
 
-def _die_with_parent() -> None:
-    """Worker initializer: on Linux, be killed when the ingesting process dies (even by kill -9)."""
+#: How much lower the extraction workers' CPU priority is than the writer's (``nice``): the one
+#: writer sets the pace of a parallel ingest, so it must not wait for the CPU behind them.
+WORKER_NICE = 5
+
+
+def _worker_init() -> None:
+    """Worker initializer: lower this worker's priority below the writer's; on Linux, be killed when
+    the ingesting process dies (even by kill -9)."""
+    with contextlib.suppress(OSError):  # not allowed here: run at the writer's priority
+        os.nice(WORKER_NICE)
     try:
         import ctypes
         import signal
@@ -162,7 +171,7 @@ def _prepared(jobs: Iterable[tuple[Path, str, int, str | None, str | None]], wor
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     todo = iter(jobs)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_die_with_parent) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init) as pool:
         pending: deque[Future[Prepared | Failure]] = deque(
             pool.submit(_prepare_safe, job) for job in islice(todo, IN_FLIGHT * workers))
         try:
