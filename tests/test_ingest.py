@@ -208,6 +208,15 @@ def test_parallel_ingest_keeps_a_bounded_number_of_documents_in_flight(tmp_path)
     assert [r.path for r in [first, *rest]] == [str(f.resolve()) for f in files]
 
 
+def test_extraction_workers_yield_the_cpu_to_the_writer():
+    from concurrent.futures import ProcessPoolExecutor
+
+    from zhibiao.store.ingest import WORKER_NICE, _worker_init
+
+    with ProcessPoolExecutor(1, initializer=_worker_init) as pool:
+        assert pool.submit(os.nice, 0).result() == min(19, os.nice(0) + WORKER_NICE)
+
+
 def test_summary_times_the_writes(tmp_path):
     files = copies(tmp_path / "docs", 3)
     with open_store(str(tmp_path / "kb.db"), create=True, say=None) as store:
