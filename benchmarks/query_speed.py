@@ -169,6 +169,8 @@ def main() -> None:
         print(f"reusing {store.where}: {total:,} facts")
     else:
         docs = real_documents(Path(args.corpus))
+        if not docs:
+            sys.exit(f"query_speed: no documents with facts under {args.corpus}: pass --corpus DIR")
         print(f"{len(docs)} real documents, {sum(len(d.records) for d in docs):,} facts; replicating …")
         total, seconds = build(store, docs, args.facts)
         print(f"built {store.where}: {total:,} facts in {seconds:.0f} s ({total / seconds:,.0f} facts/s)")

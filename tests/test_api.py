@@ -200,6 +200,16 @@ def test_parameters_are_data_not_sql(client: TestClient) -> None:
     assert client.get("/api").json()["library"]["facts"] == before
 
 
+def test_facts_download_in_yi_yuan(client: TestClient) -> None:
+    params = {"place": "南沙", "indicator": "gdp", "period": "2023", "measure": "level", "format": "csv"}
+    for unit, value in (("亿元", "2323.54"), ("万元", "23235400.0"), (None, "232354000000.0")):
+        for extra in ({}, {"sort": "-value", "unit": "元"}):  # also through the filter builder's path
+            r = client.get("/api/facts", params={**params, **extra, **({"money": unit} if unit else {})})
+            rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+            assert (value, unit or "元") in {(row["value"], row["unit"]) for row in rows}, extra
+    assert client.get("/api/facts", params={**params, "money": "千元"}).status_code in (400, 422)
+
+
 def test_facts_csv_and_xlsx(client: TestClient) -> None:
     from openpyxl import load_workbook
 

@@ -188,6 +188,42 @@ def test_parallel_and_sequential_ingest_store_the_same_facts(tmp_path):
     assert results[0] == results[1] and results[0]
 
 
+def test_parallel_ingest_keeps_a_bounded_number_of_documents_in_flight(tmp_path):
+    from zhibiao.store.ingest import IN_FLIGHT, Prepared, _prepared
+
+    files = copies(tmp_path / "docs", 20)
+    taken = []
+
+    def jobs():
+        for f in files:
+            taken.append(f)
+            key, size = content_key(f)
+            yield (f, key, size, None, None)
+
+    results = _prepared(jobs(), 2, len(files))
+    first = next(results)
+    assert isinstance(first, Prepared) and first.path == str(files[0].resolve())
+    assert len(taken) <= 2 * IN_FLIGHT + 1  # not the whole batch queued ahead of the writer
+    rest = list(results)
+    assert [r.path for r in [first, *rest]] == [str(f.resolve()) for f in files]
+
+
+def test_extraction_workers_yield_the_cpu_to_the_writer():
+    from concurrent.futures import ProcessPoolExecutor
+
+    from zhibiao.store.ingest import WORKER_NICE, _worker_init
+
+    with ProcessPoolExecutor(1, initializer=_worker_init) as pool:
+        assert pool.submit(os.nice, 0).result() == min(19, os.nice(0) + WORKER_NICE)
+
+
+def test_summary_times_the_writes(tmp_path):
+    files = copies(tmp_path / "docs", 3)
+    with open_store(str(tmp_path / "kb.db"), create=True, say=None) as store:
+        summary = ingest(store, [str(f) for f in files], workers=1)
+    assert summary.stored == 3 and 0 < summary.write_seconds < summary.seconds
+
+
 def test_progress_lines_off_a_terminal(tmp_path, capsys):
     from zhibiao.store.ingest import Progress, Summary
 

@@ -338,6 +338,8 @@ def query(
     limit: Annotated[int | None, typer.Option(help="At most N rows (tables default to 100; 0: all).")] = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
+    unit: Annotated[str | None, typer.Option(
+        help="Money in 万元 or 亿元 instead of 元 (values in 元, investments, caps).")] = None,
     no_bom: NoBomOption = False,
     wide: WideOption = False,
     db: DbOption = None,
@@ -349,7 +351,7 @@ def query(
     flt = Filters(place=place, within=within, indicator=indicator, period=period, kind=kind, measure=measure,
                   type=fact_type, search=search, doc=doc)
     raise typer.Exit(commands.run(lambda: commands.query(db, flt, fmt, output, limit, not no_bom,
-                                                         _described(ctx), wide)))
+                                                         _described(ctx), wide=wide, unit=unit)))
 
 
 @app.command()

@@ -135,22 +135,35 @@ def _output(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str | None,
 
 
 def query(db: str | None, flt: Any, fmt: str | None, output: Path | None, limit: int | None, bom: bool,
-          described: str, wide: bool = False) -> int:
-    """`zhibiao query`: matching facts as a table or a file."""
-    from zhibiao.analysis import views
-    from zhibiao.analysis.export import choose_format
-    from zhibiao.analysis.query import COLUMNS, count, find
+          described: str, wide: bool = False, unit: str | None = None) -> int:
+    """`zhibiao query`: matching facts as a table, or streamed to a file (money in `unit` if given)."""
+    from itertools import chain
+
+    from zhibiao.analysis import export, views
+    from zhibiao.analysis.query import COLUMNS, count, find, iter_find
 
     with opened(db) as store:
-        as_table = choose_format(fmt, output) == "table"
-        cap = (TABLE_LIMIT if as_table else None) if limit is None else (limit or None)
-        rows = find(store, flt, cap)
-        if not rows:
+        chosen = export.choose_format(fmt, output)
+        export.check_unit(unit)
+        if chosen != "table":  # every match, a batch at a time: memory does not grow with the result
+            rows = iter_find(store, flt, limit or None)
+            first = next(rows, None)
+            if first is None:
+                note("no facts match")
+                return 0
+            n = export.write(chain([first], rows), COLUMNS, chosen, output, sources=lambda ids: export.sources(
+                store, ids), query=described, sheet="facts", bom=bom, unit=unit)
+            if output:
+                note(f"wrote {n:,} rows to {output}")
+            return 0
+        cap = TABLE_LIMIT if limit is None else (limit or None)
+        found = list(export.in_unit(find(store, flt, cap), unit))
+        if not found:
             note("no facts match")
             return 0
-        total = count(store, flt) if cap and len(rows) == cap else len(rows)
-        _output(rows, COLUMNS, fmt, output, store=store, query=described, table=views.facts_table, bom=bom,
-                sheet="facts", doc_ids={r["doc_id"] for r in rows}, total=total, wide=wide)
+        total = count(store, flt) if cap and len(found) == cap else len(found)
+        _output(found, COLUMNS, fmt, output, store=store, query=described, table=views.facts_table, bom=bom,
+                sheet="facts", doc_ids={r["doc_id"] for r in found}, total=total, wide=wide)
     return 0
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -309,6 +309,19 @@ def find(store: Store, flt: Filters, limit: int | None = None) -> list[dict[str,
         if limit:
             q = q.limit(limit)
         return row_dicts(conn.execute(q))
+
+
+def iter_find(store: Store, flt: Filters, limit: int | None = None, batch: int = 5_000) -> Iterator[dict[str, Any]]:
+    """Facts matching `flt` in id order, like `find`, fetched `batch` rows at a time (a server-side
+    cursor on PostgreSQL): memory stays that of one batch however many match. The read
+    transaction stays open until the iterator is exhausted or closed.
+    """
+    with store.read() as conn:
+        q = facts_select(conditions(store, conn, flt)).order_by(facts.c.id)
+        result = conn.execution_options(stream_results=True, yield_per=batch).execute(q.limit(limit) if limit else q)
+        keys = list(result.keys())
+        for part in result.partitions(batch):
+            yield from (dict(zip(keys, r, strict=True)) for r in part)
 
 
 def count(store: Store, flt: Filters) -> int:

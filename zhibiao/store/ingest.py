@@ -12,6 +12,7 @@ the batch; every document written before it stays complete.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -32,6 +33,8 @@ from zhibiao.store.write import PlaceSync, Prepared, Written, sync_indicators, w
 
 #: Below this many files to extract, worker processes cost more than they save.
 PARALLEL_FROM = 8
+#: Documents per worker process submitted ahead of the writer (bounds ingest's memory).
+IN_FLIGHT = 2
 #: Documents from another engine whose hashes are looked up in one query (`ingest_results`).
 KNOWN_BATCH = 256
 
@@ -64,6 +67,7 @@ class Summary:
     not_done: int = 0  # files left when it stopped
     documents: list[tuple[str, int, str]] = field(default_factory=list)  # (status, doc id, name)
     seconds: float = 0.0
+    write_seconds: float = 0.0  # of `seconds`, the time spent writing documents to the database
 
     @property
     def ok(self) -> bool:
@@ -131,8 +135,16 @@ def _prepare_safe(job: tuple[Path, str, int, str | None, str | None]) -> Prepare
         return Failure(str(path), f"extraction failed ({type(err).__name__}: {err})")
 
 
-def _die_with_parent() -> None:
-    """Worker initializer: on Linux, be killed when the ingesting process dies (even by kill -9)."""
+#: How much lower the extraction workers' CPU priority is than the writer's (``nice``): the one
+#: writer sets the pace of a parallel ingest, so it must not wait for the CPU behind them.
+WORKER_NICE = 5
+
+
+def _worker_init() -> None:
+    """Worker initializer: lower this worker's priority below the writer's; on Linux, be killed when
+    the ingesting process dies (even by kill -9)."""
+    with contextlib.suppress(OSError):  # not allowed here: run at the writer's priority
+        os.nice(WORKER_NICE)
     try:
         import ctypes
         import signal
@@ -142,26 +154,40 @@ def _die_with_parent() -> None:
         return
 
 
-def _prepared(jobs: list[tuple[Path, str, int, str | None, str | None]], workers: int
+def _prepared(jobs: Iterable[tuple[Path, str, int, str | None, str | None]], workers: int, count: int
               ) -> Iterator[Prepared | Failure]:
-    if workers <= 1 or len(jobs) < PARALLEL_FROM:
+    """The `count` jobs loaded and extracted, in order: here, or in `workers` forked processes.
+
+    At most `IN_FLIGHT` documents per worker are submitted and not yet taken, so results never
+    queue up ahead of the writer and memory does not grow with the batch.
+    """
+    if workers <= 1 or count < PARALLEL_FROM:
         for job in jobs:
             yield _prepare_safe(job)
         return
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
 
-    from zhibiao.extract.places import gazetteer
+    from zhibiao.extract.pipeline import warm_up
 
-    gazetteer()  # loaded once here, shared by forked workers
+    warm_up()  # loaders, extractor, gazetteer and taxonomy loaded once here, shared by forked workers
     import gc
 
     gc.freeze()  # keep the collector from touching (and so copying) the shared pages in every worker
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_die_with_parent) as pool:
+    todo = iter(jobs)
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init) as pool:
+        pending: deque[Future[Prepared | Failure]] = deque(
+            pool.submit(_prepare_safe, job) for job in islice(todo, IN_FLIGHT * workers))
         try:
-            yield from pool.map(_prepare_safe, jobs, chunksize=1)
+            while pending:
+                result = pending.popleft().result()
+                job = next(todo, None)
+                if job is not None:  # submitted before the caller writes `result`: workers stay busy
+                    pending.append(pool.submit(_prepare_safe, job))
+                yield result
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
 
@@ -239,7 +265,7 @@ def ingest(store: Store, inputs: Iterable[str], *, date: str | None = None, enco
         if progress and done:
             progress(done, total, summary)
         sync = PlaceSync()
-        for result in _prepared(todo, default_workers() if workers is None else workers):
+        for result in _prepared(todo, default_workers() if workers is None else workers, len(todo)):
             if isinstance(result, Failure):
                 fail(result.path, result.reason)
             else:
@@ -286,12 +312,15 @@ def _failer(summary: Summary, on_error: Callable[[str], None] | None) -> Callabl
 def _store_one(store: Store, doc: Prepared, force: bool, sync: PlaceSync, summary: Summary,
                fail: Callable[[str, str], None]) -> None:
     """Write one document and count it; one the database refuses for its data is a failure, not a stop."""
+    started = time.perf_counter()
     try:
         written = write_document(store, doc, force=force, place_sync=sync)
     except (DataError, IntegrityError) as err:  # this document's data, not the database
         fail(doc.path or doc.name, f"could not store ({str(err.orig).strip().splitlines()[0]})")
     else:
         _count(summary, written, doc.name)
+    finally:
+        summary.write_seconds += time.perf_counter() - started
 
 
 def _count(summary: Summary, written: Written, name: str) -> None:

@@ -17,7 +17,9 @@ The partial unique indexes (one current row per hash, one per path) make a secon
 ingesting the same file at the same time fail cleanly; that failure is reported as unchanged.
 
 On PostgreSQL the facts are loaded with COPY (`zhibiao.store.copy`) in the same transaction
-as their document row; on SQLite with one executemany INSERT, then indexed for search.
+as their document row; on SQLite with one prepared INSERT run by the driver's executemany
+over plain tuples (SQLAlchemy's per-row parameter building took a third of the insert's time),
+then indexed for search.
 """
 
 from __future__ import annotations
@@ -25,12 +27,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from zhibiao.store.copy import copy_facts
+from zhibiao.store.copy import copy_columns, copy_facts
 from zhibiao.store.db import Store
 from zhibiao.store.fts import SQLITE_INDEX_DOCUMENT
 from zhibiao.store.rows import fact_row, text_hash
@@ -211,9 +214,19 @@ def _insert_facts(store: Store, conn: Connection, rows: list[dict[str, Any]], us
     if not store.is_sqlite and use_copy:
         copy_facts(conn, rows)
         return
-    conn.execute(insert(facts), rows)
-    if store.is_sqlite:
-        conn.execute(text(SQLITE_INDEX_DOCUMENT), {"doc_id": rows[0]["doc_id"]})
+    if not store.is_sqlite:
+        conn.execute(insert(facts), rows)
+        return
+    columns = copy_columns(rows[0])
+    conn.exec_driver_sql(_sqlite_insert(tuple(columns)), [tuple(r[c] for c in columns) for r in rows])
+    conn.execute(text(SQLITE_INDEX_DOCUMENT), {"doc_id": rows[0]["doc_id"]})
+
+
+@cache
+def _sqlite_insert(columns: tuple[str, ...]) -> str:
+    """``INSERT INTO facts (…) VALUES (?, …)`` for `columns` (names quoted: ``end``, ``condition``)."""
+    names = ", ".join(f'"{c}"' for c in columns)
+    return f"INSERT INTO facts ({names}) VALUES ({', '.join('?' * len(columns))})"
 
 
 def _write(store: Store, conn: Connection, doc: Prepared, force: bool, sync: PlaceSync, use_copy: bool

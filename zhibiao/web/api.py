@@ -119,7 +119,9 @@ def facts(request: Request, place: PlaceQ = None, within: WithinQ = None, indica
           size: Annotated[int, Query(ge=1, le=data.MAX_PAGE, description="Rows per page.")] = data.PAGE_SIZE,
           next: Annotated[str | None, Query(description="The 'next' token of the previous page.")] = None,
           count: Annotated[bool, Query(description="Also count every match (costs a scan on large bases).")] = False,
-          format: FormatQ = "json") -> Response:
+          format: FormatQ = "json",
+          money: Annotated[Literal["元", "万元", "亿元"] | None, Query(
+              description="With format=csv or xlsx: money in 万元 or 亿元 instead of 元.")] = None) -> Response:
     """Facts in id order: ``rows`` (the columns of `zhibiao query`), ``next`` and ``next_url`` while more follow.
 
     With ``sort`` or ``page``: the page of that number in that order, with ``total`` and ``pages``
@@ -130,8 +132,11 @@ def facts(request: Request, place: PlaceQ = None, within: WithinQ = None, indica
     flt = Filters(place=place, within=within, indicator=indicator, period=period, kind=kind, measure=measure,
                   type=type, search=search, doc=doc)
     refine = data.Refine(value_min=value_min, value_max=value_max, unit=unit or None, qualifier=qualifier)
+    from zhibiao.analysis.export import in_unit
+
     if format != "json" and (sort or refine != data.Refine()):
         rows, more = data.sorted_facts(store, flt, refine, sort=sort)
+        rows = list(in_unit(rows, money))
         extra = {"X-Zhibiao-Truncated": str(data.DOWNLOAD_LIMIT)} if more else None
         return table(request, rows, COLUMNS, format, "zhibiao-facts", sheet="facts",
                      doc_ids={r["doc_id"] for r in rows}, extra=extra)
@@ -141,6 +146,7 @@ def facts(request: Request, place: PlaceQ = None, within: WithinQ = None, indica
                          "pages": max(1, -(-total // size))})
     if format != "json":
         rows, more = data.all_facts(store, flt)
+        rows = list(in_unit(rows, money))
         extra = {"X-Zhibiao-Truncated": str(data.DOWNLOAD_LIMIT)} if more else None
         return table(request, rows, COLUMNS, format, "zhibiao-facts", sheet="facts",
                      doc_ids={r["doc_id"] for r in rows}, extra=extra)
