@@ -76,6 +76,14 @@ def test_spec_ids_keep_their_names_units_and_aliases() -> None:
 
 # (document in shared/corpus/real, subject exactly as the document writes it, expected id)
 REAL_SUBJECTS = [
+    # provincial 2026 reports and the Jiangxi 2022 communiqué (held-out gold-new files)
+    ("jiangxi-province-2026-gov-work-report.txt", "有效期内高新技术企业", "high_tech_enterprises"),
+    ("jiangxi-province-2026-gov-work-report.txt", "扣除自然因素影响后空气优良天数比率", "air_quality_rate"),
+    ("zhejiang-province-2026-gov-work-report.txt", "“千项万亿”重大项目", "key_projects_count"),
+    ("jiangxi-2022-communique.txt", "研究与试验发展（R&D）经费支出占GDP的比重", "rd_intensity"),
+    ("hunan-province-2026-gov-work-report.txt", "企业主体", "enterprises"),
+    ("guizhou-province-2026-gov-work-report.txt", "各类经营主体", "market_entities"),
+    ("hainan-province-2026-gov-work-report.txt", "货物贸易", "foreign_trade"),
     # 地区生产总值 and the three industries: guangzhou-huangpu-2020-communique.excerpt.txt
     ("guangzhou-huangpu-2020-communique.excerpt.txt", "生产总值(GDP)", "gdp"),
     ("guangzhou-huangpu-2020-communique.excerpt.txt", "第一产业增加值", "primary_industry_value_added"),

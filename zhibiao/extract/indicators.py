@@ -21,8 +21,10 @@ _PREFIX = re.compile(
     r"我国|全口径|口径|同比|分别|预计|力争|确保|目标|要|将|达到|达|为|实现了|完成了|推动|拉动|带动|新引进|引进|净增|"
     r"(?:区|市|省|县)级?(?=重点|属|重大)|[0-9]+(?:个|家|项)|[0-9]+万元以上|(?:19|20)[0-9]{2}年(?:度)?|同期|"
     r"[0-9一二三四五六七八九十]年(?:来)?|五年|[0-9]{1,2}[-—至][0-9]{1,2}月|实施|安排|铺排|推进|落实|谋划|储备|"
-    r"年(?=人均))+)"
+    r"年(?=人均)|有效期内|扣除自然因素影响后)+)"
 )
+#: A programme's quoted name before the projects it counts: "“千项万亿”重大项目" are 重大项目.
+_PROGRAMME = re.compile(r"^[“\"][^”\"]{1,8}[”\"](?=(?:重大|重点)(?:项目|工程)|工程项目)")
 #: Words after the name that still denote the same quantity.
 _SUFFIX = re.compile(
     r"(?:总额|总量|总值|规模|完成额|完成|实现|额|增速|增幅|增长|同比增长|比上年增长|达到|达|为|的|"
@@ -64,7 +66,7 @@ class Taxonomy:
         With ``unit`` and ``measure``, a level whose unit cannot be the indicator's
         (an amount of money for a count indicator) gets no id.
         """
-        core = _INSIDE.sub("", _normalise(subject))
+        core = _INSIDE.sub("", _normalise(_PROGRAMME.sub("", subject)))
         core = _PREFIX.sub("", core)
         found = self._by_name.get(core)
         for _ in range(4):  # strip trailing words one at a time: 地区生产总值预期增长目标 → 地区生产总值
