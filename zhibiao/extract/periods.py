@@ -68,7 +68,10 @@ def _part(part: str, year: int, m: re.Match[str]) -> str:
     if m.group("m1"):
         return f"{year}-{_month(m.group('m1')):02d}/{year}-{_month(m.group('m2')):02d}"
     if m.group("mend"):
-        return str(year)  # 截至12月底: the year to date
+        # the year to date: 截至12月底 is the year, 截至7月底 its first seven months
+        month = _month(m.group("mend"))
+        named = {3: f"{year}Q1", 6: f"{year}H1", 12: str(year)}  # as 首季, 上半年 and 全年 are written
+        return named.get(month, f"{year}-01/{year}-{month:02d}")
     return str(year)
 
 
