@@ -224,6 +224,7 @@ GOLD = [
     ("培育5—6家5000万以上产业互联网企业", 6, "家", "at_most", "level"),
     # jiangxi 2026 report (held-out gold): ages measured, structures in ∶, shares of a plan, counted tasks
     ("人均预期寿命预计达79岁", 79, "岁", "exact", "level"),
+    ("PM2.5平均浓度降至28.5微克每立方米", 28.5, "微克/立方米", "exact", "level"),  # sichuan 2026
     ("三次产业结构由8.7∶41.2∶50.1调整为7.4∶39.6∶53", 41.2, "%", "exact", "share"),
     ("三次产业结构由8.7∶41.2∶50.1调整为7.4∶39.6∶53", 53, "%", "exact", "share"),
     ("城镇新增就业、新增发放创业担保贷款分别完成年计划的118.2%、248.57%", 118.2, "%", "exact", "share"),
