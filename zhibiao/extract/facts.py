@@ -242,12 +242,9 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                 )
 
 
-_FIRST_BREAK = re.compile(r"[，,；;]")
-
-
 def _first_break(text: str, sent: Span) -> int:
     """Where the sentence's first clause ends (its end when it has one clause)."""
-    m = _FIRST_BREAK.search(text, sent.start, sent.end)
+    m = _BREAK.search(text, sent.start, sent.end)
     return m.start() if m else sent.end
 
 
