@@ -27,7 +27,6 @@ from zhibiao.analysis.query import (
     Filters,
     conditions,
     document_labels,
-    facts_select,
     not_flagged,
     parse_period,
     place_names,
@@ -222,31 +221,84 @@ class Conflict:
     scope: str = BETWEEN  # WITHIN or BETWEEN (`conflict_scope`)
 
 
+#: What groups reports into one thing (a conflict's key), and what is read of each report to tell
+#: whether they contradict; all in ``ix_facts_report``, so the groups are found in the index alone.
+_CONFLICT_KEY = ("region_code", "topic", "period", "kind", "measure", "unit")
+_CONFLICT_READ = ("id", "doc_id", "value", "qualifier")
+#: Ids per ``IN (…)`` when reading the reports of conflicts (below both databases' parameter limits).
+_CHUNK = 5_000
+
+
+def _candidates(conn: Any, where: list[Any]) -> dict[tuple[Any, ...], list[dict[str, Any]]]:
+    """Reports (`_CONFLICT_READ` and unit) of the things whose values differ, by `_CONFLICT_KEY`."""
+    key_cols = [facts.c[n] for n in _CONFLICT_KEY]
+    groups = (select(*key_cols).where(and_(*where)).group_by(*key_cols)
+              .having(func.min(facts.c.value) < func.max(facts.c.value)).subquery())
+    join_on = and_(*(c == groups.c[c.name] for c in key_cols[:5]), facts.c.unit.is_not_distinct_from(groups.c.unit))
+    q = select(*key_cols, *(facts.c[n] for n in _CONFLICT_READ)).select_from(facts.join(groups, join_on))
+    width = len(_CONFLICT_KEY)
+    found: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+    for row in conn.execute(q.where(and_(*where))).all():
+        report = dict(zip(_CONFLICT_READ, row[width:], strict=True))
+        report["unit"] = row[width - 1]
+        found[tuple(row[:width])].append(report)
+    return found
+
+
 def conflicts(store: Store, flt: Filters | None = None) -> list[Conflict]:
     """Groups of reports whose values contradict each other, within one document or between
-    documents (`conflict_scope`: the rule compare marks ≠ by)."""
+    documents (`conflict_scope`: the rule compare marks ≠ by), ordered by place, topic, period,
+    kind, measure and unit."""
     flt = flt or Filters()
-    key_cols = (facts.c.region_code, facts.c.topic, facts.c.period, facts.c.kind, facts.c.measure, facts.c.unit)
     with store.read() as conn:
         where = [*conditions(store, conn, flt), facts.c.type == "quantity", facts.c.region_code.is_not(None),
                  facts.c.year_from.is_not(None), facts.c.topic.is_not(None), facts.c.value.is_not(None),
                  not_flagged(facts.c.id)]
-        groups = (select(*key_cols).where(and_(*where)).group_by(*key_cols)
-                  .having(func.min(facts.c.value) < func.max(facts.c.value)).subquery())
-        join_on = and_(*(c == groups.c[c.name] for c in key_cols[:5]),
-                       facts.c.unit.is_not_distinct_from(groups.c.unit))
-        q = facts_select(where).add_columns(facts.c.topic).join(groups, join_on).order_by(*key_cols, facts.c.id)
-        rows = [dict(r) for r in conn.execute(q).mappings()]
-    by_key: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
-    for r in rows:
-        by_key[(r["region_code"], r["topic"], r["period"], r["kind"], r["measure"], r["unit"])].append(r)
+        scoped = {}
+        for key, reports in _candidates(conn, where).items():
+            reports = single_quantity(reports, key[1])
+            scope = conflict_scope(reports)
+            if scope is not None:
+                scoped[key] = (scope, [r["id"] for r in reports])
+        shown = _reports_by_id(store, conn, sorted(i for _, ids in scoped.values() for i in ids))
     out = []
-    for (code, topic, period, kind, measure, unit), reports in by_key.items():
-        reports = single_quantity(reports, topic)
-        scope = conflict_scope(reports)
-        if scope is not None:
-            reports = by_recency(reports)
-            out.append(Conflict(code, reports[0]["region"], topic, period, kind, measure, unit, reports, scope))
+    for key in sorted(scoped, key=_key_order):
+        scope, ids = scoped[key]
+        code, topic, period, kind, measure, unit = key
+        reports = by_recency([shown[i] for i in sorted(ids)])
+        out.append(Conflict(code, reports[0]["region"], topic, period, kind, measure, unit, reports, scope))
+    return out
+
+
+def _key_order(key: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A conflict key made sortable (no unit sorts first)."""
+    return (*key[:5], key[5] is not None, key[5] or "")
+
+
+#: What a quantity report holds beyond its key's constants: a conflict's reports are quantities
+#: none of them flagged, so ``type`` and ``flagged`` are known and the project and policy
+#: columns empty; only these are read (the wide rows of a place's conflicts run into thousands).
+_QUANTITY_READ = ("id", "doc_id", "region", "region_code", "subject", "indicator", "period", "kind", "measure",
+                  "value", "unit", "qualifier", "evidence", "char_start", "char_end", "topic")
+_QUANTITY_EMPTY = dict.fromkeys(("name", "status", "investment", "policy", "beneficiary", "condition", "rate", "cap"))
+
+
+def _reports_by_id(store: Store, conn: Any, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The quantity facts `ids`, not flagged, with the keys `facts_select` gives and their topic, by id."""
+    rows = []
+    for start in range(0, len(ids), _CHUNK):
+        q = select(*(facts.c[n] for n in _QUANTITY_READ)).where(facts.c.id.in_(ids[start:start + _CHUNK]))
+        rows.extend(conn.execute(q).all())
+    docs = document_labels(store, conn, {r[1] for r in rows})
+    out: dict[int, dict[str, Any]] = {}
+    for (fact_id, doc_id, region, code, subject, indicator, period, kind, measure, value, unit, qualifier, evidence,
+         start, end, topic) in rows:
+        doc, doc_date = docs[doc_id]
+        out[fact_id] = {"id": fact_id, "doc_id": doc_id, "doc": doc, "doc_date": doc_date, "type": "quantity",
+                        "region": region, "region_code": code, "subject": subject, "indicator": indicator,
+                        "period": period, "kind": kind, "measure": measure, "value": value, "unit": unit,
+                        "qualifier": qualifier, **_QUANTITY_EMPTY, "evidence": evidence, "start": start, "end": end,
+                        "flagged": False, "topic": topic}
     return out
 
 

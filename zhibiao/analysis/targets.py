@@ -81,31 +81,99 @@ def _key(fact: dict[str, Any]) -> tuple[Any, ...]:
 
 _NAMES = ("id", "doc_id", "region", "region_code", "subject", "indicator", "topic", "period", "kind", "measure",
           "value", "unit", "qualifier", "evidence")
+#: What is read of each actual of a target to choose among them (numbers only: the pairs of a place
+#: over all years run into thousands, and strings are what costs to read); `_NAMES` of the chosen.
+_ACTUAL_NAMES = ("id", "doc_id", "value", "qualifier")
+#: Ids per ``IN (…)`` when reading chosen actuals (below SQLite's and PostgreSQL's parameter limits).
+_CHUNK = 5_000
 
 
-def _columns(alias: Any, prefix: str) -> list[Any]:
-    return [alias.c[n].label(prefix + n) for n in _NAMES]
+def _is_target() -> list[Any]:
+    return [facts.c.kind == "target", facts.c.type == "quantity", facts.c.region_code.is_not(None),
+            facts.c.topic.is_not(None), facts.c.year_from.is_not(None), not_flagged(facts.c.id)]
 
 
-def _pairs() -> Select[Any]:
-    """Targets (``facts``, so that query conditions apply to them as written) with every actual
-    (``a``) of the same key; filtered later."""
+def _actuals_of_targets() -> Select[Any]:
+    """(target id, the actual's `_ACTUAL_NAMES`) for every actual of a target's key; the
+    conditions of a query apply to the targets (``facts``) as written."""
     t, a = facts, facts.alias("a")
-    match = and_(a.c.topic == t.c.topic, a.c.region_code == t.c.region_code, a.c.period == t.c.period,
-                 a.c.measure == t.c.measure, a.c.kind == "actual", a.c.type == "quantity",
-                 a.c.unit.is_not_distinct_from(t.c.unit), not_flagged(a.c.id))
-    # no ORDER BY: sorting the pairs' wide rows cost SQLite 1 ms of 5; the targets are sorted after
-    return select(*_columns(t, "t_"), *_columns(a, "a_")).select_from(t.outerjoin(a, match))
+    match = and_(a.c.region_code == t.c.region_code, a.c.topic == t.c.topic, a.c.period == t.c.period,
+                 a.c.measure == t.c.measure, a.c.unit.is_not_distinct_from(t.c.unit), a.c.kind == "actual",
+                 a.c.type == "quantity", not_flagged(a.c.id))
+    return select(t.c.id, *(a.c[n] for n in _ACTUAL_NAMES)).select_from(t.join(a, match))
 
 
-#: Built once: making the aliased statement cost more than running it (5 ms a call).
-_PAIRS = _pairs()
+#: Built once: making the aliased statement cost more than running it (5 ms a call). Both run
+#: inside ``ix_facts_report`` but for the targets' own rows.
+_ACTUALS = _actuals_of_targets()
+_WIDE = select(*(facts.c[n] for n in _NAMES))
 
 
-def _report(values: Any, docs: dict[int, tuple[str, str | None]]) -> dict[str, Any]:
-    report = dict(zip(_NAMES, values, strict=True))
-    report["doc"], report["doc_date"] = docs[report["doc_id"]]
-    return report
+def _reports(conn: Any, where: list[Any]) -> list[dict[str, Any]]:
+    """The `_NAMES` of the facts matching `where` (`labelled` adds their documents' names and dates)."""
+    return [dict(zip(_NAMES, values, strict=True)) for values in conn.execute(_WIDE.where(*where)).all()]
+
+
+def _labelled(reports: list[dict[str, Any]], docs: dict[int, tuple[str, str | None]]) -> list[dict[str, Any]]:
+    """`reports` with ``doc`` and ``doc_date``: their document's name and date."""
+    for report in reports:
+        report["doc"], report["doc_date"] = docs[report["doc_id"]]
+    return reports
+
+
+def _wide_by_id(conn: Any, ids: list[int], docs: dict[int, tuple[str, str | None]]) -> dict[int, dict[str, Any]]:
+    """`_reports` of the facts `ids`, labelled, by id."""
+    out: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        found = _reports(conn, [facts.c.id.in_(ids[start:start + _CHUNK])])
+        out.update((r["id"], r) for r in _labelled(found, docs))
+    return out
+
+
+def _found(pairs: list[Any], by_id: dict[int, dict[str, Any]], docs: dict[int, tuple[str, str | None]]
+           ) -> dict[int, list[dict[str, Any]]]:
+    """The actuals of each target (by id) from documents not older than the target's own."""
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for target_id, *values in pairs:
+        target = by_id[target_id]
+        actual_date = docs[values[1]][1]
+        if not (target["doc_date"] and actual_date and actual_date < target["doc_date"]):
+            actual = dict(zip(_ACTUAL_NAMES, values, strict=True))
+            actual["unit"], actual["doc_date"] = target["unit"], actual_date
+            found[target_id].append(actual)
+    return found
+
+
+def _counted(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The actuals that count, latest exact first: one per fact, from documents that do not
+    contradict themselves."""
+    if len(found) == 1:
+        return found
+    unique = list({a["id"]: a for a in found}.values())
+    return by_recency([a for own in by_doc(unique).values() if consistent(own) for a in own])
+
+
+def _chosen(shown: list[dict[str, Any]], found: dict[int, list[dict[str, Any]]]
+            ) -> list[tuple[dict[str, Any], dict[str, Any] | None, int]]:
+    """(target, the actual chosen for it or None, how many actuals count), ordered by place,
+    period, topic and id (see the module docstring for which actuals count)."""
+    own_keys = [(*_key(t), t["doc_id"]) for t in shown]
+    own_targets: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+    for key, target in zip(own_keys, shown, strict=True):
+        own_targets[key].append(target)
+    # a document that sets several such targets that cannot all hold has none attributable
+    unattributable = {key for key, same in own_targets.items() if len(same) > 1 and not consistent(same)}
+    out = []
+    for key, target in sorted(zip(own_keys, shown, strict=True), key=_display_order):
+        actuals = found.get(target["id"])
+        actuals = _counted(actuals) if actuals and key not in unattributable else []
+        out.append((target, actuals[0] if actuals else None, len(actuals)))
+    return out
+
+
+def _display_order(keyed: tuple[tuple[Any, ...], dict[str, Any]]) -> tuple[Any, ...]:
+    key, target = keyed
+    return key[0], key[2] or "", key[1], target["id"]  # place, period, topic, id
 
 
 def targets(store: Store, *, place: str | list[str] | None = None, within: str | None = None,
@@ -114,37 +182,16 @@ def targets(store: Store, *, place: str | list[str] | None = None, within: str |
     """Every target matching the filters, with its actual and status, ordered by place and period."""
     flt = Filters(place=place, within=within, period=period, indicator=indicator, measure=measure)
     with store.read() as conn:
-        where = conditions(store, conn, flt)
-        rows = conn.execute(_PAIRS.where(*where, facts.c.kind == "target", facts.c.type == "quantity",
-                                         facts.c.region_code.is_not(None), facts.c.topic.is_not(None),
-                                         facts.c.year_from.is_not(None), not_flagged(facts.c.id))).all()
-        half = len(_NAMES)
-        docs = document_labels(store, conn, {r[1] for r in rows} | {r[half + 1] for r in rows if r[half] is not None})
-    out: list[TargetRow] = []
-    by_target: dict[int, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
-    for r in rows:
-        entry = by_target.get(r[0])
-        if entry is None:
-            entry = by_target[r[0]] = (_report(r[:half], docs), [])
-        if r[half] is not None:
-            actual = _report(r[half:], docs)
-            target = entry[0]
-            if not (target["doc_date"] and actual["doc_date"] and actual["doc_date"] < target["doc_date"]):
-                entry[1].append(actual)
-    own_targets: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
-    for target, _ in by_target.values():
-        own_targets[(*_key(target), target["doc_id"])].append(target)
-    attributable = {key: consistent(found) for key, found in own_targets.items()}
-    in_order = sorted(by_target.values(), key=lambda e: (e[0]["region_code"], e[0]["period"] or "", e[0]["topic"],
-                                                         e[0]["id"]))
-    for target, found in in_order:
-        actuals = []
-        if attributable[(*_key(target), target["doc_id"])]:  # not when its document sets several such targets
-            unique = {a["id"]: a for a in found}.values()
-            actuals = [a for own in by_doc(list(unique)).values() if consistent(own) for a in own]
-        actuals = by_recency(actuals)
-        chosen = actuals[0] if actuals else None
-        out.append(TargetRow(target, chosen, verdict(target, chosen), len(actuals)))
+        where = [*conditions(store, conn, flt), *_is_target()]
+        pairs = conn.execute(_ACTUALS.where(*where)).all()
+        shown = _reports(conn, where)
+        docs = document_labels(store, conn, {*(t["doc_id"] for t in shown), *(p[2] for p in pairs)})
+        chosen = _chosen(_labelled(shown, docs), _found(pairs, {t["id"]: t for t in shown}, docs))
+        actuals = _wide_by_id(conn, sorted({a["id"] for _, a, _ in chosen if a}), docs)
+    out = []
+    for target, actual, n in chosen:
+        shown_actual = actuals[actual["id"]] if actual else None
+        out.append(TargetRow(target, shown_actual, verdict(target, shown_actual), n))
     return out
 
 

@@ -36,7 +36,7 @@ from sqlalchemy import (
 )
 
 #: Migration revisions in order; the last is what this code writes and reads.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
 HEAD = REVISIONS[-1]
 
 metadata = MetaData()
@@ -126,7 +126,9 @@ facts = Table(
     Index("ix_facts_doc", "doc_id", "seq"),
     Index("ix_facts_indicator", "indicator", "region_code", "period"),
     Index("ix_facts_place_period", "region_code", "period", "kind"),
-    Index("ix_facts_topic", "topic", "region_code", "period", "kind", "measure"),
+    # covers targets and conflicts (see migration 0009)
+    Index("ix_facts_report", "region_code", "topic", "period", "measure", "unit", "kind", "type", "year_from",
+          "year_to", "indicator", "value", "qualifier", "doc_id", postgresql_include=["id"]),
     Index("ix_facts_years", "year_from", "year_to"),
     # covers compare and the explorer (see migration 0006)
     Index("ix_facts_measure", "indicator", "measure", "region_code", "year_from", "year_to", "kind", "period_type",
