@@ -67,6 +67,31 @@ def test_kind_measure_type_doc_and_search(filled_ro):
     assert count(filled_ro, Filters(search="社会消费品")) >= len(both)
 
 
+
+@pytest.mark.parametrize("flt", [Filters(place="海拉尔区"), Filters(within="广州市"), Filters(place=["南沙", "番禺"]),
+                                 Filters(within="广东省", kind="target")])
+@pytest.mark.parametrize("words", ["投资", "增长 亿元", "GDP"])
+def test_a_search_within_places_finds_what_the_search_finds_there(filled_ro, flt, words):
+    """The place tokens let the index intersect a word's hits with the places' (zhibiao.store.fts):
+    the answer must be the search's hits everywhere, kept to those places."""
+    from dataclasses import replace
+
+    everywhere = find(filled_ro, Filters(search=words, kind=flt.kind))
+    places = {r["region_code"] for r in find(filled_ro, replace(flt, search=None))}
+    within = find(filled_ro, replace(flt, search=words))
+    assert [r["id"] for r in within] == [r["id"] for r in everywhere if r["region_code"] in places]
+    assert within or words != "投资"  # every one of these places has investment figures
+
+
+def test_every_placed_fact_carries_its_place_token():
+    from zhibiao.store.fts import bigrams, place_token
+    from zhibiao.store.rows import search_text
+
+    rec = {"subject": "地区生产总值", "evidence": "地区生产总值2323.54亿元", "region_code": "440115"}
+    assert search_text(rec) == bigrams("地区生产总值", "地区生产总值2323.54亿元") + " zbp440115"
+    assert search_text({**rec, "region_code": None}) == bigrams("地区生产总值", "地区生产总值2323.54亿元")
+    assert place_token("44 01") is None and place_token("广州") is None  # the tokenizers would split these
+
 @pytest.mark.parametrize(("flt", "message"), [
     (Filters(place="广洲市"), "unknown place '广洲市'; closest: 广州市"),
     (Filters(indicator="gpd"), "unknown indicator 'gpd'; closest: gdp"),

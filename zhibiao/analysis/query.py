@@ -221,7 +221,7 @@ def conditions(store: Store, conn: Connection, flt: Filters) -> list[ColumnEleme
     if flt.doc is not None:
         where.append(facts.c.doc_id == flt.doc)
     if flt.search:
-        where.extend(search_conditions(store, flt.search))
+        where.extend(search_conditions(store, flt.search, codes))
     return where
 
 
@@ -234,18 +234,29 @@ def not_flagged(fact_id: Any) -> ColumnElement[bool]:
     return fact_id.not_in(_flagged_ids())
 
 
-def search_conditions(store: Store, query: str) -> list[ColumnElement[bool]]:
-    """Full-text conditions: bigram phrases through the index, other terms through LIKE."""
+#: Up to this many places, a search's first phrase is matched with their place tokens inside the index.
+PLACES_IN_INDEX = 400
+
+
+def search_conditions(store: Store, query: str, codes: list[str] | None = None) -> list[ColumnElement[bool]]:
+    """Full-text conditions: bigram phrases through the index, other terms through LIKE; with the
+    `codes` of a place filter, the first phrase's hits are those of the places' tokens too."""
     terms = search_index.parse(query)
     out: list[ColumnElement[bool]] = []
-    for phrase in terms.phrases:
+    in_places = codes is not None and len(codes) <= PLACES_IN_INDEX
+    for n, phrase in enumerate(terms.phrases):
         if store.is_sqlite:
+            match = search_index.sqlite_match(phrase)
+            places = search_index.places_match(codes) if in_places and n == 0 and codes else None
             table = literal_column(search_index.SQLITE_TABLE)
             hits = select(literal_column("rowid")).select_from(text(search_index.SQLITE_TABLE)).where(
-                table.op("MATCH")(literal(search_index.sqlite_match(phrase))))
+                table.op("MATCH")(literal(f"{match} AND {places}" if places else match)))
             out.append(facts.c.id.in_(hits.scalar_subquery()))
         else:
             query = func.phraseto_tsquery(literal_column("'simple'"), literal(phrase))
+            places = search_index.places_query(codes) if in_places and n == 0 and codes else None
+            if places:
+                query = query.op("&&")(func.to_tsquery(literal_column("'simple'"), literal(places)))
             out.append(literal_column(search_index.PG_VECTOR).op("@@")(query))
     for term in terms.like:
         pattern = search_index.like_pattern(term)

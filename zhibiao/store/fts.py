@@ -10,6 +10,10 @@ phrase match is a substring match. The same tokens feed SQLite FTS5 (``unicode61
 PostgreSQL ``to_tsvector('simple', search)`` with a GIN index: one search meaning, two
 backends, no server extension to install.
 
+Each fact's tokens end with one naming its place (`place_token`: ``zbp440104``), so that a
+search within places intersects two posting lists inside the index: a common word (投资) then
+costs what its hits in those places cost, not what its hits everywhere do.
+
 Terms the bigrams cannot express (one Chinese character, or Chinese mixed with digits or
 symbols such as ``3000元`` or ``4.3%``) are matched with ``LIKE`` over the original text.
 """
@@ -49,6 +53,27 @@ def bigrams(*texts: str | None) -> str:
             else:
                 out.extend(run[i : i + 2] for i in range(len(run) - 1))
     return " ".join(out)
+
+
+#: What starts a place token; no Han text or ASCII word of a fact yields it.
+PLACE_PREFIX = "zbp"
+
+
+def place_token(code: str | None) -> str | None:
+    """The search token of a place code (None for a code the tokenizers would split)."""
+    return f"{PLACE_PREFIX}{code}" if code and code.isascii() and code.isalnum() else None
+
+
+def places_match(codes: list[str]) -> str | None:
+    """The FTS5 expression of "in one of these places" (None when a code has no token)."""
+    tokens = [place_token(c) for c in codes]
+    return None if not tokens or None in tokens else "(" + " OR ".join(t for t in tokens if t) + ")"
+
+
+def places_query(codes: list[str]) -> str | None:
+    """The PostgreSQL ``to_tsquery('simple', …)`` text of "in one of these places", like `places_match`."""
+    tokens = [place_token(c) for c in codes]
+    return None if not tokens or None in tokens else " | ".join(t for t in tokens if t)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from typing import Any
 
-from zhibiao.store.fts import bigrams
+from zhibiao.store.fts import bigrams, place_token
 
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)")
 _PERIOD_TYPES = (
@@ -59,9 +59,12 @@ def topic(indicator: str | None, subject: str | None, name: str | None = None) -
 
 
 def search_text(rec: dict[str, Any]) -> str:
-    """The bigram shadow column of a record: its subject or name, policy, beneficiary, evidence."""
-    return bigrams(rec.get("subject"), rec.get("name"), rec.get("policy"), rec.get("beneficiary"),
-                   rec.get("evidence"))
+    """The bigram shadow column of a record: its subject or name, policy, beneficiary, evidence,
+    and its place's token (`zhibiao.store.fts.place_token`)."""
+    tokens = bigrams(rec.get("subject"), rec.get("name"), rec.get("policy"), rec.get("beneficiary"),
+                     rec.get("evidence"))
+    place = place_token(rec.get("region_code"))
+    return f"{tokens} {place}".lstrip() if place else tokens
 
 
 def _number(value: Any) -> float | None:

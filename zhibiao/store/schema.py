@@ -36,7 +36,7 @@ from sqlalchemy import (
 )
 
 #: Migration revisions in order; the last is what this code writes and reads.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
 HEAD = REVISIONS[-1]
 
 metadata = MetaData()
