@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from zhibiao.extract.projects import STATUSES, ProjectMention, find_projects, lexicon
+from zhibiao.extract.projects import STATUSES, ProjectMention, find_projects, lexicon, list_head_status
 
 # (sentence as in the corpus, [(name, status, investment or None), ...])
 POSITIVE = [
@@ -32,6 +32,14 @@ POSITIVE = [
      [("石嘴山市星海湖生态环境整治工程", "unknown", None),
       ("宁夏金晶科技有限公司太阳能光伏轻质面板项目", "unknown", None)]),
     ("吴忠市1个，吴忠太阳山开发区热电联产项目", [("吴忠太阳山开发区热电联产项目", "unknown", None)]),
+    # ... a phase suffix's 项目 is a head (一期项目), and a 建设/迁建 inside a listed name is no stage
+    ("宁东基地3个，宁夏百川科技有限公司正异丁醛项目、晓星集团氨纶及聚四氢呋喃一期项目、宁夏苏融达化工有限公司农药中间体项目",
+     [("宁夏百川科技有限公司正异丁醛项目", "unknown", None), ("晓星集团氨纶及聚四氢呋喃一期项目", "unknown", None),
+      ("宁夏苏融达化工有限公司农药中间体项目", "unknown", None)]),
+    ("自治区卫生健康委1个，自治区疾病控制中心迁建项目", [("自治区疾病控制中心迁建项目", "unknown", None)]),
+    ("银川市2个，银川市一体化绿色交通建设项目和宁夏隆基乐叶科技有限公司年产3GW单晶电池项目",
+     [("银川市一体化绿色交通建设项目", "unknown", None),
+      ("宁夏隆基乐叶科技有限公司年产3GW单晶电池项目", "unknown", None)]),
     # wanzai 2015: a head that says the list is of projects; each item with its own investment
     ("较大项目有：投资达11亿元的虹发铝型材、投资10亿元的帛士数码、投资达1.2亿元的阿里巴巴农村淘宝等",
      [("虹发铝型材", "unknown", 1.1e9), ("帛士数码", "unknown", 1e9), ("阿里巴巴农村淘宝", "unknown", 1.2e8)]),
@@ -225,6 +233,33 @@ def test_projects(sentence: str, expected: list[tuple[str, str, float | None]]) 
 @pytest.mark.parametrize("sentence", NEGATIVE, ids=[s[:16] for s in NEGATIVE])
 def test_no_named_project(sentence: str) -> None:
     assert _run(sentence)[1] == []
+
+
+#: a bulletin's list head and the stage it gives the projects it lists (ningxia 2021 news); None when
+#: the sentence opens no list of projects or its stage word is about something else
+LIST_HEADS = [
+    ("截至7月底未开工项目共5个，按责任单位（主管单位）划分分别是：银川市2个，", "规划"),
+    ("投资完成率前九名项目，按责任单位（主管单位）划分分别是：兰州局集团公司银川工程建设指挥部1个，包银高铁银川至惠农南段；",
+     "在建"),
+    ("1．地级市重大项目开工率前二名：固原市开工率100%，石嘴山市开工率100%。", None),  # lists places
+    ("较大项目有：投资达11亿元的虹发铝型材、投资10亿元的帛士数码等", None),  # no stage word
+    ("全年新开工项目56个，总投资约630亿元。", None),  # no list after a colon
+]
+
+
+@pytest.mark.parametrize(("sentence", "status"), LIST_HEADS, ids=[s[:12] for s, _ in LIST_HEADS])
+def test_list_head_status(sentence: str, status: str | None) -> None:
+    assert list_head_status(sentence, 0, len(sentence)) == status
+
+
+def test_listed_names_take_the_heads_stage() -> None:
+    # the head said the stage: a listed name needs no 项目/工程 ending any more, the clause holds no stage
+    text = "兰州局集团公司银川工程建设指挥部1个，包银高铁银川至惠农南段；"
+    found = find_projects(text, 0, len(text), listed_status="在建")
+    assert [(m.name, m.status) for m in found] == [("包银高铁银川至惠农南段", "在建")]
+    assert find_projects(text, 0, len(text)) == []  # without the head: not a project's name
+    found = find_projects("石嘴山市2个，石嘴山市星海湖生态环境整治工程", 0, 22, listed_status="在建")
+    assert [(m.status, m.owner) for m in found] == [("在建", 0)]  # where the counting clause starts
 
 
 def test_target_flag() -> None:

@@ -19,7 +19,7 @@ from zhibiao.extract.indicators import taxonomy
 from zhibiao.extract.periods import UNKNOWN, TimeRef, time_refs
 from zhibiao.extract.places import Place, gazetteer
 from zhibiao.extract.policies import find_bound_rules, find_policies, policy_title
-from zhibiao.extract.projects import find_projects
+from zhibiao.extract.projects import find_projects, list_head_status
 from zhibiao.extract.quantities import Quantity, find_quantities
 from zhibiao.extract.tables import table_cells
 from zhibiao.extract.text import Span, clause_start, is_heading, lines, sentences
@@ -174,6 +174,7 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
         para_year: str | None = event_month
         para_place = art.place
         last_subject: _Subject | None = None
+        listed_status: str | None = None  # the stage a list's head gave the projects it lists
         for n, sent in enumerate(sentences(text, line.start, line.end)):
             if n == 0 and section is None and art.genre != "communique" and _TARGET.search(
                     _unquoted(text[sent.start:min(sent.end, sent.start + _OPENING)])):
@@ -202,7 +203,8 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                 para_place = place
             quantities = find_quantities(text, sent.start, sent.end)
             counted = counted or bool(quantities)
-            projects = find_projects(text, sent.start, sent.end)
+            listed_status = list_head_status(text, sent.start, sent.end) or listed_status
+            projects = find_projects(text, sent.start, sent.end, listed_status)
             if quantities or projects:
                 refs = time_refs(text, sent.start, sent.end, art.year, section_year)
             subjects = _subjects(text, sent, quantities, named, section_year, last_subject)
@@ -226,8 +228,9 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                 period = _period(text, p.start, refs, para_year or section_period, section_year)
                 kind = "target" if p.target else ("actual" if p.target is False else
                                                   _kind(text, sent, p.start, default_kind, art))
+                owner = _owner_place(text, p.owner, sent, art.place, gaz, named) if p.owner is not None else None
                 yield _record(
-                    "project", name, _named_place(p.name, art.place, gaz) or place, text, p.start, p.end,
+                    "project", name, owner or _named_place(p.name, art.place, gaz) or place, text, p.start, p.end,
                     name=p.name, status=p.status, period=period, kind=kind, investment=p.investment,
                 )
             rules = find_policies(text, sent.start, sent.end)
@@ -778,6 +781,16 @@ def _listed_places(text: str, sent: Span, pos: int, article: Place | None, gaz, 
             return []
         found.append(place)
     return found if len(found) >= 2 else []
+
+
+def _owner_place(text: str, owner: int, sent: Span, article: Place | None, gaz, named: _Named) -> Place | None:
+    """The place a bulletin's counting clause opens with ("银川市2个，A项目和宁夏B项目" → 银川市 for
+    both; "自治区卫生健康委1个" → the article's own), else None."""
+    lead = _PLACE_AT_START.match(text, owner, sent.end)
+    start = lead.end() if lead else owner
+    if start in named:
+        return gaz.resolve(named[start][1], article)
+    return article if _SELF_REFERENCE.match(text, start, sent.end) else None
 
 
 def _named_place(project: str, article: Place | None, gaz) -> Place | None:

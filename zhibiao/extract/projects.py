@@ -33,7 +33,7 @@ from typing import NamedTuple
 
 from zhibiao.extract.numbers import NUMBER, parse_number
 
-__all__ = ["STATUSES", "ProjectMention", "find_projects", "lexicon"]
+__all__ = ["STATUSES", "ProjectMention", "find_projects", "lexicon", "list_head_status"]
 
 #: The stages a project can be reported at (spec: facts.md, `project.status`).
 STATUSES = ("签约", "落地", "动工", "封顶", "竣工", "投产", "规划", "在建", "unknown")
@@ -49,6 +49,7 @@ class ProjectMention:
     end: int
     investment: float | None  # yuan, only when the clause gives this project's own investment
     target: bool | None  # True: marked planned/future; False: marked done; None: not said
+    owner: int | None = None  # where the clause counting a bulletin's listed names starts ("银川市2个")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -66,6 +67,7 @@ class Lexicon:
     companies: tuple[str, ...]
     generic: tuple[str, ...]
     leads: tuple[str, ...]
+    list_heads: dict[str, str]  # word of a list's head -> the stage of the projects it lists
 
 
 @lru_cache(maxsize=1)
@@ -91,6 +93,7 @@ def lexicon() -> Lexicon:
         companies=words("company"),
         generic=words("generic"),
         leads=words("lead"),
+        list_heads=dict(sections.get("listhead", [])),
     )
 
 
@@ -298,6 +301,9 @@ class _Patterns:
             rf"^(?:(?:该|此)(?:项目|线路|工程|基地|园区)?{INVEST}|(?:项目)?(?:计划)?总投资(?:约|达|为)?({NUMBER})元)"
         )
         self.invest_after = re.compile(rf"^(?:项目)?{INVEST}")
+        # the stage word qualifies the listed 项目 ("未开工项目", "投资完成率前九名项目"), not what
+        # follows it ("重大项目开工率前二名" lists places)
+        self.list_head = re.compile(rf"(?P<word>{_alt(lex.list_heads)})[^，,；;：:]{{0,8}}?项目")
 
 
 @lru_cache(maxsize=1)
@@ -328,7 +334,10 @@ def _head_of(name: str, p: _Patterns) -> str | None:
     if p.nonheads.search(core):
         return None
     m = p.heads.search(core)
-    return m.group() if m else None
+    if m:
+        return m.group()
+    # 晓星集团氨纶及聚四氢呋喃一期项目: the phase suffix's own 项目/工程 is the head
+    return name[-2:] if core != name and name.endswith((_PROJECT_END, _WORKS_END)) else None
 
 
 @lru_cache(maxsize=4096)
@@ -751,14 +760,20 @@ _PROJECTS_HEAD = re.compile(r"项目(?:有|是|包括|为|分别是|主要有)$"
 _INVESTED = re.compile(r"(?:总)?投资(?:达|约|超|超过)?(?P<amount>[0-9.]+(?:亿|万))元的")
 #: The shortest name a clause of names alone may hold: shorter ones are categories (重点项目).
 _LISTED_MIN = 6
+#: What a category of projects opens with, never a name: 重点小城镇建设项目, 重大产业项目.
+_CATEGORY_LEAD = ("重点", "重大")
 
 
-def _listed_names(c: str, off: int, p: _Patterns, headed: bool = False) -> list[ProjectMention]:
+def _listed_names(c: str, off: int, p: _Patterns, headed: bool = False,
+                  status: str | None = None, owner: int | None = None) -> list[ProjectMention]:
     """Names that make up a whole clause without a stage word, as a bulletin lists its projects after
     a colon or a count ("石嘴山市2个，石嘴山市星海湖生态环境整治工程、宁夏金晶科技有限公司太阳能光伏轻质面板
-    项目"): every item must be a long name ending in 项目 or 工程; the stage is not told. After a head
-    that says they are projects ("较大项目有：投资达11亿元的虹发铝型材、投资10亿元的帛士数码等"), any name
-    counts, each with its own investment."""
+    项目"): every item must be a long name ending in 项目 or 工程; the stage is ``status``, what the
+    list's head told (`list_head_status`), else unknown. After a head that says they are projects
+    ("较大项目有：投资达11亿元的虹发铝型材、投资10亿元的帛士数码等"), or one that tells their stage, any
+    name counts, each with its own investment. ``owner``: where the clause that counts them starts.
+    """
+    headed = headed or status is not None
     lead = len(c) - len(c.lstrip())
     body = c.strip()
     if headed:
@@ -771,7 +786,7 @@ def _listed_names(c: str, off: int, p: _Patterns, headed: bool = False) -> list[
     items = [_clean(it) for it in raw]
     if not items or not all(_listed_item(it.text, headed, p) for it in items):
         return []
-    return [ProjectMention(it.text, "unknown", off + s, off + e, amount, None)
+    return [ProjectMention(it.text, status or "unknown", off + s, off + e, amount, None, owner)
             for it, (s, e), amount in zip(items, spans, investments, strict=True)]
 
 
@@ -779,15 +794,30 @@ def _listed_item(name: str, headed: bool, p: _Patterns) -> bool:
     """Whether an item of a list without stage words is a project's name."""
     if headed:
         return _valid(name, True, "unknown", p, loose=True)
-    return (len(name) >= _LISTED_MIN and (_strip_phase(name) or name).endswith((_PROJECT_END, _WORKS_END))
-            and _valid(name, True, "unknown", p) and not _is_generic(name, p))
+    ends = (_PROJECT_END, _WORKS_END)
+    return (len(name) >= _LISTED_MIN and (name.endswith(ends) or (_strip_phase(name) or name).endswith(ends))
+            and _valid(name, True, "unknown", p) and not _is_generic(name, p) and not name.startswith(_CATEGORY_LEAD))
 
 
-def find_projects(text: str, start: int, end: int) -> list[ProjectMention]:
+def list_head_status(text: str, start: int, end: int) -> str | None:
+    """The stage a list's head gives the projects it lists, when the sentence ``text[start:end]``
+    opens such a list: "截至7月底未开工项目共5个，按责任单位划分分别是：…" → 规划, "投资完成率前九名项目，
+    …分别是：…" → 在建. None when the sentence has no colon after a 项目 that a stage word qualifies."""
+    colon = next((i for i in range(start, end) if text[i] in "：:"), -1)
+    head = text[start:colon] if colon > start else ""
+    if _PROJECT_END not in head:
+        return None
+    m = _patterns().list_head.search(head)
+    return lexicon().list_heads[m.group("word")] if m else None
+
+
+def find_projects(text: str, start: int, end: int, listed_status: str | None = None) -> list[ProjectMention]:
     """Named projects with their stage in the sentence ``text[start:end]``.
 
     Offsets in the result are document offsets; ``text[m.start:m.end]`` is the clause part that
-    holds the name and its stage word. One mention per name, in text order.
+    holds the name and its stage word. One mention per name, in text order. ``listed_status`` is
+    the stage of the names a bulletin lists without stage words, when the head of their list (in
+    this sentence or one before it) told it (`list_head_status`).
     """
     p = _patterns()
     # most sentences have no stage word or verb, or nothing a name could end with (a slice, not
@@ -801,14 +831,15 @@ def find_projects(text: str, start: int, end: int) -> list[ProjectMention]:
     clauses = _clauses(text, start, end)
     out: list[ProjectMention] = []
     for i, (c, off) in enumerate(clauses):
-        if not triggered or not p.trigger.search(c):
-            if i and (text[off - 1] in "：:" or _COUNTED.search(clauses[i - 1][0])):
-                headed = text[off - 1] in "：:" and _PROJECTS_HEAD.search(clauses[i - 1][0]) is not None
-                out.extend(_listed_names(c, off, p, headed))
-            continue
-        if not p.name_word.search(c):
-            continue
-        prev = clauses[i - 1][0].strip() if i else ""
-        nxt = clauses[i + 1][0].strip() if i + 1 < len(clauses) else ""
-        out.extend(_scan_clause(c, off, prev, nxt, p))
+        found: list[ProjectMention] = []
+        if triggered and p.trigger.search(c) and p.name_word.search(c):
+            prev = clauses[i - 1][0].strip() if i else ""
+            nxt = clauses[i + 1][0].strip() if i + 1 < len(clauses) else ""
+            found = _scan_clause(c, off, prev, nxt, p)
+        # a bulletin's names alone after a colon or a count (a 建设 inside a name triggers no stage)
+        counted = bool(i) and _COUNTED.search(clauses[i - 1][0]) is not None
+        if not found and i and (text[off - 1] in "：:" or counted):
+            headed = text[off - 1] in "：:" and _PROJECTS_HEAD.search(clauses[i - 1][0]) is not None
+            found = _listed_names(c, off, p, headed, listed_status, clauses[i - 1][1] if counted else None)
+        out.extend(found)
     return out
