@@ -56,6 +56,20 @@ POSITIVE = [
     ("居然之家海拉尔店投入运营", [("居然之家海拉尔店", "投产", None)]),
     ("华为云平台上线运行", [("华为云平台", "投产", None)]),
     ("数字城管平台搭建完成", [("数字城管平台", "竣工", None)]),
+    # gold-new misses (issue 10): approvals, openings by school intake, landings "在川", a length or
+    # a month or 部分 between the name and its stage, a list class 在建项目, the building 新建
+    ("长沙获批中欧班列国家集结中心", [("中欧班列国家集结中心", "规划", None)]),  # hunan
+    ("粮食产能提升灌溉二期工程获批", [("粮食产能提升灌溉二期工程", "规划", None)]),  # heilongjiang
+    ("海南警察学院、海南洛桑旅游大学招生", [("海南警察学院", "投产", None), ("海南洛桑旅游大学", "投产", None)]),
+    ("国家雅下水电技术创新中心在川落地", [("国家雅下水电技术创新中心", "落地", None)]),  # sichuan
+    ("沿黄生态廊道1194公里全线贯通", [("沿黄生态廊道", "竣工", None)]),  # henan
+    ("雪花迁建项目10月份投入使用", [("雪花迁建项目", "投产", None)]),  # hailar 2014
+    ("双良集团集中供热项目完成投资8.3亿元", [("双良集团集中供热项目", "在建", None)]),  # hailar 2014
+    ("海悦城项目一期、红星美凯龙商贸综合体项目已部分试营业",  # hailar 2019
+     [("海悦城项目一期", "投产", None), ("红星美凯龙商贸综合体项目", "投产", None)]),
+    ("确保雪花、亘富、万家惠等在建项目尽早建成投产",  # hailar 2014
+     [("雪花", "投产", None), ("亘富", "投产", None), ("万家惠", "投产", None)]),
+    ("新建图书馆投入使用", [("图书馆", "投产", None)]),  # hailar 2014
     # lists closed by "等N个项目" + stage (Haizhu 2024 plan report)
     (
         "趣丸科技总部大厦、唯品会国际创新中心、三滘立交市政化改造一期工程等10个重点项目动工建设",
@@ -204,6 +218,14 @@ NEGATIVE = [
     "支持企业做大做强，严格控制“两高”项目",
     "统筹各类资金，优先审理自贸试验区内口岸开放项目",
     "重点项目3个，重点小城镇建设项目",
+    # gold-new and dev: whose projects a list counted without 等 names, a count of dwellings, a clause
+    # before a count, free-trade designations and funds (NOTES-C, NOTES-G)
+    "广州地铁、广航局2个项目获批",
+    "建设保障性租赁住房15.6万套（间）",
+    "实施好涉及经济和社会事业发展的93个重点项目",
+    "海南自由贸易港建设迈入全岛封关运作",
+    "海南自由贸易港正式启动",
+    "落地国家科创协同发展母基金、国家创业投资S基金、四川社保科创基金",
 ]
 
 

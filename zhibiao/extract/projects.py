@@ -158,8 +158,10 @@ PREFIX = (
 #: words between the names and a stage phrase: 中科院明珠科学园加快建设, 地铁18号线建设顺利推进
 FILLER = (
     r"正式|顺利|全面|如期|基本|相继|先后|陆续|已经|已|均|都|全部|有序|成功|率先|集中|同步|将|要|"
-    r"尽快|尽早|年内|年底前?|按时|按期|加快|加速|全力|力争|确保|实现|完成|整体|永久|全新|"
-    r"于?\d{4}年(?:底|内|前)?|\d{1,2}月(?:底)?|预计于?|计划于?|建设|在[^、，,]{2,8}?(?=率先|正式|顺利|$)"
+    r"尽快|尽早|年内|年底前?|按时|按期|加快|加速|全力|力争|确保|实现|完成|整体|永久|全新|部分|"
+    r"于?\d{4}年(?:底|内|前)?|\d{1,2}月(?:底|份)?|预计于?|计划于?|建设|在[^、，,]{1,8}?(?=率先|正式|顺利|$)"
+    # a length or area between the name and its stage: 沿黄生态廊道1194公里全线贯通
+    rf"|(?:{MEASURE})"
 )
 #: words after a closing stage phrase: 开工建设了, 投入使用工作
 END_FILL = r"(?:了|工作|运营|使用|验收)?"
@@ -169,7 +171,7 @@ CLAUSE_VERBS = re.compile(
     r"坚持|持续|不断|进一步|日益|得到|已经|提供|吸引|支持|鼓励|引导|依托|发挥|形成|提高|扩大|"
     r"深化|强化|优化|做好|抓好|落实|争取|力争|确保|打造|建成|开工|竣工|投产|签约|落户|引进|"
     r"搭建|孵化|融入|打通|探索|谋划|聚焦|瞄准|对接|服务于|用于|位于|随着|迎来|从|到|把|将|"
-    r"在(?!线)|是|了|等|及其|让|仅|培育|承担|招大引强|引小培优|增资扩产|见证|举行|召开|参加|组织|解决|妥善|筹集|用好|管好|护好|运营好|办好|保障(?!性|房)"
+    r"在(?!线|建)|是|了|等|迈入|迈向|迈上|及其|让|仅|培育|承担|招大引强|引小培优|增资扩产|见证|举行|召开|参加|组织|解决|妥善|筹集|用好|管好|护好|运营好|办好|保障(?!性|房)"
 )
 #: classes of a marked list ("等N个项目") that say its items are projects or companies
 LIST_CLASS = re.compile(
@@ -233,6 +235,7 @@ MEASURE_LEAD = re.compile(rf"^{MEASURE}(?:的)?")
 INVEST_LEAD = re.compile(rf"^{INVEST}(?:的)?")
 #: any of the leads `_clean` drops (one quick test before trying them in turn)
 ANY_LEAD = re.compile("|".join(rx.pattern for rx in (INVEST_LEAD, MEASURE_LEAD, LEAD_FIRST, LEAD_SCALE)))
+NEW_BUILT = re.compile(r"新建|新改扩建|改扩建|新改建")
 SIZE_CLASS = re.compile(r"以上|以下|及以上|规模以上|亿元级|级以上")
 #: a programme: 医疗卫生强基工程, 康复护理扩容提升工程, 新时代立德树人工程 (kept when a facility is named
 #: inside it: 成吉思汗广场改造提升工程)
@@ -428,6 +431,9 @@ def _clean(item: _Item) -> _Item:
             return _Item("", start, start)  # 多个…的汽车生产基地: a plural, whatever follows
         if k >= 0 and len(text) - k - 1 >= 2:
             text, start = text[k + 1 :], start + k + 1
+        new = NEW_BUILT.match(text)  # 新建图书馆投入使用: the building, not "a new one"
+        if new and len(text) - new.end() >= 2:
+            text, start = text[new.end() :], start + new.end()
         trimmed = text.lstrip("的了之 \u3000")
         start += len(text) - len(trimmed)
         text = trimmed
@@ -455,7 +461,7 @@ def _valid(name: str, marked: bool, status: str, p: _Patterns, loose: bool = Fal
     bare = TRAILING_BRACKET.sub("", name) if name[-1] in ")）\n" else name
     if bare[-1:] in _COUNT_END_LAST and COUNT_END.search(bare):
         return False
-    if BAD_CHAR.search(name) or name[0] in "的和及与等、”)）" or name.count("“") != name.count("”"):
+    if BAD_CHAR.search(name) or name[0] in "的和及与等、”)）" or name[-1] == "的" or name.count("“") != name.count("”"):
         return False
     quoted = "".join(QUOTED.findall(name))
     if quoted and HAS_NUMERAL.search(quoted) and _is_generic(QUOTED.sub("", name) or "项目", p):
@@ -510,14 +516,22 @@ def _tail_split(np: str, subject: bool) -> tuple[str, str | None, str | None, bo
     # a count ends within the last 13 characters (14 before a final line break) with its classifier
     m = COUNT_TAIL.search(np) if not _CLASSIFIERS.isdisjoint(np[-14:]) else None
     if m:
-        if BATCH.match(m.group()) or not m.group(1):
-            return np, None, None, True  # 投建运营一批项目, 备案项目7个: a category, no names
+        if BATCH.match(m.group()) or not m.group(1) or TRAILING_BRACKET.fullmatch(m.group(1)):
+            return np, None, None, True  # 投建运营一批项目, 备案项目7个, 住房15.6万套（间）: a category
         several = "、" in np[: m.start()] or bool(SPLIT_AND.search(np[: m.start()]))
         cls = np[m.start() :] if several and LIST_CLASS.search(m.group(1)) else None
         return np[: m.start()], np[m.start() :], cls, False
     if (np[-1:] in _NUMBER_LAST or np.endswith("\n")) and NUMBER_END.search(np):
         return np, None, None, True
     return np, None, None, False
+
+
+def _owners(tail: str | None, cls: str | None, items: list[_Item], p: _Patterns) -> bool:
+    """Whether a list counted (without 等: the caller tests it) by a bare 项目 names whose projects they
+    are, not projects: "广州地铁、广航局2个项目获批" (but "哈萨尔、东升路两个市民广场" names them)."""
+    if not (tail and cls) or not COUNT_START.match(tail):
+        return False
+    return COUNT_START.sub("", cls) in ("项目", "工程") and not any(_head_of(it.text, p) for it in items)
 
 
 def _names(np: str, base: int, status: str, p: _Patterns, subject: bool) -> list[_Item]:
@@ -532,6 +546,8 @@ def _names(np: str, base: int, status: str, p: _Patterns, subject: bool) -> list
         return []
     if p.leads.match(items[0].text):
         return []  # 一批优质教育医疗、文化体育项目: a plural, not names
+    if not np.startswith("等", len(np_list)) and _owners(tail, cls, items, p):
+        return []
     last_head = _head_of(items[-1].text, p)
     # a count and class after the list names each item: 哈萨尔、东升路两个市民广场
     distributed = bool(tail) and not marked and COUNT_START.match(tail) is not None
