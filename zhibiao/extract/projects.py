@@ -235,6 +235,8 @@ MEASURE_LEAD = re.compile(rf"^{MEASURE}(?:的)?")
 INVEST_LEAD = re.compile(rf"^{INVEST}(?:的)?")
 #: any of the leads `_clean` drops (one quick test before trying them in turn)
 ANY_LEAD = re.compile("|".join(rx.pattern for rx in (INVEST_LEAD, MEASURE_LEAD, LEAD_FIRST, LEAD_SCALE)))
+#: a short subject and its adverbs before a verb: 深圳将扎实(推进), 全区要加快(建设)
+SUBJECT_VERB = re.compile(rf"[^、，,“（(]{{1,4}}?(?P<adverbs>(?:{PREFIX})+)")
 NEW_BUILT = re.compile(r"新建|新改扩建|改扩建|新改建")
 SIZE_CLASS = re.compile(r"以上|以下|及以上|规模以上|亿元级|级以上")
 #: a programme: 医疗卫生强基工程, 康复护理扩容提升工程, 新时代立德树人工程 (kept when a facility is named
@@ -245,7 +247,7 @@ PROGRAMME = re.compile(
 )
 #: a category, not a name: 广州南沙番禺重大项目, 重大工业项目
 CATEGORY_END = re.compile(
-    r"(?:重点|重大|优质|大型|产业|工业|招商|外资|民生|基建|续建|新建|新开工|投资|预算内|公益|服务|社会|政府)"
+    r"(?:重点|重大|优质|大型|产业|工业|招商|外资|民生|基建|续建|新建|新开工|投资|预算内|公益|服务|社会|政府|整改)"
     r"(?:产业|工业|投资)?项目$"
 )
 #: an activity, not a facility: 基础设施完善, 景观提升 (kept when a facility is named before it:
@@ -534,6 +536,22 @@ def _owners(tail: str | None, cls: str | None, items: list[_Item], p: _Patterns)
     return COUNT_START.sub("", cls) in ("项目", "工程") and not any(_head_of(it.text, p) for it in items)
 
 
+def _share_project_prefix(items: list[_Item], p: _Patterns) -> None:
+    """Parts of one project listed after its name: "全国十四届冬运会主场馆项目大道馆、短道馆" → the
+    project's 大道馆 and its 短道馆 (items after the first that are a bare head take its 项目/工程 prefix)."""
+    if len(items) < 2:
+        return
+    first = items[0].text
+    cut = max(first.rfind(_PROJECT_END), first.rfind(_WORKS_END))
+    part = first[cut + 2 :] if cut > 0 else ""
+    if not (1 <= len(part) <= 4 and _head_of(part, p)):
+        return
+    rest = items[1:]
+    if all(len(it.text) <= 4 and _head_of(it.text, p) and not HAS_PROJECT_WORD.search(it.text) for it in rest):
+        for it in rest:
+            it.text = first[: cut + 2] + it.text
+
+
 def _names(np: str, base: int, status: str, p: _Patterns, subject: bool) -> list[_Item]:
     """The names in noun phrase ``np`` (at clause offset ``base``), or [] when it is not a list of names."""
     np_list, tail, cls, plural = _tail_split(np, subject)
@@ -548,6 +566,7 @@ def _names(np: str, base: int, status: str, p: _Patterns, subject: bool) -> list
         return []  # 一批优质教育医疗、文化体育项目: a plural, not names
     if not np.startswith("等", len(np_list)) and _owners(tail, cls, items, p):
         return []
+    _share_project_prefix(items, p)
     last_head = _head_of(items[-1].text, p)
     # a count and class after the list names each item: 哈萨尔、东升路两个市民广场
     distributed = bool(tail) and not marked and COUNT_START.match(tail) is not None
@@ -666,12 +685,23 @@ class _Reading(NamedTuple):
 _NOTHING = _Reading([], "", (0, 0))
 
 
+def _after_subject(c: str, start: int, end: int, p: _Patterns) -> int:
+    """Where the names start when a short subject, its adverbs and a verb open the clause: "深圳将扎实推进|
+    深圳湾超级总部基地、…等20个重点片区规划建设" (the prefix takes adverbs and verbs, not the subject)."""
+    subject = SUBJECT_VERB.match(c, start, end)
+    if subject is None or not p.verb.match(c, subject.end("adverbs"), end):
+        return start
+    verb = p.verb.match(c, subject.end("adverbs"), end)
+    rest = p.prefix.match(c, verb.end(), end)
+    return rest.end() if rest else verb.end()
+
+
 def _subject_reading(c: str, m: re.Match[str], pos: int, p: _Patterns) -> _Reading:
     """Names in ``c[pos:m.start()]`` whose stage is the stage phrase ``m`` after them."""
     if not p.name_word.search(c, pos, m.start()):
         return _NOTHING  # no head noun, company ending or list class: no name can come out
     pre = p.prefix.match(c, pos, m.start())
-    np_start = pre.end() if pre else pos
+    np_start = _after_subject(c, pre.end() if pre else pos, m.start(), p)
     np = c[np_start : m.start()]
     fm = p.filler_end.search(np)
     if fm and fm.start() > 0:
