@@ -232,6 +232,8 @@ NEGATIVE = [
     "海南自由贸易港建设迈入全岛封关运作",
     "海南自由贸易港正式启动",
     "长期整改项目扎实推进",  # panyu 2023: a category of rectification works
+    "海南自由贸易港正式启动全岛封关运作",  # hainan: 启动 is a verb, not part of a name
+    "国家自然科学基金项目获批",  # hainan: research grants
     "落地国家科创协同发展母基金、国家创业投资S基金、四川社保科创基金",
 ]
 
