@@ -276,6 +276,18 @@ def test_bulletin_list_gives_its_heads_stage_and_its_counting_clauses_place():
     assert projects["中石油青石峁气田开发项目"] == ("在建", "吴忠市")
 
 
+def test_a_time_in_one_projects_clause_dates_that_project_only():
+    """gold-new Hailar 2014 (NOTES-D): "确保大唐…一季度完成核准并开工建设，雪花…，亘富…项目年内投产" — the
+    一季度 is 大唐's, 亘富 is planned for the year (2014); a time opening the sentence dates them all."""
+    periods = {r["name"]: r["period"] for r in _facts("hulunbuir-hailar-2014-gov-work-report.excerpt.txt")[1]
+               if r["type"] == "project"}
+    assert periods["亘富200万吨褐煤提质项目"] == "2014"
+    records = extract("番禺区2023年政府工作报告\n一、2022年工作回顾\n2022年，广州二中南沙天元学校投入使用，"
+                      "区青少年宫建成。\n", "t.txt")
+    assert {r["name"]: r["period"] for r in records if r["type"] == "project"} == {
+        "广州二中南沙天元学校": "2022", "区青少年宫": "2022"}
+
+
 #: Target or actual, decided inside real sentences (document, evidence, value, kind as the gold has it).
 KINDS = [
     ("seeds/000_3651a326c51bf532.txt", "单个企业每年最高100万元", 1e6, "target"),  # 拟对…给予…补贴

@@ -19,7 +19,7 @@ from zhibiao.extract.indicators import taxonomy
 from zhibiao.extract.periods import UNKNOWN, TimeRef, time_refs
 from zhibiao.extract.places import Place, gazetteer
 from zhibiao.extract.policies import find_bound_rules, find_policies, policy_title
-from zhibiao.extract.projects import find_projects, list_head_status
+from zhibiao.extract.projects import ProjectMention, find_projects, list_head_status
 from zhibiao.extract.quantities import Quantity, find_quantities
 from zhibiao.extract.tables import table_cells
 from zhibiao.extract.text import Span, clause_start, is_heading, lines, sentences
@@ -225,7 +225,7 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                 for each_place in _listed_places(text, sent, q.start, art.place, gaz, named) or [here]:
                     yield _quantity_record(text, name, q, subj, each_place, period, kind)
             for p in projects:
-                period = _period(text, p.start, refs, para_year or section_period, section_year)
+                period = _project_period(text, sent, p, refs, para_year or section_period, section_year)
                 kind = "target" if p.target else ("actual" if p.target is False else
                                                   _kind(text, sent, p.start, default_kind, art))
                 owner = _owner_place(text, p.owner, sent, art.place, gaz, named) if p.owner is not None else None
@@ -243,6 +243,23 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                     policy=policy_name or art.title, beneficiary=rule.beneficiary,
                     condition=rule.condition, rate=rule.rate, cap=rule.cap,
                 )
+
+
+def _project_period(text: str, sent: Span, p: ProjectMention, refs: list[TimeRef], carried: str | None,
+                    section_year: int | None) -> str:
+    """When a project reaches its stage: a time inside its own clause ("雪花迁建项目10月份投入使用"), else
+    one before it in its clause or opening the sentence ("2023年，X开工，Y竣工"), never a time in another
+    project's clause ("大唐…一季度完成核准并开工建设，雪花…"); else what the paragraph carries."""
+    inside = [r for r in refs if p.start <= r.start < p.end]
+    if inside:
+        return inside[0].period
+    before = [r for r in refs if r.end <= p.start and (r.start - sent.start <= _OPENING_REACH
+                                                        or not _BREAK.search(text, r.end, p.start))]
+    return _period(text, p.start, before, carried, section_year)
+
+
+#: How far into a sentence a time expression still opens it (and dates all its clauses).
+_OPENING_REACH = 4
 
 
 def _first_break(text: str, sent: Span) -> int:
