@@ -253,8 +253,8 @@ def _project_period(text: str, sent: Span, p: ProjectMention, refs: list[TimeRef
     inside = [r for r in refs if p.start <= r.start < p.end]
     if inside:
         return inside[0].period
-    before = [r for r in refs if r.end <= p.start and (r.start - sent.start <= _OPENING_REACH
-                                                        or not _BREAK.search(text, r.end, p.start))]
+    clause = _clause_start(text, sent.start, p.start) if refs else p.start
+    before = [r for r in refs if r.end <= p.start and (r.start >= clause or r.start - sent.start <= _OPENING_REACH)]
     return _period(text, p.start, before, carried, section_year)
 
 
