@@ -262,6 +262,32 @@ def test_project_named_after_a_district_is_in_that_district():
     assert regions and all(not region.startswith("北京") for region in regions.values()), regions
 
 
+def test_bulletin_list_gives_its_heads_stage_and_its_counting_clauses_place():
+    """gold-own Ningxia 2021 (notes 12): the listed projects are 规划 under "未开工项目", in the place
+    of the clause that counts them ("银川市2个"), through the sentences of the paragraph."""
+    need_shared()
+    doc = load_path(REAL / "ningxia-2021-jan-jul-major-projects-news.txt")
+    projects = {r["name"]: (r["status"], r["region"]) for r in extract(doc.text, doc.name, doc.meta)
+                if r["type"] == "project"}
+    assert projects["宁夏隆基乐叶科技有限公司年产3GW单晶电池项目"] == ("规划", "银川市")
+    assert projects["自治区疾病控制中心迁建项目"] == ("规划", "宁夏回族自治区")
+    assert projects["吴忠太阳山开发区热电联产项目"] == ("规划", "吴忠市")
+    assert projects["石嘴山市星海湖生态环境整治工程"] == ("在建", "石嘴山市")
+    assert projects["中石油青石峁气田开发项目"] == ("在建", "吴忠市")
+
+
+def test_a_time_in_one_projects_clause_dates_that_project_only():
+    """gold-new Hailar 2014 (NOTES-D): "确保大唐…一季度完成核准并开工建设，雪花…，亘富…项目年内投产" — the
+    一季度 is 大唐's, 亘富 is planned for the year (2014); a time opening the sentence dates them all."""
+    periods = {r["name"]: r["period"] for r in _facts("hulunbuir-hailar-2014-gov-work-report.excerpt.txt")[1]
+               if r["type"] == "project"}
+    assert periods["亘富200万吨褐煤提质项目"] == "2014"
+    records = extract("番禺区2023年政府工作报告\n一、2022年工作回顾\n2022年，广州二中南沙天元学校投入使用，"
+                      "区青少年宫建成。\n", "t.txt")
+    assert {r["name"]: r["period"] for r in records if r["type"] == "project"} == {
+        "广州二中南沙天元学校": "2022", "区青少年宫": "2022"}
+
+
 #: Target or actual, decided inside real sentences (document, evidence, value, kind as the gold has it).
 KINDS = [
     ("seeds/000_3651a326c51bf532.txt", "单个企业每年最高100万元", 1e6, "target"),  # 拟对…给予…补贴

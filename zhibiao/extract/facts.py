@@ -19,7 +19,7 @@ from zhibiao.extract.indicators import taxonomy
 from zhibiao.extract.periods import UNKNOWN, TimeRef, time_refs
 from zhibiao.extract.places import Place, gazetteer
 from zhibiao.extract.policies import find_bound_rules, find_policies, policy_title
-from zhibiao.extract.projects import find_projects
+from zhibiao.extract.projects import ProjectMention, find_projects, list_head_status
 from zhibiao.extract.quantities import Quantity, find_quantities
 from zhibiao.extract.tables import table_cells
 from zhibiao.extract.text import Span, clause_start, is_heading, lines, sentences
@@ -174,6 +174,7 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
         para_year: str | None = event_month
         para_place = art.place
         last_subject: _Subject | None = None
+        listed_status: str | None = None  # the stage a list's head gave the projects it lists
         for n, sent in enumerate(sentences(text, line.start, line.end)):
             if n == 0 and section is None and art.genre != "communique" and _TARGET.search(
                     _unquoted(text[sent.start:min(sent.end, sent.start + _OPENING)])):
@@ -202,7 +203,8 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                 para_place = place
             quantities = find_quantities(text, sent.start, sent.end)
             counted = counted or bool(quantities)
-            projects = find_projects(text, sent.start, sent.end)
+            listed_status = list_head_status(text, sent.start, sent.end) or listed_status
+            projects = find_projects(text, sent.start, sent.end, listed_status)
             if quantities or projects:
                 refs = time_refs(text, sent.start, sent.end, art.year, section_year)
             subjects = _subjects(text, sent, quantities, named, section_year, last_subject)
@@ -223,11 +225,12 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                 for each_place in _listed_places(text, sent, q.start, art.place, gaz, named) or [here]:
                     yield _quantity_record(text, name, q, subj, each_place, period, kind)
             for p in projects:
-                period = _period(text, p.start, refs, para_year or section_period, section_year)
+                period = _project_period(text, sent, p, refs, para_year or section_period, section_year)
                 kind = "target" if p.target else ("actual" if p.target is False else
                                                   _kind(text, sent, p.start, default_kind, art))
+                owner = _owner_place(text, p.owner, sent, art.place, gaz, named) if p.owner is not None else None
                 yield _record(
-                    "project", name, _named_place(p.name, art.place, gaz) or place, text, p.start, p.end,
+                    "project", name, owner or _named_place(p.name, art.place, gaz) or place, text, p.start, p.end,
                     name=p.name, status=p.status, period=period, kind=kind, investment=p.investment,
                 )
             rules = find_policies(text, sent.start, sent.end)
@@ -240,6 +243,23 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                     policy=policy_name or art.title, beneficiary=rule.beneficiary,
                     condition=rule.condition, rate=rule.rate, cap=rule.cap,
                 )
+
+
+def _project_period(text: str, sent: Span, p: ProjectMention, refs: list[TimeRef], carried: str | None,
+                    section_year: int | None) -> str:
+    """When a project reaches its stage: a time inside its own clause ("雪花迁建项目10月份投入使用"), else
+    one before it in its clause or opening the sentence ("2023年，X开工，Y竣工"), never a time in another
+    project's clause ("大唐…一季度完成核准并开工建设，雪花…"); else what the paragraph carries."""
+    inside = [r for r in refs if p.start <= r.start < p.end]
+    if inside:
+        return inside[0].period
+    clause = _clause_start(text, sent.start, p.start) if refs else p.start
+    before = [r for r in refs if r.end <= p.start and (r.start >= clause or r.start - sent.start <= _OPENING_REACH)]
+    return _period(text, p.start, before, carried, section_year)
+
+
+#: How far into a sentence a time expression still opens it (and dates all its clauses).
+_OPENING_REACH = 4
 
 
 def _first_break(text: str, sent: Span) -> int:
@@ -778,6 +798,16 @@ def _listed_places(text: str, sent: Span, pos: int, article: Place | None, gaz, 
             return []
         found.append(place)
     return found if len(found) >= 2 else []
+
+
+def _owner_place(text: str, owner: int, sent: Span, article: Place | None, gaz, named: _Named) -> Place | None:
+    """The place a bulletin's counting clause opens with ("银川市2个，A项目和宁夏B项目" → 银川市 for
+    both; "自治区卫生健康委1个" → the article's own), else None."""
+    lead = _PLACE_AT_START.match(text, owner, sent.end)
+    start = lead.end() if lead else owner
+    if start in named:
+        return gaz.resolve(named[start][1], article)
+    return article if _SELF_REFERENCE.match(text, start, sent.end) else None
 
 
 def _named_place(project: str, article: Place | None, gaz) -> Place | None:

@@ -33,7 +33,7 @@ from typing import NamedTuple
 
 from zhibiao.extract.numbers import NUMBER, parse_number
 
-__all__ = ["STATUSES", "ProjectMention", "find_projects", "lexicon"]
+__all__ = ["STATUSES", "ProjectMention", "find_projects", "lexicon", "list_head_status"]
 
 #: The stages a project can be reported at (spec: facts.md, `project.status`).
 STATUSES = ("签约", "落地", "动工", "封顶", "竣工", "投产", "规划", "在建", "unknown")
@@ -49,6 +49,7 @@ class ProjectMention:
     end: int
     investment: float | None  # yuan, only when the clause gives this project's own investment
     target: bool | None  # True: marked planned/future; False: marked done; None: not said
+    owner: int | None = None  # where the clause counting a bulletin's listed names starts ("银川市2个")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -66,6 +67,7 @@ class Lexicon:
     companies: tuple[str, ...]
     generic: tuple[str, ...]
     leads: tuple[str, ...]
+    list_heads: dict[str, str]  # word of a list's head -> the stage of the projects it lists
 
 
 @lru_cache(maxsize=1)
@@ -91,6 +93,7 @@ def lexicon() -> Lexicon:
         companies=words("company"),
         generic=words("generic"),
         leads=words("lead"),
+        list_heads=dict(sections.get("listhead", [])),
     )
 
 
@@ -155,8 +158,10 @@ PREFIX = (
 #: words between the names and a stage phrase: 中科院明珠科学园加快建设, 地铁18号线建设顺利推进
 FILLER = (
     r"正式|顺利|全面|如期|基本|相继|先后|陆续|已经|已|均|都|全部|有序|成功|率先|集中|同步|将|要|"
-    r"尽快|尽早|年内|年底前?|按时|按期|加快|加速|全力|力争|确保|实现|完成|整体|永久|全新|"
-    r"于?\d{4}年(?:底|内|前)?|\d{1,2}月(?:底)?|预计于?|计划于?|建设|在[^、，,]{2,8}?(?=率先|正式|顺利|$)"
+    r"尽快|尽早|年内|年底前?|按时|按期|加快|加速|全力|力争|确保|实现|完成|整体|永久|全新|部分|"
+    r"于?\d{4}年(?:底|内|前)?|\d{1,2}月(?:底|份)?|预计于?|计划于?|建设|在[^、，,]{1,8}?(?=率先|正式|顺利|$)"
+    # a length or area between the name and its stage: 沿黄生态廊道1194公里全线贯通
+    rf"|(?:{MEASURE})"
 )
 #: words after a closing stage phrase: 开工建设了, 投入使用工作
 END_FILL = r"(?:了|工作|运营|使用|验收)?"
@@ -166,7 +171,7 @@ CLAUSE_VERBS = re.compile(
     r"坚持|持续|不断|进一步|日益|得到|已经|提供|吸引|支持|鼓励|引导|依托|发挥|形成|提高|扩大|"
     r"深化|强化|优化|做好|抓好|落实|争取|力争|确保|打造|建成|开工|竣工|投产|签约|落户|引进|"
     r"搭建|孵化|融入|打通|探索|谋划|聚焦|瞄准|对接|服务于|用于|位于|随着|迎来|从|到|把|将|"
-    r"在(?!线)|是|了|等|及其|让|仅|培育|承担|招大引强|引小培优|增资扩产|见证|举行|召开|参加|组织|解决|妥善|筹集|用好|管好|护好|运营好|办好|保障(?!性|房)"
+    r"在(?!线|建)|是|了|等|迈入|迈向|迈上|启动(?!区)|及其|让|仅|培育|承担|招大引强|引小培优|增资扩产|见证|举行|召开|参加|组织|解决|妥善|筹集|用好|管好|护好|运营好|办好|保障(?!性|房)"
 )
 #: classes of a marked list ("等N个项目") that say its items are projects or companies
 LIST_CLASS = re.compile(
@@ -230,6 +235,9 @@ MEASURE_LEAD = re.compile(rf"^{MEASURE}(?:的)?")
 INVEST_LEAD = re.compile(rf"^{INVEST}(?:的)?")
 #: any of the leads `_clean` drops (one quick test before trying them in turn)
 ANY_LEAD = re.compile("|".join(rx.pattern for rx in (INVEST_LEAD, MEASURE_LEAD, LEAD_FIRST, LEAD_SCALE)))
+#: a short subject and its adverbs before a verb: 深圳将扎实(推进), 全区要加快(建设)
+SUBJECT_VERB = re.compile(rf"[^、，,“（(]{{1,4}}?(?P<adverbs>(?:{PREFIX})+)")
+NEW_BUILT = re.compile(r"新建|新改扩建|改扩建|新改建")
 SIZE_CLASS = re.compile(r"以上|以下|及以上|规模以上|亿元级|级以上")
 #: a programme: 医疗卫生强基工程, 康复护理扩容提升工程, 新时代立德树人工程 (kept when a facility is named
 #: inside it: 成吉思汗广场改造提升工程)
@@ -239,7 +247,7 @@ PROGRAMME = re.compile(
 )
 #: a category, not a name: 广州南沙番禺重大项目, 重大工业项目
 CATEGORY_END = re.compile(
-    r"(?:重点|重大|优质|大型|产业|工业|招商|外资|民生|基建|续建|新建|新开工|投资|预算内|公益|服务|社会|政府)"
+    r"(?:重点|重大|优质|大型|产业|工业|招商|外资|民生|基建|续建|新建|新开工|投资|预算内|公益|服务|社会|政府|整改|基金)"
     r"(?:产业|工业|投资)?项目$"
 )
 #: an activity, not a facility: 基础设施完善, 景观提升 (kept when a facility is named before it:
@@ -298,6 +306,9 @@ class _Patterns:
             rf"^(?:(?:该|此)(?:项目|线路|工程|基地|园区)?{INVEST}|(?:项目)?(?:计划)?总投资(?:约|达|为)?({NUMBER})元)"
         )
         self.invest_after = re.compile(rf"^(?:项目)?{INVEST}")
+        # the stage word qualifies the listed 项目 ("未开工项目", "投资完成率前九名项目"), not what
+        # follows it ("重大项目开工率前二名" lists places)
+        self.list_head = re.compile(rf"(?P<word>{_alt(lex.list_heads)})[^，,；;：:]{{0,8}}?项目")
 
 
 @lru_cache(maxsize=1)
@@ -328,7 +339,10 @@ def _head_of(name: str, p: _Patterns) -> str | None:
     if p.nonheads.search(core):
         return None
     m = p.heads.search(core)
-    return m.group() if m else None
+    if m:
+        return m.group()
+    # 晓星集团氨纶及聚四氢呋喃一期项目: the phase suffix's own 项目/工程 is the head
+    return name[-2:] if core != name and name.endswith((_PROJECT_END, _WORKS_END)) else None
 
 
 @lru_cache(maxsize=4096)
@@ -419,6 +433,9 @@ def _clean(item: _Item) -> _Item:
             return _Item("", start, start)  # 多个…的汽车生产基地: a plural, whatever follows
         if k >= 0 and len(text) - k - 1 >= 2:
             text, start = text[k + 1 :], start + k + 1
+        new = NEW_BUILT.match(text)  # 新建图书馆投入使用: the building, not "a new one"
+        if new and len(text) - new.end() >= 2:
+            text, start = text[new.end() :], start + new.end()
         trimmed = text.lstrip("的了之 \u3000")
         start += len(text) - len(trimmed)
         text = trimmed
@@ -446,7 +463,7 @@ def _valid(name: str, marked: bool, status: str, p: _Patterns, loose: bool = Fal
     bare = TRAILING_BRACKET.sub("", name) if name[-1] in ")）\n" else name
     if bare[-1:] in _COUNT_END_LAST and COUNT_END.search(bare):
         return False
-    if BAD_CHAR.search(name) or name[0] in "的和及与等、”)）" or name.count("“") != name.count("”"):
+    if BAD_CHAR.search(name) or name[0] in "的和及与等、”)）" or name[-1] == "的" or name.count("“") != name.count("”"):
         return False
     quoted = "".join(QUOTED.findall(name))
     if quoted and HAS_NUMERAL.search(quoted) and _is_generic(QUOTED.sub("", name) or "项目", p):
@@ -501,14 +518,38 @@ def _tail_split(np: str, subject: bool) -> tuple[str, str | None, str | None, bo
     # a count ends within the last 13 characters (14 before a final line break) with its classifier
     m = COUNT_TAIL.search(np) if not _CLASSIFIERS.isdisjoint(np[-14:]) else None
     if m:
-        if BATCH.match(m.group()) or not m.group(1):
-            return np, None, None, True  # 投建运营一批项目, 备案项目7个: a category, no names
+        if BATCH.match(m.group()) or not m.group(1) or TRAILING_BRACKET.fullmatch(m.group(1)):
+            return np, None, None, True  # 投建运营一批项目, 备案项目7个, 住房15.6万套（间）: a category
         several = "、" in np[: m.start()] or bool(SPLIT_AND.search(np[: m.start()]))
         cls = np[m.start() :] if several and LIST_CLASS.search(m.group(1)) else None
         return np[: m.start()], np[m.start() :], cls, False
     if (np[-1:] in _NUMBER_LAST or np.endswith("\n")) and NUMBER_END.search(np):
         return np, None, None, True
     return np, None, None, False
+
+
+def _owners(tail: str | None, cls: str | None, items: list[_Item], p: _Patterns) -> bool:
+    """Whether a list counted (without 等: the caller tests it) by a bare 项目 names whose projects they
+    are, not projects: "广州地铁、广航局2个项目获批" (but "哈萨尔、东升路两个市民广场" names them)."""
+    if not (tail and cls) or not COUNT_START.match(tail):
+        return False
+    return COUNT_START.sub("", cls) in ("项目", "工程") and not any(_head_of(it.text, p) for it in items)
+
+
+def _share_project_prefix(items: list[_Item], p: _Patterns) -> None:
+    """Parts of one project listed after its name: "全国十四届冬运会主场馆项目大道馆、短道馆" → the
+    project's 大道馆 and its 短道馆 (items after the first that are a bare head take its 项目/工程 prefix)."""
+    if len(items) < 2:
+        return
+    first = items[0].text
+    cut = max(first.rfind(_PROJECT_END), first.rfind(_WORKS_END))
+    part = first[cut + 2 :] if cut > 0 else ""
+    if not (1 <= len(part) <= 4 and _head_of(part, p)):
+        return
+    rest = items[1:]
+    if all(len(it.text) <= 4 and _head_of(it.text, p) and not HAS_PROJECT_WORD.search(it.text) for it in rest):
+        for it in rest:
+            it.text = first[: cut + 2] + it.text
 
 
 def _names(np: str, base: int, status: str, p: _Patterns, subject: bool) -> list[_Item]:
@@ -523,6 +564,9 @@ def _names(np: str, base: int, status: str, p: _Patterns, subject: bool) -> list
         return []
     if p.leads.match(items[0].text):
         return []  # 一批优质教育医疗、文化体育项目: a plural, not names
+    if not np.startswith("等", len(np_list)) and _owners(tail, cls, items, p):
+        return []
+    _share_project_prefix(items, p)
     last_head = _head_of(items[-1].text, p)
     # a count and class after the list names each item: 哈萨尔、东升路两个市民广场
     distributed = bool(tail) and not marked and COUNT_START.match(tail) is not None
@@ -641,12 +685,23 @@ class _Reading(NamedTuple):
 _NOTHING = _Reading([], "", (0, 0))
 
 
+def _after_subject(c: str, start: int, end: int, p: _Patterns) -> int:
+    """Where the names start when a short subject, its adverbs and a verb open the clause: "深圳将扎实推进|
+    深圳湾超级总部基地、…等20个重点片区规划建设" (the prefix takes adverbs and verbs, not the subject)."""
+    subject = SUBJECT_VERB.match(c, start, end)
+    if subject is None or not p.verb.match(c, subject.end("adverbs"), end):
+        return start
+    verb = p.verb.match(c, subject.end("adverbs"), end)
+    rest = p.prefix.match(c, verb.end(), end)
+    return rest.end() if rest else verb.end()
+
+
 def _subject_reading(c: str, m: re.Match[str], pos: int, p: _Patterns) -> _Reading:
     """Names in ``c[pos:m.start()]`` whose stage is the stage phrase ``m`` after them."""
     if not p.name_word.search(c, pos, m.start()):
         return _NOTHING  # no head noun, company ending or list class: no name can come out
     pre = p.prefix.match(c, pos, m.start())
-    np_start = pre.end() if pre else pos
+    np_start = _after_subject(c, pre.end() if pre else pos, m.start(), p)
     np = c[np_start : m.start()]
     fm = p.filler_end.search(np)
     if fm and fm.start() > 0:
@@ -751,14 +806,20 @@ _PROJECTS_HEAD = re.compile(r"项目(?:有|是|包括|为|分别是|主要有)$"
 _INVESTED = re.compile(r"(?:总)?投资(?:达|约|超|超过)?(?P<amount>[0-9.]+(?:亿|万))元的")
 #: The shortest name a clause of names alone may hold: shorter ones are categories (重点项目).
 _LISTED_MIN = 6
+#: What a category of projects opens with, never a name: 重点小城镇建设项目, 重大产业项目.
+_CATEGORY_LEAD = ("重点", "重大")
 
 
-def _listed_names(c: str, off: int, p: _Patterns, headed: bool = False) -> list[ProjectMention]:
+def _listed_names(c: str, off: int, p: _Patterns, headed: bool = False,
+                  status: str | None = None, owner: int | None = None) -> list[ProjectMention]:
     """Names that make up a whole clause without a stage word, as a bulletin lists its projects after
     a colon or a count ("石嘴山市2个，石嘴山市星海湖生态环境整治工程、宁夏金晶科技有限公司太阳能光伏轻质面板
-    项目"): every item must be a long name ending in 项目 or 工程; the stage is not told. After a head
-    that says they are projects ("较大项目有：投资达11亿元的虹发铝型材、投资10亿元的帛士数码等"), any name
-    counts, each with its own investment."""
+    项目"): every item must be a long name ending in 项目 or 工程; the stage is ``status``, what the
+    list's head told (`list_head_status`), else unknown. After a head that says they are projects
+    ("较大项目有：投资达11亿元的虹发铝型材、投资10亿元的帛士数码等"), or one that tells their stage, any
+    name counts, each with its own investment. ``owner``: where the clause that counts them starts.
+    """
+    headed = headed or status is not None
     lead = len(c) - len(c.lstrip())
     body = c.strip()
     if headed:
@@ -771,7 +832,7 @@ def _listed_names(c: str, off: int, p: _Patterns, headed: bool = False) -> list[
     items = [_clean(it) for it in raw]
     if not items or not all(_listed_item(it.text, headed, p) for it in items):
         return []
-    return [ProjectMention(it.text, "unknown", off + s, off + e, amount, None)
+    return [ProjectMention(it.text, status or "unknown", off + s, off + e, amount, None, owner)
             for it, (s, e), amount in zip(items, spans, investments, strict=True)]
 
 
@@ -779,15 +840,30 @@ def _listed_item(name: str, headed: bool, p: _Patterns) -> bool:
     """Whether an item of a list without stage words is a project's name."""
     if headed:
         return _valid(name, True, "unknown", p, loose=True)
-    return (len(name) >= _LISTED_MIN and (_strip_phase(name) or name).endswith((_PROJECT_END, _WORKS_END))
-            and _valid(name, True, "unknown", p) and not _is_generic(name, p))
+    ends = (_PROJECT_END, _WORKS_END)
+    return (len(name) >= _LISTED_MIN and (name.endswith(ends) or (_strip_phase(name) or name).endswith(ends))
+            and _valid(name, True, "unknown", p) and not _is_generic(name, p) and not name.startswith(_CATEGORY_LEAD))
 
 
-def find_projects(text: str, start: int, end: int) -> list[ProjectMention]:
+def list_head_status(text: str, start: int, end: int) -> str | None:
+    """The stage a list's head gives the projects it lists, when the sentence ``text[start:end]``
+    opens such a list: "截至7月底未开工项目共5个，按责任单位划分分别是：…" → 规划, "投资完成率前九名项目，
+    …分别是：…" → 在建. None when the sentence has no colon after a 项目 that a stage word qualifies."""
+    colon = next((i for i in range(start, end) if text[i] in "：:"), -1)
+    head = text[start:colon] if colon > start else ""
+    if _PROJECT_END not in head:
+        return None
+    m = _patterns().list_head.search(head)
+    return lexicon().list_heads[m.group("word")] if m else None
+
+
+def find_projects(text: str, start: int, end: int, listed_status: str | None = None) -> list[ProjectMention]:
     """Named projects with their stage in the sentence ``text[start:end]``.
 
     Offsets in the result are document offsets; ``text[m.start:m.end]`` is the clause part that
-    holds the name and its stage word. One mention per name, in text order.
+    holds the name and its stage word. One mention per name, in text order. ``listed_status`` is
+    the stage of the names a bulletin lists without stage words, when the head of their list (in
+    this sentence or one before it) told it (`list_head_status`).
     """
     p = _patterns()
     # most sentences have no stage word or verb, or nothing a name could end with (a slice, not
@@ -801,14 +877,15 @@ def find_projects(text: str, start: int, end: int) -> list[ProjectMention]:
     clauses = _clauses(text, start, end)
     out: list[ProjectMention] = []
     for i, (c, off) in enumerate(clauses):
-        if not triggered or not p.trigger.search(c):
-            if i and (text[off - 1] in "：:" or _COUNTED.search(clauses[i - 1][0])):
-                headed = text[off - 1] in "：:" and _PROJECTS_HEAD.search(clauses[i - 1][0]) is not None
-                out.extend(_listed_names(c, off, p, headed))
-            continue
-        if not p.name_word.search(c):
-            continue
-        prev = clauses[i - 1][0].strip() if i else ""
-        nxt = clauses[i + 1][0].strip() if i + 1 < len(clauses) else ""
-        out.extend(_scan_clause(c, off, prev, nxt, p))
+        found: list[ProjectMention] = []
+        if triggered and p.trigger.search(c) and p.name_word.search(c):
+            prev = clauses[i - 1][0].strip() if i else ""
+            nxt = clauses[i + 1][0].strip() if i + 1 < len(clauses) else ""
+            found = _scan_clause(c, off, prev, nxt, p)
+        # a bulletin's names alone after a colon or a count (a 建设 inside a name triggers no stage)
+        counted = bool(i) and _COUNTED.search(clauses[i - 1][0]) is not None
+        if not found and i and (text[off - 1] in "：:" or counted):
+            headed = text[off - 1] in "：:" and _PROJECTS_HEAD.search(clauses[i - 1][0]) is not None
+            found = _listed_names(c, off, p, headed, listed_status, clauses[i - 1][1] if counted else None)
+        out.extend(found)
     return out
