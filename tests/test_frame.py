@@ -27,6 +27,9 @@ GUIZHOU, HEILONGJIANG, HENAN, HUNAN, SICHUAN, ZHEJIANG = (
 HAINAN = "hainan-province-2026-gov-work-report.excerpt.txt"
 JIANGXI_2022 = "jiangxi-2022-communique.excerpt.txt"
 JIANGXI_2026 = "jiangxi-province-2026-gov-work-report.excerpt.txt"
+GUANGDONG = "guangdong-province-2026-gov-work-report.excerpt.txt"
+HAILAR_2016 = "hulunbuir-hailar-2016-gov-work-report.excerpt.txt"
+HAILAR = "呼伦贝尔市海拉尔区"
 
 
 
@@ -70,6 +73,21 @@ FIVE_YEAR_FLOWS = [
     # a list's 新增 or 累计 covers its items and a list sharing one number
     (HAINAN, '5A级景区1个', 1, '海南省', '2021/2025', 'actual'),
     (HAINAN, '累计举办大型旅游、演艺、体育赛事活动600场', 600, '海南省', '2021/2025', 'actual'),
+    (HAILAR_2016, '五年累计发放城乡低保金9823万元、贫困大学生救助金307万元', 3070000, HAILAR, '2011/2015', 'actual'),
+    (GUANGDONG, '处置批而未供土地171.6万亩、闲置土地18.3万亩', 122000610, '广东省', '2021/2025', 'actual'),
+    # the year the review ends in, written: a change from the year before the span and an average cover it
+    (HAILAR_2016, '比2010年增加13480元', 13480, HAILAR, '2011/2015', 'actual'),
+    (HAILAR_2016, '比2010年增加13480元，年均递增12.2%', 12.2, HAILAR, '2011/2015', 'actual'),
+    # a ratio to the year or the plan period before the span
+    (HAILAR_2016, '2015年旅游收入达到69亿元，是2010年的2.6倍', 2.6, HAILAR, '2011/2015', 'actual'),
+    (GUIZHOU, '利润总额为“十三五”时期的2.2倍', 2.2, '贵州省', '2021/2025', 'actual'),
+    # a verb of something done in the span opens the clause
+    (HAILAR_2016, '铺设自来水管道85公里', 85, HAILAR, '2011/2015', 'actual'),
+    (HAILAR_2016, '修建村村通道路23条、163公里', 163, HAILAR, '2011/2015', 'actual'),
+    (HAINAN, '获世界职业院校技能大赛金牌16项', 16, '海南省', '2021/2025', 'actual'),
+    (HAINAN, '节约财政资金69亿元', 6900000000, '海南省', '2021/2025', 'actual'),
+    # what was done to the things counted follows their noun
+    (HUNAN, '12个项目获国家科学技术奖', 12, '湖南省', '2021/2025', 'actual'),
 ]
 
 #: Results of the past year (and levels reached at the end of a five-year review).
@@ -94,6 +112,13 @@ PAST_YEAR = [
     (HENAN, '生产安全事故起数下降18%', -18, '河南省', '2025', 'actual'),
     (HENAN, '全省PM2.5浓度下降13.7%', -13.7, '河南省', '2025', 'actual'),
     (HENAN, '发放育儿补贴181.2万人', 1812000, '河南省', '2025', 'actual'),
+    # "各位代表，刚刚过去的2015年，…": the review of the year after the review of the five years
+    (HAILAR_2016, '同比增长8.9%（按可比价计算）', 8.9, HAILAR, '2015', 'actual'),
+    (HAILAR_2016, '城乡居民人均可支配收入分别增长8.7%和8.6%', 8.6, HAILAR, '2015', 'actual'),
+    # a level reached in a five-year review is the end year's, whatever verb opened the sentence
+    (HAILAR_2016, '人均道路面积达到18.99平方米', 18.99, HAILAR, '2015', 'actual'),
+    (HAILAR_2016, '人均住房面积达到39.28平方米', 39.28, HAILAR, '2015', 'actual'),
+    (JIANGXI_2026, '新增上市公司48家、总量达122家', 122, '江西省', '2025', 'actual'),
 ]
 
 #: The start of a change ("从17.9%提升到35.5%"): the year before the span.

@@ -279,6 +279,10 @@ def _period_and_kind(text: str, sent: Span, q: Quantity, art: Article, refs: lis
             period = f"{int(ends.group(1)) + 1}/{ends.group(2)}"
     if kind == "actual" and _YEAR_SPAN.fullmatch(period):
         period = _span_or_end(text, sent, q, period, subj)
+    elif kind == "actual" and section_period and _over_the_span(text, sent, q, period, section_period):
+        # "2015年城镇居民人均可支配收入完成30788元，比2010年增加13480元，年均递增12.2%" in a review of
+        # 2011–2015: the year written is the span's end, the change and the average cover the span
+        period = _span_or_end(text, sent, q, section_period, subj)
     elif kind == "actual" and art.genre == "report" and period == str(art.year) and not _SO_FAR.search(
             text, max(sent.start, q.start - _SUBJECT_REACH), q.start) and not _SO_FAR.search(art.title):
         kind = "target"  # a report's current year is still to come: its figures are plans
@@ -651,12 +655,50 @@ _FLOW_VERB = re.compile(
     r"[^，,；;、]{0,3}?(?:新增|新建|新设|新开|新培育|新引进|新认定|新入选|增加(?!值)|减少|改造|新改扩建|改扩建|扩建|"
     r"新改建|复制推广|推广|制定|出台|退出|化解|处置|整治|清理|"
     r"建设|建成|培育|创建|实施|引进|治理|植树|造林|筹集|开挖|疏浚|获批|支持|打造|开通|修复|新签|签约|转移|帮扶|"
-    r"搬迁|安置|发放|减免|吸引|开工|竣工|完成|办理|开行|获得|荣获|认定|培训|资助|投入|争取|布局|启动|推动)"
+    r"搬迁|安置|发放|减免|吸引|开工|竣工|完成|办理|开行|获得|荣获|认定|培训|资助|投入|争取|布局|启动|推动|"
+    r"铺设|修建|解决|削减|精简|关停|封停|节约|举办|落地|获评|获)"
 )
+#: What a counted noun's predicate says was done to it in the span ("23个重大工业项目建成投产",
+#: "12个项目获国家科学技术奖"): the count is a flow.
+_DONE_TO_COUNTED = re.compile(r"(?:集中)?(?:动工|开工|签约|落户|入选|建成|竣工|投产|封顶|落地|入驻|获)")
 _FROM_TO_YEARS = re.compile(r"(?:由|从)((?:19|20)\d{2})年[^。；;]{0,40}?(?:到|至)((?:19|20)\d{2})年")
 _FROM_YEAR = re.compile(r"(?:从|由)((?:19|20)\d{2})年(?:底|末)?的?$")
 #: "从17.9%提升到35.5%": the value a change starts from, with the year it is written with.
 _FROM = re.compile(r"(?:从|由)(?:(?P<year>(?:19|20)\d{2})年(?:底|末)?的?|[“\"]?十[一二三四五]五[”\"]?(?:期末|末)的?)?$")
+
+
+#: A clause that states a level reached ("新增上市公司48家、总量达122家", "…，人均道路面积达到18.99平方米").
+_REACHED = re.compile(r"[^，,；;、]{0,8}?(?:达到|达|增至|突破|提高到|提升至)")
+
+
+def _counted_then_done(text: str, sent: Span, q: Quantity) -> bool:
+    """Whether the noun a count counts is followed by what was done to those things in the period."""
+    m = _NOUN_END.search(text, q.end, min(sent.end, q.end + 24))
+    return m is not None and m.start() - q.end >= 2 and _DONE_TO_COUNTED.match(text, m.start()) is not None
+
+
+def _flow_list(text: str, sent: Span, item: int) -> bool:
+    """Whether the list an item at ``item`` continues ("…9823万元、") opens with a verb or word of a flow."""
+    head_start = clause_start(text, max(sent.start, item - _SUBJECT_REACH), item, "，,；;：:。\n")
+    head = text[head_start:item]
+    lead = _LEAD.match(head)
+    return bool(_FLOW_VERB.match(head, lead.end() if lead else 0) or _FLOW_ANYWHERE.search(head))
+
+
+def _base_of_span(first: str) -> re.Pattern[str]:
+    """Words that compare a figure with the year before a span ("比2010年", "是2010年的") or with the
+    plan period before it ("是“十一五”时期的"): what the figure measures covers the span."""
+    return re.compile(rf"(?:(?:比|较|与|是|为|相当于){int(first) - 1}年(?:底|末)?|(?:是|为|相当于|比|较)"
+                      r"[“\"]?十[一二三四]五[”\"]?(?:时期|期间|期末|末))的?")
+
+
+def _over_the_span(text: str, sent: Span, q: Quantity, period: str, span: str) -> bool:
+    """Whether a figure dated by the year a five-year review ends in measures the whole span: an
+    average, a running total, or a comparison with the year before the span."""
+    if not _YEAR_SPAN.fullmatch(span) or period != span[-4:]:
+        return False
+    clause = text[_clause_start(text, max(sent.start, q.start - _SUBJECT_REACH), q.start):q.start]
+    return bool(re.search(r"年均|累计", clause) or _base_of_span(span[:4]).search(clause))
 
 
 def _span_or_end(text: str, sent: Span, q: Quantity, span: str, subj: _Subject | None = None) -> str:
@@ -681,14 +723,22 @@ def _span_or_end(text: str, sent: Span, q: Quantity, span: str, subj: _Subject |
         return first if named_ends else str(int(first) - 1)
     if _FLOW_ANYWHERE.search(clause) or (subj is not None and _FLOW_HEAD.match(subj.text)):
         return span  # "新增5A级景区1个、夜间文旅消费集聚区6个": the list's 新增 is each item's
+    if q.measure == "rate" and _base_of_span(first).search(clause):
+        return span  # "是2010年的2.6倍", "为“十三五”时期的2.2倍": five years against the five before
     if q.measure in ("share", "rank", "rate"):
         return last
+    if q.unit in _COUNT_UNITS and _counted_then_done(text, sent, q):
+        return span
+    if c_start > sent.start and text[c_start - 1] == "、" and not (
+            _OWN_TOTAL.match(clause) or _REACHED.match(clause)) and _flow_list(
+            text, sent, c_start):
+        return span  # "五年累计发放城乡低保金9823万元、贫困大学生救助金307万元": the list's verb is each item's
     lead = _LEAD.match(clause)
     if q.measure in ("growth", "change") or _FLOW_VERB.match(clause) or (lead and _FLOW_VERB.match(clause, lead.end())):
         return span
     opening = text[sent.start:c_start]
     opening_lead = _LEAD.match(opening)
-    if opening and _FLOW_VERB.match(opening, opening_lead.end() if opening_lead else 0):
+    if opening and not _REACHED.match(clause) and _FLOW_VERB.match(opening, opening_lead.end() if opening_lead else 0):
         return span  # "成功创建A1个、B6个、C5个": the sentence's verb counts its whole list
     return last
 
