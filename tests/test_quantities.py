@@ -371,6 +371,10 @@ UNITS_AND_BARE_AMOUNTS = [
     ("晚稻183961吨，比上年增产4546吨", 4546, "吨", "exact", "change"),  # wanzai
     ("早稻109924吨，比上年减产849吨", -849, "吨", "exact", "change"),  # wanzai
     ("常住人口城镇化率从2020年的53.2%提升到2025年的57.7%", 57.7, "%", "exact", "share"),  # guizhou
+    # a list that writes its unit once, after the last number (gold-new guangdong; the hainan 2026 report)
+    ("广州、深圳地铁线网单日最高客运量分别达1409万、1305万人次", 14090000, "人次", "exact", "level"),
+    ("文化惠民工程、全民健身工程分别惠及3500万、2300万人次", 35000000, "人次", "exact", "level"),
+    ("文化惠民工程、全民健身工程分别惠及3500万、2300万人次", 23000000, "人次", "exact", "level"),
 ]
 
 CASES = [*GOLD, *CORPUS, *UNITS_AND_BARE_AMOUNTS, *KNOWN_FAILURES]

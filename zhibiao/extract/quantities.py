@@ -222,6 +222,8 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
         found.extend(_fractions(text, start, end, found))
     if text.find("亿", start, end) >= 0:
         found.extend(_bare_money(text, start, end, found))
+    if text.find("、", start, end) >= 0:
+        found.extend(_unit_from_next(text, start, end, found))
     if text.find(":", start, end) >= 0 or text.find("：", start, end) >= 0 or text.find("∶", start, end) >= 0:
         ratios = _ratios(text, start, end)
         if ratios:
@@ -258,6 +260,36 @@ def _bare_money(text: str, start: int, end: int, found: list[Quantity]) -> list[
             m.group("qual") or "", "exact")
         q_start = m.start() if m.group("qual") else m.start("num")
         out.append(Quantity(q_start, m.end(), value, "元", qualifier, "level"))
+    return out
+
+
+#: A number with its scale but no unit, listed before one that has both: "分别达1409万、1305万人次".
+_UNITLESS_ITEM = re.compile(rf"(?<![0-9０-９.．])(?P<num>{ARABIC})(?P<scale>{_SCALE})、")
+
+
+def _unit_from_next(text: str, start: int, end: int, found: list[Quantity]) -> list[Quantity]:
+    """Items of a list that write their unit once, after the last number, take that unit."""
+    out: list[Quantity] = []
+    by_start = {q.start: q for q in found}
+    unit_of: dict[int, str] = {}  # start of a listed number → the unit it was given
+    for m in reversed(list(_UNITLESS_ITEM.finditer(text, start, end))):
+        nxt = by_start.get(m.end())
+        if nxt is None or nxt.measure != "level" or any(q.start <= m.start() < q.end for q in found):
+            continue
+        surface = unit_of.get(nxt.start)
+        if surface is None:
+            written = QUANTITY.match(text, nxt.start, end)
+            if written is None or written.group("scale") != m.group("scale") or written.group("per"):
+                continue
+            surface = written.group("unit")
+        try:
+            value = parse_number(m.group("num")) * SCALES[m.group("scale")] * UNITS[surface][1]
+        except (ValueError, KeyError):
+            continue
+        q = Quantity(m.start(), m.end() - 1, value, nxt.unit, "exact", "level")
+        out.append(q)
+        by_start[q.start] = q  # "A万、B万、C万人次": the unit passes back along the list
+        unit_of[q.start] = surface
     return out
 
 
