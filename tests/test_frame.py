@@ -173,6 +173,9 @@ OTHER_PLACE = [
     (HUNAN, '怀化国际陆港开行东盟货运班列突破1200列', 1200, '怀化市', '2025', 'actual'),
     (JIANGXI_2022, '九江港完成货物吞吐量1.8亿吨', 180000000, '九江市', '2022', 'actual'),
     (JIANGXI_2022, '南昌港完成货物吞吐量2823.6万吨', 28236000, '南昌市', '2022', 'actual'),
+    # places listed before 分别 take the numbers after it in turn
+    (GUANGDONG, '广州、深圳地铁线网单日最高客运量分别达1409万、1305万人次', 14090000, '广州市', '2025', 'actual'),
+    (GUANGDONG, '广州、深圳地铁线网单日最高客运量分别达1409万、1305万人次', 13050000, '深圳市', '2025', 'actual'),
 ]
 
 #: A place named in a sentence that is not what the figure measures: the document's place stays
@@ -193,6 +196,11 @@ PLACE_KEPT = [
     (ZHEJIANG, '三级公立医院“国考”高水平医院数量居全国首位', 1, '浙江省', '2025', 'actual'),
     # a place opening a sentence inside a name ("新余“1·24”…火灾事故整改…") is its first clause's only
     (JIANGXI_2026, '生产安全事故起数、死亡人数分别下降9.62%、10.47%', -9.62, '江西省', '2025', 'actual'),
+    # a place given as one example of the things counted ("肇庆等7个…")
+    (GUANGDONG, '肇庆等7个大型产业集聚区', 7, '广东省', '2025', 'actual'),
+    (GUANGDONG, '揭阳中石油炼化一体化等23个投资额百亿元以上重大工业项目建成投产', 23, '广东省', '2021/2025', 'actual'),
+    # places at the end of a list of destinations: "开通了海拉尔至乌兰巴托、赤塔、韩国、台湾、香港等…航线10条"
+    (HAILAR_2016, '台湾、香港等国际及地区航线10条', 10, HAILAR, '2011/2015', 'actual'),
 ]
 
 
@@ -216,6 +224,14 @@ def test_place_in_a_name_is_not_the_subject(body, place):
     text = f"2026年{place}政府工作报告\n各位代表：\n一、2025年工作回顾\n{body}\n"
     records = [r for r in extract(text, "t.txt") if r["type"] == "quantity"]
     assert records and all(r["region"] == place for r in records), records
+
+
+def test_places_before_respectively_pair_with_the_numbers():
+    """"广州、深圳…分别达1409万、1305万人次": one number each, not both numbers for both cities."""
+    _, records = _facts(GUANGDONG)
+    pairs = {(r["region"], r["value"]) for r in records
+             if r["type"] == "quantity" and r["value"] in (14090000, 13050000)}
+    assert pairs == {("广州市", 14090000), ("深圳市", 13050000)}, pairs
 
 
 def test_place_list_gives_each_place_the_figure():

@@ -220,7 +220,9 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                     clause_place = here
                 period, kind = _period_and_kind(text, sent, q, art, refs, para_year, section_period,
                                                 section_year, default_kind, subj)
-                for each_place in _listed_places(text, sent, q.start, art.place, gaz, named) or [here]:
+                respective = _respective_place(text, sent, quantities, q, art.place, gaz, named)
+                for each_place in ([respective] if respective else None) or _listed_places(
+                        text, sent, q.start, art.place, gaz, named) or [here]:
                     yield _quantity_record(text, name, q, subj, each_place, period, kind)
             for p in projects:
                 period = _period(text, p.start, refs, para_year or section_period, section_year)
@@ -807,6 +809,8 @@ _PLACE_AS_SUBJECT = re.compile(
     r"位居|居|排名|列|首次|再次|连续|分别|均|同比|比上年|增长|下降|提高|提升|新建|建成|开工|动工|竣工|投产|"
     r"计划|预计|力争|中小|民营|外资|国有|服务业|农业|制造业|旅游|消费|地方|本级|辖区|境内|投入|发放|安排"
 )
+#: A place (or a thing named after it) given as one example of the things counted next.
+_ONE_OF_SEVERAL = re.compile(r"[^，,；;。：:、]{0,16}?等[0-9一二两三四五六七八九十百]")
 #: A place's own thing measured in the same clause: "张家界入境游客增长32.5%", "郑州机场年货邮吞吐量突破100万吨".
 _MEASURED = re.compile(r"[^，,；;。：:、]{1,16}?(?:增长|下降|达到|达|突破|超过|[0-9])")
 
@@ -821,6 +825,8 @@ def _listed_places(text: str, sent: Span, pos: int, article: Place | None, gaz, 
     # "、" ends clauses, so the list's first items lie before the clause's start
     while starts[0] - 1 > sent.start and text[starts[0] - 1] in "、和及与" and starts[0] - 1 in named.ends:
         starts.insert(0, named.ends[starts[0] - 1])
+    if starts[0] - 1 > sent.start and text[starts[0] - 1] in "、和及与":
+        return []  # "开通至乌兰巴托、赤塔、韩国、台湾、香港等航线10条": a list of other things ends in places
     found = []
     for s in starts:
         place = gaz.resolve(named[s][1], article)
@@ -828,6 +834,32 @@ def _listed_places(text: str, sent: Span, pos: int, article: Place | None, gaz, 
             return []
         found.append(place)
     return found if len(found) >= 2 else []
+
+
+def _respective_place(text: str, sent: Span, quantities: list[Quantity], q: Quantity, article: Place | None,
+                      gaz, named: _Named) -> Place | None:
+    """The place of a number in a list that 分别 gives to a list of places: "广州、深圳地铁…分别达
+    1409万、1305万人次" gives 广州 the first and 深圳 the second; None when the lists do not pair up."""
+    head_end = text.rfind("分别", sent.start, q.start)
+    if head_end < 0:
+        return None
+    begin = clause_start(text, max(sent.start, head_end - _SUBJECT_REACH), head_end, "，,；;：:。\n")
+    lead = _PLACE_AT_START.match(text, begin, head_end)
+    places, pos = [], lead.end() if lead else begin
+    while pos in named and pos < head_end:
+        end, surface = named[pos]
+        place = gaz.resolve(surface, article)
+        if place is None or place.level == "country":
+            return None
+        places.append(place)
+        if text[end:end + 1] not in ("、", "和", "与", "及"):
+            break
+        pos = end + 1
+    if len(places) < 2:
+        return None
+    listed = [x for x in quantities if x.start > head_end]
+    run = listed[:1 + _listed_after(text, listed, 0)] if listed else []
+    return places[run.index(q)] if len(run) == len(places) and q in run else None
 
 
 def _named_place(project: str, article: Place | None, gaz) -> Place | None:
@@ -889,7 +921,23 @@ def _clause_place(text: str, sent: Span, pos: int, current: Place | None, articl
         if _SELF_REFERENCE.match(text, subject_start, pos):
             return article, True  # "、自治区住房和城乡建设厅1个", "，全市共签约33个项目": the article's own
         return current, True
+    if _ends_a_list_of_names(text, sent, start, named):
+        return current, True
     return _sentence_place(text, Span(start, sent.end), current, article, gaz, named)
+
+
+def _ends_a_list_of_names(text: str, sent: Span, start: int, named: _Named) -> bool:
+    """Whether the clause at ``start`` is the last of a list of names that are not all places
+    ("开通至乌兰巴托、赤塔、韩国、台湾、香港等国际及地区航线10条"), rather than one place's own
+    figure in a list of places and figures ("A市5家、B市6家")."""
+    pos = start
+    while pos - 1 > sent.start and text[pos - 1] == "、":
+        before = _clause_start(text, sent.start, pos - 1)
+        if named.ends.get(pos - 1) == before:
+            pos = before  # a bare place: the list goes on
+            continue
+        return not any(ch.isdigit() for ch in text[before:pos - 1])
+    return False
 
 
 def _sentence_place(text: str, sent: Span, current: Place | None, article: Place | None, gaz,
@@ -928,6 +976,8 @@ def _subject_place(text: str, sent: Span, start: int, current: Place | None, art
         return current  # "北京市场" is 北京 + 市场
     if end < sent.end and text[end] in "与和及、第首":
         return current  # several places, or an event's name (江西省第十六届运动会)
+    if _ONE_OF_SEVERAL.match(text, end, sent.end):
+        return current  # "肇庆等7个大型产业集聚区", "揭阳中石油炼化一体化等23个项目": the place is one example
     in_name = end < sent.end and not _PLACE_AS_SUBJECT.match(text, end, sent.end)
     if in_name and not _MEASURED.match(text, end, sent.end):
         return current  # part of a name: 黄龙世界自然遗产地, 娄底硅钢
