@@ -18,7 +18,7 @@ from zhibiao.extract.flat_tables import FlatCell, bare_quantity, flat_cells
 from zhibiao.extract.indicators import taxonomy
 from zhibiao.extract.periods import UNKNOWN, TimeRef, time_refs
 from zhibiao.extract.places import Place, gazetteer
-from zhibiao.extract.policies import find_bound_rules, find_policies, policy_title
+from zhibiao.extract.policies import find_bound_rules, find_condition_rules, find_policies, policy_title
 from zhibiao.extract.projects import find_projects
 from zhibiao.extract.quantities import Quantity, find_quantities
 from zhibiao.extract.tables import table_cells
@@ -202,7 +202,8 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                 para_place = place
             quantities = find_quantities(text, sent.start, sent.end)
             counted = counted or bool(quantities)
-            projects = find_projects(text, sent.start, sent.end)
+            # a policy document's provisions are rules; the facilities they name are no projects
+            projects = [] if policy_document else find_projects(text, sent.start, sent.end)
             if quantities or projects:
                 refs = time_refs(text, sent.start, sent.end, art.year, section_year)
             subjects = _subjects(text, sent, quantities, named, section_year, last_subject)
@@ -236,6 +237,7 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
             if policy_document:
                 rules += [r for r in find_bound_rules(text, sent.start, sent.end)
                           if not any(r.start < o.end and o.start < r.end for o in rules)]
+                rules += find_condition_rules(text, sent.start, sent.end, [(r.start, r.end) for r in rules])
             for rule in rules:
                 yield _record(
                     "policy", name, place, text, rule.start, rule.end,
