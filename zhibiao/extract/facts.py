@@ -63,7 +63,7 @@ _CLAUSE_BREAK = "，,；;：:、（(）)。！？!?\n"
 _SUBJECT_REACH = 200
 #: Filler words at the start of a subject.
 _LEAD = re.compile(
-    r"^(?:其中|同时|并且|并|而且|另外|此外|全年|今年|去年|上半年|全区|全市|全省|全县|我区|我市|我省|累计|共|"
+    r"^(?:其中|同时|并且|并|而且|另外|此外|全年|今年|去年|上半年|全区|全市|全省|全县|我区|我市|我省|累计|累积|共|"
     r"实现|完成|新增加|截至[^，,]{1,8}(?:底|末)|(?:19|20)\d{2}年(?:度)?|[0-9]{1,2}[-—至][0-9]{1,2}月|年末|年底|首季|"
     r"一季度|前三季度|已|还|又|再|均|分别|同比|合计|总计|共计|力争|确保|预计|推动|带动|在|对|为|以|了|和|与|及|是|有|"
     r"按可比口径|按同口径|同口径|按可比价格计算|可比口径|[0-9]{1,2}[．.](?![0-9])|"
@@ -86,6 +86,8 @@ _SPACE = re.compile(r"\s")
 _CONDITION_AFTER = re.compile(r"(?:以上|以下)?的")
 _LIST_JOINER = re.compile(r"[、和及与]|,?以及")
 _TOTAL_WORD = re.compile(r"总量|规模|总额|总值|总数")
+#: What a count of enterprises goes on to measure: "规模以上工业企业…、增加值增长3%".
+_OF_FIRMS = re.compile(r"增加值|总产值|产值|营业收入|营收|利润总额|利润")
 _STOCK_WORD = re.compile(r"累计|共有|总数|总量")
 _NOT_WORDS = re.compile(r"[\W\d]*")
 _LIST_SPLIT = re.compile(r"([、和及与])")
@@ -321,7 +323,8 @@ def _indicator(text: str, q: Quantity, subj: _Subject) -> str | None:
     for candidate in (subj.text,) if written == subj.text else (subj.text, written):
         found = _match(_strip_place(candidate), q.unit, q.measure) if candidate else None
         if found:
-            return found
+            # a ratio in 倍 of an amount ("是“十一五”时期的2.7倍") is no value of the amount's indicator
+            return None if q.measure == "rate" and taxonomy().indicators[found].unit != q.unit else found
     return None
 
 
@@ -422,6 +425,9 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity], named: _Named |
             # "实施重点项目300个，完成投资1200亿元", "1133个重大项目开工1116个，完成投资675.9亿元": the
             # investment of those projects
             subj = _Subject(_TRAIL.sub("", projects) + subj.text, subj.start)
+        elif previous is not None and _OF_FIRMS.fullmatch(subj.text) and previous.text.endswith("企业"):
+            # "规模以上工业企业达7.6万家、增加值增长3%": the value added of those enterprises' industry
+            subj = _Subject(_TRAIL.sub("", previous.text)[:-2] + subj.text, subj.start)
         elif previous is not None and _TOTAL_WORD.fullmatch(subj.text):
             # "新增企业10.5万家，总数突破60万家": the total of the thing before, a stock, not new ones
             total_of = _NEW.sub("", previous.text) if _STOCK_WORD.fullmatch(subj.text) else previous.text
@@ -561,7 +567,7 @@ def _carried(text: str, sent: Span, c_start: int, previous: _Subject | None) -> 
     return previous
 
 
-_NEW = re.compile(r"^(?:全年|今年)?(?:新增|新培育|新引进|新认定|新获评)")
+_NEW = re.compile(r"^(?:全年|今年)?(?:新增|新培育|新引进|新认定|新获评|新登记|新设立?|新注册|净增加?)")
 
 
 #: Predicates that pick a subset out of the counted things.
@@ -651,7 +657,7 @@ def _period(text: str, pos: int, refs: list[TimeRef], carried: str | None, secti
 _YEAR_SPAN = re.compile(r"(?:19|20)\d{2}/(?:19|20)\d{2}")
 #: Words anywhere before a number that make it a flow over a review period.
 _FLOW_ANYWHERE = re.compile(
-    r"年均|累计|合计|总计|共计|净增|[0-9五]年(?:来|间|共)|新(?:增|建|设|开|培育|引进|认定|入选|签)"
+    r"年均|累计|累积|合计|总计|共计|净增|[0-9五]年(?:来|间|共)|新(?:增|建|设|开|培育|引进|认定|入选|签)"
 )
 #: A verb opening the number's clause that makes it a flow ("新建改造高标准农田3167万亩"); inside
 #: a noun ("国家生态文明建设示范区") such a word names a kind of thing, and the number is a stock.
