@@ -74,6 +74,8 @@ FIVE_YEAR_FLOWS = [
     (HAINAN, '5A级景区1个', 1, '海南省', '2021/2025', 'actual'),
     (HAINAN, '累计举办大型旅游、演艺、体育赛事活动600场', 600, '海南省', '2021/2025', 'actual'),
     (HAILAR_2016, '五年累计发放城乡低保金9823万元、贫困大学生救助金307万元', 3070000, HAILAR, '2011/2015', 'actual'),
+    # a sentence opening "五年累计…" sums every clause of it
+    (HAILAR_2016, '城乡特困群体大病医疗救助金476万元', 4760000, HAILAR, '2011/2015', 'actual'),
     (GUANGDONG, '处置批而未供土地171.6万亩、闲置土地18.3万亩', 122000610, '广东省', '2021/2025', 'actual'),
     # the year the review ends in, written: a change from the year before the span and an average cover it
     (HAILAR_2016, '比2010年增加13480元', 13480, HAILAR, '2011/2015', 'actual'),
@@ -325,6 +327,15 @@ def test_kind_in_real_sentences(path, evidence, value, kind):
              if r["type"] == "quantity" and abs(r["value"] - value) <= 1e-4 * value
              and r["start"] < start + len(evidence) and start < r["end"]]
     assert found and all(k == kind for k in found), found
+
+
+def test_a_summing_opening_covers_its_sentence():
+    """Haizhu's 2021 report (shared real gold): "5年累计一般公共预算收入达261.3亿元,税收总收入达1051.7亿元"
+    sums both over 2016–2020."""
+    need_shared()
+    doc = load_path(REAL / "guangzhou-haizhu-2021-gov-work-report.excerpt.txt")
+    periods = {r["value"]: r["period"] for r in extract(doc.text, doc.name, doc.meta) if r["type"] == "quantity"}
+    assert periods[26130000000] == periods[105170000000] == "2016/2020", periods
 
 
 def test_reviewed_year_sets_the_current_year():

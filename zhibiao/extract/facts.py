@@ -677,6 +677,8 @@ _FROM_YEAR = re.compile(r"(?:从|由)((?:19|20)\d{2})年(?:底|末)?的?$")
 _FROM = re.compile(r"(?:从|由)(?:(?P<year>(?:19|20)\d{2})年(?:底|末)?的?|[“\"]?十[一二三四五]五[”\"]?(?:期末|末)的?)?$")
 
 
+#: A sentence that opens by summing over the review's years: its clauses are all sums.
+_SUMMED_OPENING = re.compile(r"(?:[0-9五]年(?:来)?[，,]?|[“\"]?十[一二三四五]五[”\"]?(?:期间|时期)[，,]?)累[计积]")
 #: A clause that states a level reached ("新增上市公司48家、总量达122家", "…，人均道路面积达到18.99平方米").
 _REACHED = re.compile(r"[^，,；;、]{0,8}?(?:达到|达|增至|突破|提高到|提升至)")
 
@@ -747,6 +749,8 @@ def _span_or_end(text: str, sent: Span, q: Quantity, span: str, subj: _Subject |
     if q.measure in ("growth", "change") or _FLOW_VERB.match(clause) or (lead and _FLOW_VERB.match(clause, lead.end())):
         return span
     opening = text[sent.start:c_start]
+    if _SUMMED_OPENING.match(opening):
+        return span  # "5年累计一般公共预算收入达261.3亿元,税收总收入达1051.7亿元": the 累计 sums each clause
     opening_lead = _LEAD.match(opening)
     if opening and not _REACHED.match(clause) and _FLOW_VERB.match(opening, opening_lead.end() if opening_lead else 0):
         return span  # "成功创建A1个、B6个、C5个": the sentence's verb counts its whole list
