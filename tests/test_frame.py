@@ -121,6 +121,10 @@ PAST_YEAR = [
     (HAILAR_2016, '人均道路面积达到18.99平方米', 18.99, HAILAR, '2015', 'actual'),
     (HAILAR_2016, '人均住房面积达到39.28平方米', 39.28, HAILAR, '2015', 'actual'),
     (JIANGXI_2026, '新增上市公司48家、总量达122家', 122, '江西省', '2025', 'actual'),
+    # 预计 of a period already over is a preliminary result; 预期寿命 and 计划项目 are nouns, not plans
+    (JIANGXI_2026, '人均预期寿命预计达79岁', 79, '江西省', '2025', 'actual'),
+    (HEILONGJIANG, '人均预期寿命提高1岁以上', 1, '黑龙江省', '2021/2025', 'actual'),
+    (ZHEJIANG, '省重大科技计划项目中企业牵头或参与占比超过80%', 80, '浙江省', '2025', 'actual'),
 ]
 
 #: The start of a change ("从17.9%提升到35.5%"): the year before the span.

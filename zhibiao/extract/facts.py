@@ -27,7 +27,7 @@ from zhibiao.load import Table
 
 #: Words that make a statement a target (plan, goal, expectation).
 _TARGET = re.compile(
-    r"力争|确保|预计|预期|目标|计划|争取|(?<![模虚])拟|努力|全力"
+    r"力争|确保|预计|预期(?!寿命)|目标|计划(?!项目)|争取|(?<![模虚])拟|努力|全力"
     r"|将(?=[达突超实完新增建形带提降压缩扩引培推打开投竣可力全加以])|要(?=[达突超实完新增建形带提扩引培推打开投加全确力努着抓])"
 )
 #: Words that mark a target only outside a review of results (争取 also means "obtained").
@@ -44,6 +44,10 @@ _LOOKING_BACK = re.compile(
 _EVENT_DATELINE = re.compile(r"(?P<year>(?:19|20)\d{2}年)?(?P<month>\d{1,2})月\d{1,2}日(?:上午|下午|晚上?)?[，,]")
 #: A clause reporting what a past year completed: "2021年完成投资", "去年累计完成".
 _PAST_DONE = re.compile(r"(?:(?P<year>(?:19|20)\d{2})年|去年|上年)(?:全年|度)?(?:已|累计|共)?完成")
+#: A year or a span of years (its end year last): "2025", "2021/2025".
+_YEAR_END = re.compile(r"(?:(?:19|20)\d{2}/)?(?:19|20)\d{2}$")
+
+
 def _estimate_only(text: str, start: int, end: int) -> bool:
     """Whether the only plan word before a number is 预计 (an estimate, not a plan)."""
     words = {m.group() for m in _TARGET.finditer(text, start, end)}
@@ -272,9 +276,11 @@ def _period_and_kind(text: str, sent: Span, q: Quantity, art: Article, refs: lis
     """
     period = _period(text, q.start, refs, para_year or section_period, section_year)
     kind = _kind(text, sent, q.start, default_kind, art)
-    if kind == "target" and period.isdigit() and art.year and int(period) < art.year and _estimate_only(
-            text, max(sent.start, q.start - _KIND_REACH), q.start):
-        kind = "actual"  # "预计全年接待游客9.6亿人次" of a year already over: a preliminary result
+    if kind == "target" and _YEAR_END.match(period) and art.year and int(period[-4:]) < art.year and (
+            _estimate_only(text, max(sent.start, q.start - _KIND_REACH), q.start)):
+        # "预计全年接待游客9.6亿人次" of a year already over, "人均预期寿命预计达79岁" in a review of five
+        # years already over: a preliminary result
+        kind = "actual"
     from_year = _FROM_YEAR.search(text, max(sent.start, q.start - 12), q.start)
     if from_year:
         period = from_year.group(1)  # "城镇化率从2020年的53.2%提升到…"
