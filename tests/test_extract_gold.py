@@ -27,10 +27,12 @@ FLOORS_OWN = {"quantity": 0.89, "indicator": 0.89, "project": 0.50}
 OWN_GOLD = __import__("pathlib").Path(__file__).parent / "data" / "gold-own"
 #: Floors on shared/gold/real (12 real documents of other genres: plan and work report openings,
 #: a communiqué opening, news).
-FLOORS_REAL_SET = {"quantity": 0.93, "indicator": 0.94, "project": 0.73}
-#: Floors on tests/data/gold-new: excerpts of 16 documents of places, years and genres the shared gold
-#: lacks, annotated by hand before the extractor was run on them (see its README).
-FLOORS_NEW = {"quantity": 0.89, "indicator": 0.91, "project": 0.75, "policy": 0.70}
+FLOORS_REAL_SET = {"quantity": 0.94, "indicator": 0.955, "project": 0.73}
+#: Floors on tests/data/gold-new: excerpts of 19 documents of places, years and genres the shared gold
+#: lacks, annotated by hand before the extractor was run on them (see its README). The project floor
+#: went from 0.75 to 0.74 when the round-3 files (NOTES-I) came in: on the code of that day they took the
+#: set's project F1 from 0.768 to 0.742.
+FLOORS_NEW = {"quantity": 0.905, "indicator": 0.93, "project": 0.74, "policy": 0.92}
 NEW_GOLD = __import__("pathlib").Path(__file__).parent / "data" / "gold-new"
 #: The goals (issue 10): indicator F1 >= 0.95 and quantity F1 >= 0.92 on every gold set.
 GOALS = {"quantity": 0.92, "indicator": 0.95, "project": 0.85, "policy": 0.80}
