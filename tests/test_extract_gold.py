@@ -27,10 +27,12 @@ FLOORS_OWN = {"quantity": 0.89, "indicator": 0.89, "project": 0.705}
 OWN_GOLD = __import__("pathlib").Path(__file__).parent / "data" / "gold-own"
 #: Floors on shared/gold/real (12 real documents of other genres: plan and work report openings,
 #: a communiqué opening, news).
-FLOORS_REAL_SET = {"quantity": 0.93, "indicator": 0.94, "project": 0.775}
-#: Floors on tests/data/gold-new: excerpts of 16 documents of places, years and genres the shared gold
-#: lacks, annotated by hand before the extractor was run on them (see its README).
-FLOORS_NEW = {"quantity": 0.89, "indicator": 0.91, "project": 0.815, "policy": 0.70}
+FLOORS_REAL_SET = {"quantity": 0.94, "indicator": 0.955, "project": 0.775}
+#: Floors on tests/data/gold-new: excerpts of 19 documents of places, years and genres the shared gold
+#: lacks, annotated by hand before the extractor was run on them (see its README). The round-3 files
+#: (NOTES-I) took the set's project F1 from 0.768 to 0.742 on the code of their day; the project work
+#: of the same day (gold-held3's README) brought it to 0.796.
+FLOORS_NEW = {"quantity": 0.905, "indicator": 0.93, "project": 0.79, "policy": 0.92}
 NEW_GOLD = __import__("pathlib").Path(__file__).parent / "data" / "gold-new"
 #: Floors on tests/data/gold-held3: five ~2 KB real openings (Guangzhou district reports) annotated by
 #: hand before the extractor was run on them (see its README). They name no project, so the project

@@ -27,6 +27,9 @@ GUIZHOU, HEILONGJIANG, HENAN, HUNAN, SICHUAN, ZHEJIANG = (
 HAINAN = "hainan-province-2026-gov-work-report.excerpt.txt"
 JIANGXI_2022 = "jiangxi-2022-communique.excerpt.txt"
 JIANGXI_2026 = "jiangxi-province-2026-gov-work-report.excerpt.txt"
+GUANGDONG = "guangdong-province-2026-gov-work-report.excerpt.txt"
+HAILAR_2016 = "hulunbuir-hailar-2016-gov-work-report.excerpt.txt"
+HAILAR = "呼伦贝尔市海拉尔区"
 
 
 
@@ -70,6 +73,23 @@ FIVE_YEAR_FLOWS = [
     # a list's 新增 or 累计 covers its items and a list sharing one number
     (HAINAN, '5A级景区1个', 1, '海南省', '2021/2025', 'actual'),
     (HAINAN, '累计举办大型旅游、演艺、体育赛事活动600场', 600, '海南省', '2021/2025', 'actual'),
+    (HAILAR_2016, '五年累计发放城乡低保金9823万元、贫困大学生救助金307万元', 3070000, HAILAR, '2011/2015', 'actual'),
+    # a sentence opening "五年累计…" sums every clause of it
+    (HAILAR_2016, '城乡特困群体大病医疗救助金476万元', 4760000, HAILAR, '2011/2015', 'actual'),
+    (GUANGDONG, '处置批而未供土地171.6万亩、闲置土地18.3万亩', 122000610, '广东省', '2021/2025', 'actual'),
+    # the year the review ends in, written: a change from the year before the span and an average cover it
+    (HAILAR_2016, '比2010年增加13480元', 13480, HAILAR, '2011/2015', 'actual'),
+    (HAILAR_2016, '比2010年增加13480元，年均递增12.2%', 12.2, HAILAR, '2011/2015', 'actual'),
+    # a ratio to the year or the plan period before the span
+    (HAILAR_2016, '2015年旅游收入达到69亿元，是2010年的2.6倍', 2.6, HAILAR, '2011/2015', 'actual'),
+    (GUIZHOU, '利润总额为“十三五”时期的2.2倍', 2.2, '贵州省', '2021/2025', 'actual'),
+    # a verb of something done in the span opens the clause
+    (HAILAR_2016, '铺设自来水管道85公里', 85, HAILAR, '2011/2015', 'actual'),
+    (HAILAR_2016, '修建村村通道路23条、163公里', 163, HAILAR, '2011/2015', 'actual'),
+    (HAINAN, '获世界职业院校技能大赛金牌16项', 16, '海南省', '2021/2025', 'actual'),
+    (HAINAN, '节约财政资金69亿元', 6900000000, '海南省', '2021/2025', 'actual'),
+    # what was done to the things counted follows their noun
+    (HUNAN, '12个项目获国家科学技术奖', 12, '湖南省', '2021/2025', 'actual'),
 ]
 
 #: Results of the past year (and levels reached at the end of a five-year review).
@@ -94,6 +114,17 @@ PAST_YEAR = [
     (HENAN, '生产安全事故起数下降18%', -18, '河南省', '2025', 'actual'),
     (HENAN, '全省PM2.5浓度下降13.7%', -13.7, '河南省', '2025', 'actual'),
     (HENAN, '发放育儿补贴181.2万人', 1812000, '河南省', '2025', 'actual'),
+    # "各位代表，刚刚过去的2015年，…": the review of the year after the review of the five years
+    (HAILAR_2016, '同比增长8.9%（按可比价计算）', 8.9, HAILAR, '2015', 'actual'),
+    (HAILAR_2016, '城乡居民人均可支配收入分别增长8.7%和8.6%', 8.6, HAILAR, '2015', 'actual'),
+    # a level reached in a five-year review is the end year's, whatever verb opened the sentence
+    (HAILAR_2016, '人均道路面积达到18.99平方米', 18.99, HAILAR, '2015', 'actual'),
+    (HAILAR_2016, '人均住房面积达到39.28平方米', 39.28, HAILAR, '2015', 'actual'),
+    (JIANGXI_2026, '新增上市公司48家、总量达122家', 122, '江西省', '2025', 'actual'),
+    # 预计 of a period already over is a preliminary result; 预期寿命 and 计划项目 are nouns, not plans
+    (JIANGXI_2026, '人均预期寿命预计达79岁', 79, '江西省', '2025', 'actual'),
+    (HEILONGJIANG, '人均预期寿命提高1岁以上', 1, '黑龙江省', '2021/2025', 'actual'),
+    (ZHEJIANG, '省重大科技计划项目中企业牵头或参与占比超过80%', 80, '浙江省', '2025', 'actual'),
 ]
 
 #: The start of a change ("从17.9%提升到35.5%"): the year before the span.
@@ -148,6 +179,9 @@ OTHER_PLACE = [
     (HUNAN, '怀化国际陆港开行东盟货运班列突破1200列', 1200, '怀化市', '2025', 'actual'),
     (JIANGXI_2022, '九江港完成货物吞吐量1.8亿吨', 180000000, '九江市', '2022', 'actual'),
     (JIANGXI_2022, '南昌港完成货物吞吐量2823.6万吨', 28236000, '南昌市', '2022', 'actual'),
+    # places listed before 分别 take the numbers after it in turn
+    (GUANGDONG, '广州、深圳地铁线网单日最高客运量分别达1409万、1305万人次', 14090000, '广州市', '2025', 'actual'),
+    (GUANGDONG, '广州、深圳地铁线网单日最高客运量分别达1409万、1305万人次', 13050000, '深圳市', '2025', 'actual'),
 ]
 
 #: A place named in a sentence that is not what the figure measures: the document's place stays
@@ -168,6 +202,11 @@ PLACE_KEPT = [
     (ZHEJIANG, '三级公立医院“国考”高水平医院数量居全国首位', 1, '浙江省', '2025', 'actual'),
     # a place opening a sentence inside a name ("新余“1·24”…火灾事故整改…") is its first clause's only
     (JIANGXI_2026, '生产安全事故起数、死亡人数分别下降9.62%、10.47%', -9.62, '江西省', '2025', 'actual'),
+    # a place given as one example of the things counted ("肇庆等7个…")
+    (GUANGDONG, '肇庆等7个大型产业集聚区', 7, '广东省', '2025', 'actual'),
+    (GUANGDONG, '揭阳中石油炼化一体化等23个投资额百亿元以上重大工业项目建成投产', 23, '广东省', '2021/2025', 'actual'),
+    # places at the end of a list of destinations: "开通了海拉尔至乌兰巴托、赤塔、韩国、台湾、香港等…航线10条"
+    (HAILAR_2016, '台湾、香港等国际及地区航线10条', 10, HAILAR, '2011/2015', 'actual'),
 ]
 
 
@@ -191,6 +230,14 @@ def test_place_in_a_name_is_not_the_subject(body, place):
     text = f"2026年{place}政府工作报告\n各位代表：\n一、2025年工作回顾\n{body}\n"
     records = [r for r in extract(text, "t.txt") if r["type"] == "quantity"]
     assert records and all(r["region"] == place for r in records), records
+
+
+def test_places_before_respectively_pair_with_the_numbers():
+    """"广州、深圳…分别达1409万、1305万人次": one number each, not both numbers for both cities."""
+    _, records = _facts(GUANGDONG)
+    pairs = {(r["region"], r["value"]) for r in records
+             if r["type"] == "quantity" and r["value"] in (14090000, 13050000)}
+    assert pairs == {("广州市", 14090000), ("深圳市", 13050000)}, pairs
 
 
 def test_place_list_gives_each_place_the_figure():
@@ -310,6 +357,15 @@ def test_kind_in_real_sentences(path, evidence, value, kind):
              if r["type"] == "quantity" and abs(r["value"] - value) <= 1e-4 * value
              and r["start"] < start + len(evidence) and start < r["end"]]
     assert found and all(k == kind for k in found), found
+
+
+def test_a_summing_opening_covers_its_sentence():
+    """Haizhu's 2021 report (shared real gold): "5年累计一般公共预算收入达261.3亿元,税收总收入达1051.7亿元"
+    sums both over 2016–2020."""
+    need_shared()
+    doc = load_path(REAL / "guangzhou-haizhu-2021-gov-work-report.excerpt.txt")
+    periods = {r["value"]: r["period"] for r in extract(doc.text, doc.name, doc.meta) if r["type"] == "quantity"}
+    assert periods[26130000000] == periods[105170000000] == "2016/2020", periods
 
 
 def test_reviewed_year_sets_the_current_year():

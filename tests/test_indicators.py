@@ -167,6 +167,10 @@ REAL_SUBJECTS = [
     ("henan-province-2026-gov-work-report.txt", "财政总收入", "fiscal_total_revenue"),
     ("zhejiang-province-2026-gov-work-report.txt", "高新技术产业增加值", "high_tech_industry_value_added"),
     # older district reports
+    ("hulunbuir-hailar-2016-gov-work-report.txt", "公共预算支出", "budget_expenditure"),
+    ("hulunbuir-hailar-2016-gov-work-report.txt", "工业固定资产投资", "industrial_investment"),
+    ("hulunbuir-hailar-2016-gov-work-report.txt", "累积完成全社会固定资产投资", "fixed_asset_investment"),
+    ("guangdong-province-2026-gov-work-report.txt", "境内外上市公司", "listed_companies"),
     ("hulunbuir-hailar-2014-gov-work-report.txt", "城镇居民人均可支配收入", "urban_disposable_income"),
     ("hulunbuir-hailar-2014-gov-work-report.txt", "农民人均纯收入", "rural_net_income"),
     ("guangzhou-haizhu-2021-gov-work-report.excerpt.txt", "税收总收入", "tax_revenue"),

@@ -121,3 +121,69 @@ def test_bounds_of_a_policy_document_are_rules():
         assert rate in rates, rates
     report = "2026年河南省政府工作报告\n一、2025年工作回顾\n研发投入强度不低于2%。\n"
     assert not [r for r in extract(report, "t.txt") if r["type"] == "policy"]
+
+
+#: Rules of the State Council's policy documents (tests/data/gold-new, hand-made gold): the sentence as in
+#: the document and the (rate, cap) of each of its rules, in text order.
+BOUND_RULES = [
+    # 国发〔2018〕38号 (十五): a share bounded as a fraction
+    ("新设立有限责任制专利代理机构的，允许不超过五分之一不具有专利代理人资格、年满18周岁、能够在专利代理机构专职工作的"
+     "中国公民担任股东。", [(20, None)]),
+    # 国办发〔2019〕6号 (十五): "费率不超过1%的担保业务" qualifies the business the subsidy is for
+    ("有条件的地方可对单户担保金额500万元及以下、平均担保费率不超过1%的担保业务给予适当担保费补贴。", []),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), BOUND_RULES, ids=[s[:14] for s, _ in BOUND_RULES])
+def test_bound_rules(sentence: str, expected: list[tuple[float | None, float | None]]) -> None:
+    from zhibiao.extract.policies import find_bound_rules
+
+    rules = find_bound_rules(sentence, 0, len(sentence))
+    assert [(r.rate, r.cap) for r in rules] == expected
+
+
+#: Rules whose number is a threshold (who qualifies, how long, how many times): no rate, no cap.
+#: (sentence, a part the rule's evidence must cover)
+CONDITION_RULES = [
+    ("将就业见习补贴范围由离校未就业高校毕业生扩展至16—24岁失业青年；组织失业青年参加3—12个月的就业见习，"
+     "按规定给予就业见习补贴。", "3—12个月"),
+    ("生活费补贴政策每人每年只享受一次，且不可同时领取失业保险金。", "只享受一次"),
+    ("将技术技能提升补贴申领条件由企业在职职工参加失业保险3年以上放宽至参保1年以上。", "3年以上"),
+    ("各级政府性融资担保、再担保机构要重点支持单户担保金额500万元及以下的小微企业和“三农”主体。", "500万元及以下"),
+    ("省级文化部门核发的批准文件在有效期内可一证多批使用，但最多不超过六批。", "不超过六批"),
+    ("有条件的地方可对单户担保金额500万元及以下、平均担保费率不超过1%的担保业务给予适当担保费补贴。", "500万元及以下"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "covered"), CONDITION_RULES, ids=[s[:14] for s, _ in CONDITION_RULES])
+def test_condition_rules(sentence: str, covered: str) -> None:
+    from zhibiao.extract.policies import find_condition_rules
+
+    rules = find_condition_rules(sentence, 0, len(sentence), [])
+    i = sentence.index(covered)
+    assert [(r.rate, r.cap) for r in rules] == [(None, None)], [sentence[r.start:r.end] for r in rules]
+    assert rules[0].start <= i and i + len(covered) <= rules[0].end
+
+
+def test_condition_rules_leave_dates_and_other_rules_alone() -> None:
+    from zhibiao.extract.policies import find_condition_rules
+
+    dated = ("2019年1月1日至12月31日，对面临暂时性生产经营困难且恢复有望、坚持不裁员或少裁员的参保企业，"
+             "适当放宽其稳岗返还标准。")
+    assert find_condition_rules(dated, 0, len(dated), []) == []
+    capped = "符合创业担保贷款申请条件的人员自主创业的，可申请最高不超过15万元的创业担保贷款。"
+    assert find_condition_rules(capped, 0, len(capped), [(0, len(capped))]) == []
+
+
+def test_a_policy_document_names_no_projects() -> None:
+    """国发〔2018〕38号: "支持设立首次进口药品和生物制品口岸" is a measure, not a project's stage."""
+    from pathlib import Path
+
+    from zhibiao.extract.facts import extract
+    from zhibiao.load import load_path
+
+    doc = load_path(Path(__file__).parent / "data" / "gold-new" / "docs"
+                    / "china-state-council-2018-ftz-reform-measures-policy.excerpt.txt")
+    records = extract(doc.text, doc.name, doc.meta)
+    assert not [r for r in records if r["type"] == "project"]
+    assert sorted(r["rate"] or 0 for r in records if r["type"] == "policy") == [0, 20]

@@ -371,6 +371,14 @@ UNITS_AND_BARE_AMOUNTS = [
     ("晚稻183961吨，比上年增产4546吨", 4546, "吨", "exact", "change"),  # wanzai
     ("早稻109924吨，比上年减产849吨", -849, "吨", "exact", "change"),  # wanzai
     ("常住人口城镇化率从2020年的53.2%提升到2025年的57.7%", 57.7, "%", "exact", "share"),  # guizhou
+    # a list that writes its unit once, after the last number (gold-new guangdong; the hainan 2026 report)
+    ("广州、深圳地铁线网单日最高客运量分别达1409万、1305万人次", 14090000, "人次", "exact", "level"),
+    ("文化惠民工程、全民健身工程分别惠及3500万、2300万人次", 35000000, "人次", "exact", "level"),
+    ("文化惠民工程、全民健身工程分别惠及3500万、2300万人次", 23000000, "人次", "exact", "level"),
+    # cuts in percent are negative growth (gold-new hailar 2016, zhejiang); 最多 is a bound, not "more"
+    ("削减审批事项62项，精简30.5%", -30.5, "%", "exact", "growth"),
+    ("全省涉企检查事项精简26.8%", -26.8, "%", "exact", "growth"),
+    ("省级文化部门核发的批准文件在有效期内可一证多批使用，但最多不超过六批", 6, "批", "at_most", "level"),
 ]
 
 CASES = [*GOLD, *CORPUS, *UNITS_AND_BARE_AMOUNTS, *KNOWN_FAILURES]
@@ -475,8 +483,13 @@ NEGATIVES = [
     ("PM2.5浓度29微克/立方米", "PM2.5"),
     ("省4A级乡村旅游点2家", "4A"),
     ("国发〔2018〕39号", "39号"),
-    # size classes
+    # size classes, capacities inside names, thresholds of a class, a speech's outline (hailar 2016, guangdong 2026)
     ("一批百亿级重大项目开工建设", "百亿级"),
+    ("大唐700万吨露天矿完成项目核准", "700万吨"),
+    ("亘富200万吨褐煤提质项目主体完工", "200万吨"),
+    ("国家公布产量的104种工业产品中，我省在全国占比超过10%的有44种", "10%"),
+    ("重点抓好以下14个方面的工作", "14个"),
+    ("华润雪花、三元乳业等重点企业均达到污水处理标准", "三元"),
     ("洋浦石化新材料成为首个千亿级先进制造业产业集群", "千亿级"),
     ("加快打造6个万亿级产业", "万亿级"),
     ("新增2家千亿级、24家百亿级工业企业", "百亿级"),

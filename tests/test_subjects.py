@@ -12,6 +12,7 @@ import pytest
 from zhibiao.extract.facts import extract
 
 FRAME = "广东省2021年国民经济和社会发展统计公报\n"
+HAILAR_FAI = "“十二五”期间，累积完成全社会固定资产投资615亿元，是“十一五”时期的2.7倍。"
 
 #: (sentence, source document, value, words the subject holds, indicator id or None)
 CASES = [
@@ -113,6 +114,19 @@ CASES = [
     ("“十四五”时期，全省进出口总额实现翻番。", "heilongjiang-province-2026-gov-work-report", 100, "进出口总额", None),
     ("全年实现地区生产总值[2]5047.4亿元。", "(a footnote mark as communiqués write it)", 5.0474e11, "地区生产总值",
      "gdp"),
+    # the total after a flow ("新登记…320万户、增长13%，总量达2037.7万户") is the stock (gold-new guangdong, jiangxi)
+    ("新登记经营主体320万户、增长13%，总量达2037.7万户，其中企业929.8万户。", "guangdong-province-2026-gov-work-report",
+     20377000, "经营主体", "market_entities"),
+    ("新增境内外上市公司45家、总量达1224家，上榜世界500强企业增至18家。", "guangdong-province-2026-gov-work-report",
+     1224, "上市公司", "listed_companies"),
+    ("累计净增各类经营主体155万户、总量达474万户，新增上市公司48家、总量达122家。",
+     "jiangxi-province-2026-gov-work-report", 4740000, "经营主体", "market_entities"),
+    # what a count of enterprises goes on to measure is their industry's
+    ("规模以上工业企业达7.6万家、增加值增长3%。", "guangdong-province-2026-gov-work-report", 3, "规模以上工业增加值",
+     "industrial_value_added"),
+    # a ratio in 倍 to an earlier period is no value of the amount's indicator (hailar 2016)
+    (HAILAR_FAI, "hulunbuir-hailar-2016-gov-work-report", 2.7, "固定资产投资", None),
+    (HAILAR_FAI, "hulunbuir-hailar-2016-gov-work-report", 6.15e10, "全社会固定资产投资", "fixed_asset_investment"),
 ]
 
 

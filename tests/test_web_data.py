@@ -60,6 +60,17 @@ def test_facet_counts_are_those_of_the_filtered_set(filled_ro) -> None:
     assert all(f["label"].endswith(".txt") for f in found["doc"])
 
 
+def test_a_span_facet_counts_what_its_filter_shows(filled_ro) -> None:
+    """A period of several years ("2011/2015", a five-year review's flows) filters as a range of years,
+    so its facet counts the facts of that range, single years inside it included."""
+    flt = Filters(kind="actual")
+    spans = [f for f in data.facets(filled_ro, flt, size=500)["period"] if "/" in f["value"]
+             and "-" not in f["value"]]
+    assert spans
+    for f in spans:
+        assert count(filled_ro, Filters(kind="actual", period=f["value"])) == f["count"], f
+
+
 def test_filter_builder_conditions(filled_ro) -> None:
     flt = Filters(measure="growth")
     every = find(filled_ro, flt)

@@ -18,7 +18,7 @@ from zhibiao.extract.flat_tables import FlatCell, bare_quantity, flat_cells
 from zhibiao.extract.indicators import taxonomy
 from zhibiao.extract.periods import UNKNOWN, TimeRef, time_refs
 from zhibiao.extract.places import Place, gazetteer
-from zhibiao.extract.policies import find_bound_rules, find_policies, policy_title
+from zhibiao.extract.policies import find_bound_rules, find_condition_rules, find_policies, policy_title
 from zhibiao.extract.projects import ProjectMention, find_projects, list_head_status
 from zhibiao.extract.quantities import Quantity, find_quantities
 from zhibiao.extract.tables import table_cells
@@ -27,7 +27,7 @@ from zhibiao.load import Table
 
 #: Words that make a statement a target (plan, goal, expectation).
 _TARGET = re.compile(
-    r"力争|确保|预计|预期|目标|计划|争取|(?<![模虚])拟|努力|全力"
+    r"力争|确保|预计|预期(?!寿命)|目标|计划(?!项目)|争取|(?<![模虚])拟|努力|全力"
     r"|将(?=[达突超实完新增建形带提降压缩扩引培推打开投竣可力全加以])|要(?=[达突超实完新增建形带提扩引培推打开投加全确力努着抓])"
 )
 #: Words that mark a target only outside a review of results (争取 also means "obtained").
@@ -44,6 +44,10 @@ _LOOKING_BACK = re.compile(
 _EVENT_DATELINE = re.compile(r"(?P<year>(?:19|20)\d{2}年)?(?P<month>\d{1,2})月\d{1,2}日(?:上午|下午|晚上?)?[，,]")
 #: A clause reporting what a past year completed: "2021年完成投资", "去年累计完成".
 _PAST_DONE = re.compile(r"(?:(?P<year>(?:19|20)\d{2})年|去年|上年)(?:全年|度)?(?:已|累计|共)?完成")
+#: A year or a span of years (its end year last): "2025", "2021/2025".
+_YEAR_END = re.compile(r"(?:(?:19|20)\d{2}/)?(?:19|20)\d{2}$")
+
+
 def _estimate_only(text: str, start: int, end: int) -> bool:
     """Whether the only plan word before a number is 预计 (an estimate, not a plan)."""
     words = {m.group() for m in _TARGET.finditer(text, start, end)}
@@ -63,7 +67,7 @@ _CLAUSE_BREAK = "，,；;：:、（(）)。！？!?\n"
 _SUBJECT_REACH = 200
 #: Filler words at the start of a subject.
 _LEAD = re.compile(
-    r"^(?:其中|同时|并且|并|而且|另外|此外|全年|今年|去年|上半年|全区|全市|全省|全县|我区|我市|我省|累计|共|"
+    r"^(?:其中|同时|并且|并|而且|另外|此外|全年|今年|去年|上半年|全区|全市|全省|全县|我区|我市|我省|累计|累积|共|"
     r"实现|完成|新增加|截至[^，,]{1,8}(?:底|末)|(?:19|20)\d{2}年(?:度)?|[0-9]{1,2}[-—至][0-9]{1,2}月|年末|年底|首季|"
     r"一季度|前三季度|已|还|又|再|均|分别|同比|合计|总计|共计|力争|确保|预计|推动|带动|在|对|为|以|了|和|与|及|是|有|"
     r"按可比口径|按同口径|同口径|按可比价格计算|可比口径|[0-9]{1,2}[．.](?![0-9])|"
@@ -86,6 +90,8 @@ _SPACE = re.compile(r"\s")
 _CONDITION_AFTER = re.compile(r"(?:以上|以下)?的")
 _LIST_JOINER = re.compile(r"[、和及与]|,?以及")
 _TOTAL_WORD = re.compile(r"总量|规模|总额|总值|总数")
+#: What a count of enterprises goes on to measure: "规模以上工业企业…、增加值增长3%".
+_OF_FIRMS = re.compile(r"增加值|总产值|产值|营业收入|营收|利润总额|利润")
 _STOCK_WORD = re.compile(r"累计|共有|总数|总量")
 _NOT_WORDS = re.compile(r"[\W\d]*")
 _LIST_SPLIT = re.compile(r"([、和及与])")
@@ -204,7 +210,8 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
             quantities = find_quantities(text, sent.start, sent.end)
             counted = counted or bool(quantities)
             listed_status = list_head_status(text, sent.start, sent.end) or listed_status
-            projects = find_projects(text, sent.start, sent.end, listed_status)
+            # a policy document's provisions are rules; the facilities they name are no projects
+            projects = [] if policy_document else find_projects(text, sent.start, sent.end, listed_status)
             if quantities or projects:
                 refs = time_refs(text, sent.start, sent.end, art.year, section_year)
             subjects = _subjects(text, sent, quantities, named, section_year, last_subject)
@@ -222,7 +229,9 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                     clause_place = here
                 period, kind = _period_and_kind(text, sent, q, art, refs, para_year, section_period,
                                                 section_year, default_kind, subj)
-                for each_place in _listed_places(text, sent, q.start, art.place, gaz, named) or [here]:
+                respective = _respective_place(text, sent, quantities, q, art.place, gaz, named)
+                for each_place in ([respective] if respective else None) or _listed_places(
+                        text, sent, q.start, art.place, gaz, named) or [here]:
                     yield _quantity_record(text, name, q, subj, each_place, period, kind)
             for p in projects:
                 period = _project_period(text, sent, p, refs, para_year or section_period, section_year)
@@ -237,6 +246,7 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
             if policy_document:
                 rules += [r for r in find_bound_rules(text, sent.start, sent.end)
                           if not any(r.start < o.end and o.start < r.end for o in rules)]
+                rules += find_condition_rules(text, sent.start, sent.end, [(r.start, r.end) for r in rules])
             for rule in rules:
                 yield _record(
                     "policy", name, place, text, rule.start, rule.end,
@@ -286,9 +296,11 @@ def _period_and_kind(text: str, sent: Span, q: Quantity, art: Article, refs: lis
     """
     period = _period(text, q.start, refs, para_year or section_period, section_year)
     kind = _kind(text, sent, q.start, default_kind, art)
-    if kind == "target" and period.isdigit() and art.year and int(period) < art.year and _estimate_only(
-            text, max(sent.start, q.start - _KIND_REACH), q.start):
-        kind = "actual"  # "预计全年接待游客9.6亿人次" of a year already over: a preliminary result
+    if kind == "target" and _YEAR_END.match(period) and art.year and int(period[-4:]) < art.year and (
+            _estimate_only(text, max(sent.start, q.start - _KIND_REACH), q.start)):
+        # "预计全年接待游客9.6亿人次" of a year already over, "人均预期寿命预计达79岁" in a review of five
+        # years already over: a preliminary result
+        kind = "actual"
     from_year = _FROM_YEAR.search(text, max(sent.start, q.start - 12), q.start)
     if from_year:
         period = from_year.group(1)  # "城镇化率从2020年的53.2%提升到…"
@@ -299,6 +311,10 @@ def _period_and_kind(text: str, sent: Span, q: Quantity, art: Article, refs: lis
             period = f"{int(ends.group(1)) + 1}/{ends.group(2)}"
     if kind == "actual" and _YEAR_SPAN.fullmatch(period):
         period = _span_or_end(text, sent, q, period, subj)
+    elif kind == "actual" and section_period and _over_the_span(text, sent, q, period, section_period):
+        # "2015年城镇居民人均可支配收入完成30788元，比2010年增加13480元，年均递增12.2%" in a review of
+        # 2011–2015: the year written is the span's end, the change and the average cover the span
+        period = _span_or_end(text, sent, q, section_period, subj)
     elif kind == "actual" and art.genre == "report" and period == str(art.year) and not _SO_FAR.search(
             text, max(sent.start, q.start - _SUBJECT_REACH), q.start) and not _SO_FAR.search(art.title):
         kind = "target"  # a report's current year is still to come: its figures are plans
@@ -333,7 +349,8 @@ def _indicator(text: str, q: Quantity, subj: _Subject) -> str | None:
     for candidate in (subj.text,) if written == subj.text else (subj.text, written):
         found = _match(_strip_place(candidate), q.unit, q.measure) if candidate else None
         if found:
-            return found
+            # a ratio in 倍 of an amount ("是“十一五”时期的2.7倍") is no value of the amount's indicator
+            return None if q.measure == "rate" and taxonomy().indicators[found].unit != q.unit else found
     return None
 
 
@@ -434,6 +451,9 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity], named: _Named |
             # "实施重点项目300个，完成投资1200亿元", "1133个重大项目开工1116个，完成投资675.9亿元": the
             # investment of those projects
             subj = _Subject(_TRAIL.sub("", projects) + subj.text, subj.start)
+        elif previous is not None and _OF_FIRMS.fullmatch(subj.text) and previous.text.endswith("企业"):
+            # "规模以上工业企业达7.6万家、增加值增长3%": the value added of those enterprises' industry
+            subj = _Subject(_TRAIL.sub("", previous.text)[:-2] + subj.text, subj.start)
         elif previous is not None and _TOTAL_WORD.fullmatch(subj.text):
             # "新增企业10.5万家，总数突破60万家": the total of the thing before, a stock, not new ones
             total_of = _NEW.sub("", previous.text) if _STOCK_WORD.fullmatch(subj.text) else previous.text
@@ -573,7 +593,7 @@ def _carried(text: str, sent: Span, c_start: int, previous: _Subject | None) -> 
     return previous
 
 
-_NEW = re.compile(r"^(?:全年|今年)?(?:新增|新培育|新引进|新认定|新获评)")
+_NEW = re.compile(r"^(?:全年|今年)?(?:新增|新培育|新引进|新认定|新获评|新登记|新设立?|新注册|净增加?)")
 
 
 #: Predicates that pick a subset out of the counted things.
@@ -663,7 +683,7 @@ def _period(text: str, pos: int, refs: list[TimeRef], carried: str | None, secti
 _YEAR_SPAN = re.compile(r"(?:19|20)\d{2}/(?:19|20)\d{2}")
 #: Words anywhere before a number that make it a flow over a review period.
 _FLOW_ANYWHERE = re.compile(
-    r"年均|累计|合计|总计|共计|净增|[0-9五]年(?:来|间|共)|新(?:增|建|设|开|培育|引进|认定|入选|签)"
+    r"年均|累计|累积|合计|总计|共计|净增|[0-9五]年(?:来|间|共)|新(?:增|建|设|开|培育|引进|认定|入选|签)"
 )
 #: A verb opening the number's clause that makes it a flow ("新建改造高标准农田3167万亩"); inside
 #: a noun ("国家生态文明建设示范区") such a word names a kind of thing, and the number is a stock.
@@ -671,12 +691,52 @@ _FLOW_VERB = re.compile(
     r"[^，,；;、]{0,3}?(?:新增|新建|新设|新开|新培育|新引进|新认定|新入选|增加(?!值)|减少|改造|新改扩建|改扩建|扩建|"
     r"新改建|复制推广|推广|制定|出台|退出|化解|处置|整治|清理|"
     r"建设|建成|培育|创建|实施|引进|治理|植树|造林|筹集|开挖|疏浚|获批|支持|打造|开通|修复|新签|签约|转移|帮扶|"
-    r"搬迁|安置|发放|减免|吸引|开工|竣工|完成|办理|开行|获得|荣获|认定|培训|资助|投入|争取|布局|启动|推动)"
+    r"搬迁|安置|发放|减免|吸引|开工|竣工|完成|办理|开行|获得|荣获|认定|培训|资助|投入|争取|布局|启动|推动|"
+    r"铺设|修建|解决|削减|精简|关停|封停|节约|举办|落地|获评|获)"
 )
+#: What a counted noun's predicate says was done to it in the span ("23个重大工业项目建成投产",
+#: "12个项目获国家科学技术奖"): the count is a flow.
+_DONE_TO_COUNTED = re.compile(r"(?:集中)?(?:动工|开工|签约|落户|入选|建成|竣工|投产|封顶|落地|入驻|获)")
 _FROM_TO_YEARS = re.compile(r"(?:由|从)((?:19|20)\d{2})年[^。；;]{0,40}?(?:到|至)((?:19|20)\d{2})年")
 _FROM_YEAR = re.compile(r"(?:从|由)((?:19|20)\d{2})年(?:底|末)?的?$")
 #: "从17.9%提升到35.5%": the value a change starts from, with the year it is written with.
 _FROM = re.compile(r"(?:从|由)(?:(?P<year>(?:19|20)\d{2})年(?:底|末)?的?|[“\"]?十[一二三四五]五[”\"]?(?:期末|末)的?)?$")
+
+
+#: A sentence that opens by summing over the review's years: its clauses are all sums.
+_SUMMED_OPENING = re.compile(r"(?:[0-9五]年(?:来)?[，,]?|[“\"]?十[一二三四五]五[”\"]?(?:期间|时期)[，,]?)累[计积]")
+#: A clause that states a level reached ("新增上市公司48家、总量达122家", "…，人均道路面积达到18.99平方米").
+_REACHED = re.compile(r"[^，,；;、]{0,8}?(?:达到|达|增至|突破|提高到|提升至)")
+
+
+def _counted_then_done(text: str, sent: Span, q: Quantity) -> bool:
+    """Whether the noun a count counts is followed by what was done to those things in the period."""
+    m = _NOUN_END.search(text, q.end, min(sent.end, q.end + 24))
+    return m is not None and m.start() - q.end >= 2 and _DONE_TO_COUNTED.match(text, m.start()) is not None
+
+
+def _flow_list(text: str, sent: Span, item: int) -> bool:
+    """Whether the list an item at ``item`` continues ("…9823万元、") opens with a verb or word of a flow."""
+    head_start = clause_start(text, max(sent.start, item - _SUBJECT_REACH), item, "，,；;：:。\n")
+    head = text[head_start:item]
+    lead = _LEAD.match(head)
+    return bool(_FLOW_VERB.match(head, lead.end() if lead else 0) or _FLOW_ANYWHERE.search(head))
+
+
+def _base_of_span(first: str) -> re.Pattern[str]:
+    """Words that compare a figure with the year before a span ("比2010年", "是2010年的") or with the
+    plan period before it ("是“十一五”时期的"): what the figure measures covers the span."""
+    return re.compile(rf"(?:(?:比|较|与|是|为|相当于){int(first) - 1}年(?:底|末)?|(?:是|为|相当于|比|较)"
+                      r"[“\"]?十[一二三四]五[”\"]?(?:时期|期间|期末|末))的?")
+
+
+def _over_the_span(text: str, sent: Span, q: Quantity, period: str, span: str) -> bool:
+    """Whether a figure dated by the year a five-year review ends in measures the whole span: an
+    average, a running total, or a comparison with the year before the span."""
+    if not _YEAR_SPAN.fullmatch(span) or period != span[-4:]:
+        return False
+    clause = text[_clause_start(text, max(sent.start, q.start - _SUBJECT_REACH), q.start):q.start]
+    return bool(re.search(r"年均|累计", clause) or _base_of_span(span[:4]).search(clause))
 
 
 def _span_or_end(text: str, sent: Span, q: Quantity, span: str, subj: _Subject | None = None) -> str:
@@ -701,14 +761,24 @@ def _span_or_end(text: str, sent: Span, q: Quantity, span: str, subj: _Subject |
         return first if named_ends else str(int(first) - 1)
     if _FLOW_ANYWHERE.search(clause) or (subj is not None and _FLOW_HEAD.match(subj.text)):
         return span  # "新增5A级景区1个、夜间文旅消费集聚区6个": the list's 新增 is each item's
+    if q.measure == "rate" and _base_of_span(first).search(clause):
+        return span  # "是2010年的2.6倍", "为“十三五”时期的2.2倍": five years against the five before
     if q.measure in ("share", "rank", "rate"):
         return last
+    if q.unit in _COUNT_UNITS and _counted_then_done(text, sent, q):
+        return span
+    if c_start > sent.start and text[c_start - 1] == "、" and not (
+            _OWN_TOTAL.match(clause) or _REACHED.match(clause)) and _flow_list(
+            text, sent, c_start):
+        return span  # "五年累计发放城乡低保金9823万元、贫困大学生救助金307万元": the list's verb is each item's
     lead = _LEAD.match(clause)
     if q.measure in ("growth", "change") or _FLOW_VERB.match(clause) or (lead and _FLOW_VERB.match(clause, lead.end())):
         return span
     opening = text[sent.start:c_start]
+    if _SUMMED_OPENING.match(opening):
+        return span  # "5年累计一般公共预算收入达261.3亿元,税收总收入达1051.7亿元": the 累计 sums each clause
     opening_lead = _LEAD.match(opening)
-    if opening and _FLOW_VERB.match(opening, opening_lead.end() if opening_lead else 0):
+    if opening and not _REACHED.match(clause) and _FLOW_VERB.match(opening, opening_lead.end() if opening_lead else 0):
         return span  # "成功创建A1个、B6个、C5个": the sentence's verb counts its whole list
     return last
 
@@ -777,6 +847,8 @@ _PLACE_AS_SUBJECT = re.compile(
     r"位居|居|排名|列|首次|再次|连续|分别|均|同比|比上年|增长|下降|提高|提升|新建|建成|开工|动工|竣工|投产|"
     r"计划|预计|力争|中小|民营|外资|国有|服务业|农业|制造业|旅游|消费|地方|本级|辖区|境内|投入|发放|安排"
 )
+#: A place (or a thing named after it) given as one example of the things counted next.
+_ONE_OF_SEVERAL = re.compile(r"[^，,；;。：:、]{0,16}?等[0-9一二两三四五六七八九十百]")
 #: A place's own thing measured in the same clause: "张家界入境游客增长32.5%", "郑州机场年货邮吞吐量突破100万吨".
 _MEASURED = re.compile(r"[^，,；;。：:、]{1,16}?(?:增长|下降|达到|达|突破|超过|[0-9])")
 
@@ -791,6 +863,8 @@ def _listed_places(text: str, sent: Span, pos: int, article: Place | None, gaz, 
     # "、" ends clauses, so the list's first items lie before the clause's start
     while starts[0] - 1 > sent.start and text[starts[0] - 1] in "、和及与" and starts[0] - 1 in named.ends:
         starts.insert(0, named.ends[starts[0] - 1])
+    if starts[0] - 1 > sent.start and text[starts[0] - 1] in "、和及与":
+        return []  # "开通至乌兰巴托、赤塔、韩国、台湾、香港等航线10条": a list of other things ends in places
     found = []
     for s in starts:
         place = gaz.resolve(named[s][1], article)
@@ -808,6 +882,32 @@ def _owner_place(text: str, owner: int, sent: Span, article: Place | None, gaz, 
     if start in named:
         return gaz.resolve(named[start][1], article)
     return article if _SELF_REFERENCE.match(text, start, sent.end) else None
+
+
+def _respective_place(text: str, sent: Span, quantities: list[Quantity], q: Quantity, article: Place | None,
+                      gaz, named: _Named) -> Place | None:
+    """The place of a number in a list that 分别 gives to a list of places: "广州、深圳地铁…分别达
+    1409万、1305万人次" gives 广州 the first and 深圳 the second; None when the lists do not pair up."""
+    head_end = text.rfind("分别", sent.start, q.start)
+    if head_end < 0:
+        return None
+    begin = clause_start(text, max(sent.start, head_end - _SUBJECT_REACH), head_end, "，,；;：:。\n")
+    lead = _PLACE_AT_START.match(text, begin, head_end)
+    places, pos = [], lead.end() if lead else begin
+    while pos in named and pos < head_end:
+        end, surface = named[pos]
+        place = gaz.resolve(surface, article)
+        if place is None or place.level == "country":
+            return None
+        places.append(place)
+        if text[end:end + 1] not in ("、", "和", "与", "及"):
+            break
+        pos = end + 1
+    if len(places) < 2:
+        return None
+    listed = [x for x in quantities if x.start > head_end]
+    run = listed[:1 + _listed_after(text, listed, 0)] if listed else []
+    return places[run.index(q)] if len(run) == len(places) and q in run else None
 
 
 def _named_place(project: str, article: Place | None, gaz) -> Place | None:
@@ -869,7 +969,23 @@ def _clause_place(text: str, sent: Span, pos: int, current: Place | None, articl
         if _SELF_REFERENCE.match(text, subject_start, pos):
             return article, True  # "、自治区住房和城乡建设厅1个", "，全市共签约33个项目": the article's own
         return current, True
+    if _ends_a_list_of_names(text, sent, start, named):
+        return current, True
     return _sentence_place(text, Span(start, sent.end), current, article, gaz, named)
+
+
+def _ends_a_list_of_names(text: str, sent: Span, start: int, named: _Named) -> bool:
+    """Whether the clause at ``start`` is the last of a list of names that are not all places
+    ("开通至乌兰巴托、赤塔、韩国、台湾、香港等国际及地区航线10条"), rather than one place's own
+    figure in a list of places and figures ("A市5家、B市6家")."""
+    pos = start
+    while pos - 1 > sent.start and text[pos - 1] == "、":
+        before = _clause_start(text, sent.start, pos - 1)
+        if named.ends.get(pos - 1) == before:
+            pos = before  # a bare place: the list goes on
+            continue
+        return not any(ch.isdigit() for ch in text[before:pos - 1])
+    return False
 
 
 def _sentence_place(text: str, sent: Span, current: Place | None, article: Place | None, gaz,
@@ -908,6 +1024,8 @@ def _subject_place(text: str, sent: Span, start: int, current: Place | None, art
         return current  # "北京市场" is 北京 + 市场
     if end < sent.end and text[end] in "与和及、第首":
         return current  # several places, or an event's name (江西省第十六届运动会)
+    if _ONE_OF_SEVERAL.match(text, end, sent.end):
+        return current  # "肇庆等7个大型产业集聚区", "揭阳中石油炼化一体化等23个项目": the place is one example
     in_name = end < sent.end and not _PLACE_AS_SUBJECT.match(text, end, sent.end)
     if in_name and not _MEASURED.match(text, end, sent.end):
         return current  # part of a name: 黄龙世界自然遗产地, 娄底硅钢

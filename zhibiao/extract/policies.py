@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from zhibiao.extract.numbers import NUMBER, parse_number
+from zhibiao.extract.numbers import NUMBER, parse_fraction, parse_number
 
-__all__ = ["PolicyRule", "find_bound_rules", "find_policies", "policy_title"]
+__all__ = ["PolicyRule", "find_bound_rules", "find_condition_rules", "find_policies", "policy_title"]
 
 
 @dataclass
@@ -170,8 +170,8 @@ def find_policies(text: str, start: int, end: int) -> list[PolicyRule]:
         rates: list[tuple[float, int, int]] = []
         for m in RATE.finditer(seg):
             v = _num(m.group(1))
-            window = seg[m.start() : min(len(seg), m.end() + 12)]
-            if v is None or not 0 < v <= 100 or not SUPPORT.search(window + seg[m.end() : m.end() + 12]):
+            # the support word may open the clause group: "返还标准可按…确定，或按…费50%的标准确定"
+            if v is None or not 0 < v <= 100 or not SUPPORT.search(seg, 0, min(len(seg), m.end() + 12)):
                 continue
             if re.search(r"费率|利率|税率|增长|提高|占比|比重|达到", seg[max(0, m.start() - 8) : m.end()]):
                 continue
@@ -205,27 +205,91 @@ BOUND = re.compile(
 )
 
 
+#: A bound on a share written as a fraction: "允许不超过五分之一…的中国公民担任股东".
+FRACTION_BOUND = re.compile(
+    r"(?:不超过|不高于|不得高于|不得超过|不低于|不得低于)([一二两三四五六七八九十百]+分之[一二两三四五六七八九十]+)"
+)
+
+
+def _bounds(seg: str) -> list[tuple[float | None, re.Match[str]]]:
+    """The ratio bounds of a clause group and their rates in percent, in text order."""
+    found = [(_num(m.group(1)), m) for m in BOUND.finditer(seg)]
+    found += [(parse_fraction(m.group(1)), m) for m in FRACTION_BOUND.finditer(seg)]
+    return sorted(found, key=lambda b: b[1].start())
+
+
 def find_bound_rules(text: str, start: int, end: int) -> list[PolicyRule]:
     """Rules of a policy document that bound a ratio (a fee rate, a share) rather than grant money.
 
-    Only for policy documents: in a report, "不低于80%" is a result or a goal, not a rule.
+    Only for policy documents: in a report, "不低于80%" is a result or a goal, not a rule. A bound
+    that qualifies a noun ("费率不超过1%的担保业务") is a condition of another rule, not one itself.
     """
     out: list[PolicyRule] = []
     sentence = text[start:end]
-    if "%" not in sentence and "％" not in sentence:
+    if "%" not in sentence and "％" not in sentence and "分之" not in sentence:
         return out
     for seg_m in CLAUSE.finditer(sentence):
         seg = seg_m.group()
         base = start + seg_m.start()
-        for m in BOUND.finditer(seg):
-            rate = _num(m.group(1))
-            if rate is None or not 0 < rate <= 100:
+        for rate, m in _bounds(seg):
+            if rate is None or not 0 < rate <= 100 or seg.startswith("的", m.end()):
                 continue
             ben, cond, subj_start = _beneficiary(seg, m.start())
             s0 = max(seg.rfind("，", 0, m.start()), seg.rfind(",", 0, m.start())) + 1
             s0 = min(s0, subj_start) if m.start() - subj_start <= 80 else s0
             lead = len(seg[s0:]) - len(seg[s0:].lstrip("，, "))
             out.append(PolicyRule(ben, cond, rate, None, base + s0 + lead, base + m.end()))
+    return out
+
+
+#: A numeric threshold of a rule: an amount, a duration or a count bounded or classed
+#: ("单户担保金额500万元及以下", "3—12个月的就业见习", "参保1年以上", "每人每年只享受一次", "最多不超过六批").
+THRESHOLD = re.compile(
+    rf"(?P<bound>不超过|不高于|不得超过|最多|最长|至少|不低于|不少于|只享受|只能)?"
+    rf"(?P<n>{NUMBER}(?:[—\-~至]{NUMBER})?)(?P<unit>万元|亿元|元|个月|周岁|岁|年|人|次|批|天|日)"
+    r"(?P<post>以上|以下|及以下|及以上|以内)?"
+)
+#: Words that make a clause group a rule of the policy without a support word: a limit it sets.
+LIMIT = re.compile(r"不超过|不得超过|最多|最长|至少|不少于|只享受|只能|申领条件|放宽至")
+
+
+def _threshold(seg: str) -> re.Match[str] | None:
+    """The first numeric threshold of a clause group (not a date: 2019年, 12月31日)."""
+    for m in THRESHOLD.finditer(seg):
+        if m.group("unit") in ("年", "日") and not m.group("post"):
+            continue  # a date or a year, unless a duration bounded (1年以上)
+        if m.group("bound") or m.group("post") or m.group("unit") in ("个月", "周岁", "岁") or "—" in m.group("n"):
+            return m
+    return None
+
+
+def find_condition_rules(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> list[PolicyRule]:
+    """Rules of a policy document whose number is a threshold, not a rate or a cap: who qualifies
+    or how long ("参加3—12个月的就业见习，按规定给予就业见习补贴", "重点支持单户担保金额500万元及以下的
+    小微企业"). ``taken`` are the spans of the rules found otherwise; a clause holding one is skipped.
+    A sentence states one such rule: its thresholds ("扩展至16—24岁失业青年；组织失业青年参加3—12个月
+    的就业见习") are the conditions of the same measure.
+    """
+    out: list[PolicyRule] = []
+    sentence = text[start:end]
+    for seg_m in CLAUSE.finditer(sentence):
+        seg = seg_m.group()
+        if not (SUPPORT.search(seg) or LIMIT.search(seg)):
+            continue
+        base = start + seg_m.start()
+        m = _threshold(seg)
+        if m is None:
+            continue
+        s = max(seg.rfind("，", 0, m.start()), seg.rfind(",", 0, m.start())) + 1
+        e = min((i for i in (seg.find("，", m.end()), seg.find(",", m.end())) if i >= 0), default=len(seg))
+        if any(base + s < te and ts < base + e for ts, te in taken):
+            continue
+        if out:
+            out[0].end = base + e
+            continue
+        ben, cond, _ = _beneficiary(seg, m.start())
+        lead = len(seg[s:]) - len(seg[s:].lstrip("，, "))
+        out.append(PolicyRule(ben, cond or m.group(), None, None, base + s + lead, base + e))
     return out
 
 

@@ -110,14 +110,15 @@ RANK = re.compile(
 
 GROWTH_WORDS = ("增长", "增速", "同比", "增幅", "涨幅", "上涨", "上升", "提高", "提升", "增加", "扩大", "改善",
                 "偏高", "偏多", "偏少", "偏低",
-                "下降", "降低", "减少", "回落", "下滑", "下跌", "压缩", "缩减", "缩小", "降幅", "增", "降", "减")
+                "下降", "降低", "减少", "回落", "下滑", "下跌", "压缩", "缩减", "缩小", "降幅", "增", "降", "减",
+                "精简", "削减", "压减")
 NEGATIVE_WORDS = ("下降", "降低", "减少", "回落", "下滑", "下跌", "压缩", "缩减", "缩小", "降幅", "偏少", "偏低",
-                  "降", "减")
+                  "降", "减", "精简", "削减", "压减")
 SHARE_WORDS = ("比重", "占比", "占", "比例", "率", "达标", "覆盖", "的", "为", "增长面", "覆盖面")
 _MEASURE_WORD = re.compile("|".join(sorted({*GROWTH_WORDS, *SHARE_WORDS}, key=len, reverse=True)))
 #: Absolute changes: a growth verb right before an amount that is not a percentage.
 _CHANGE_BEFORE = re.compile(
-    r"(?:(?:净增|净增加|增加|减少|多|少|提高|增长了?|下降|降低|增收|减收|增支|减支|增产|减产|偏高|偏低|偏多|偏少)(?:了)?"
+    r"(?:(?:净增|净增加|增加|减少|(?<![最至许])多|(?<![最至缺])少|提高|增长了?|下降|降低|增收|减收|增支|减支|增产|减产|偏高|偏低|偏多|偏少)(?:了)?"
     r"|(?:比|较)[^，,；;]{0,8}(?:新增|增加|增长|减少))$"
 )
 _NOT_CHANGE = re.compile(r"(?:新增|增加值)$")
@@ -222,6 +223,8 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
         found.extend(_fractions(text, start, end, found))
     if text.find("亿", start, end) >= 0:
         found.extend(_bare_money(text, start, end, found))
+    if text.find("、", start, end) >= 0:
+        found.extend(_unit_from_next(text, start, end, found))
     if text.find(":", start, end) >= 0 or text.find("：", start, end) >= 0 or text.find("∶", start, end) >= 0:
         ratios = _ratios(text, start, end)
         if ratios:
@@ -261,6 +264,36 @@ def _bare_money(text: str, start: int, end: int, found: list[Quantity]) -> list[
     return out
 
 
+#: A number with its scale but no unit, listed before one that has both: "分别达1409万、1305万人次".
+_UNITLESS_ITEM = re.compile(rf"(?<![0-9０-９.．])(?P<num>{ARABIC})(?P<scale>{_SCALE})、")
+
+
+def _unit_from_next(text: str, start: int, end: int, found: list[Quantity]) -> list[Quantity]:
+    """Items of a list that write their unit once, after the last number, take that unit."""
+    out: list[Quantity] = []
+    by_start = {q.start: q for q in found}
+    unit_of: dict[int, str] = {}  # start of a listed number → the unit it was given
+    for m in reversed(list(_UNITLESS_ITEM.finditer(text, start, end))):
+        nxt = by_start.get(m.end())
+        if nxt is None or nxt.measure != "level" or any(q.start <= m.start() < q.end for q in found):
+            continue
+        surface = unit_of.get(nxt.start)
+        if surface is None:
+            written = QUANTITY.match(text, nxt.start, end)
+            if written is None or written.group("scale") != m.group("scale") or written.group("per"):
+                continue
+            surface = written.group("unit")
+        try:
+            value = parse_number(m.group("num")) * SCALES[m.group("scale")] * UNITS[surface][1]
+        except (ValueError, KeyError):
+            continue
+        q = Quantity(m.start(), m.end() - 1, value, nxt.unit, "exact", "level")
+        out.append(q)
+        by_start[q.start] = q  # "A万、B万、C万人次": the unit passes back along the list
+        unit_of[q.start] = surface
+    return out
+
+
 def _skip(text: str, m: re.Match[str], floor: int, groups: tuple[str | None, ...] | None = None) -> bool:
     """Numbers that are not quantities: ordinals, codes, dates, names, size classes.
 
@@ -295,6 +328,12 @@ def _skip(text: str, m: re.Match[str], floor: int, groups: tuple[str | None, ...
         return True  # size classes (千亿级) and names ("293项年度改革任务" counts tasks)
     if unit == "项" and text[e:e + 2] == "规定":
         return True  # 中央八项规定: the name of a code of conduct
+    if unit in _CAPACITY_UNITS and _NAME_BEFORE.search(text, max(floor, s - 2), s) and _NAMED_FACILITY.match(text, e):
+        return True  # a capacity inside a name: 大唐700万吨露天矿, 亘富200万吨褐煤提质项目 (not 建设年产5万吨生产线)
+    if unit in ("%", "％") and text.startswith("的有", e):
+        return True  # a threshold of a class counted next: "全国占比超过10%的有44种"
+    if ar and unit == "个" and text.startswith("方面", e):
+        return True  # "重点抓好以下14个方面的工作": the outline of a speech
     if unit in ("岁", "周岁") and not _AGE_MEASURED.search(_clause_before(text, s, floor)):
         return True  # an age class (3岁以下婴幼儿, 年满18周岁), not an age measured (人均预期寿命79岁)
     if cn:
@@ -302,6 +341,8 @@ def _skip(text: str, m: re.Match[str], floor: int, groups: tuple[str | None, ...
             return True
         if cn == "一" and unit in ("个", "项", "批", "种", "家", "件", "条", "块", "张", "处", "名", "位"):
             return True  # 一个, 一批: an article, not a count worth recording
+        if unit == "元" and not m.group("scale") and _WORD_NEXT.match(nxt):
+            return True  # 三元乳业, 二元结构: a word, not an amount of money
         if (s > floor and text[s - 1] in "十百千万") or (nxt and nxt in "是"):
             return True
         if prev == "”" or _ABSTRACT.match(text, m.end()):
@@ -315,6 +356,15 @@ def _skip(text: str, m: re.Match[str], floor: int, groups: tuple[str | None, ...
 
 
 _YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
+#: Units of a plant's capacity, and the facilities a capacity names: "日产500吨熟料生产线".
+_CAPACITY_UNITS = frozenset({"吨", "千瓦", "兆瓦", "吉瓦", "立方米", "标箱", "标准箱", "千升"})
+_NAMED_FACILITY = re.compile(
+    r"[^\W\d_]{0,8}?(?:露天矿|煤矿|矿井|项目|生产线|产线|电站|电厂|工厂|装置|码头|泊位|水厂|储罐)"
+)
+#: What a capacity inside a name follows: the owner's name, not a verb or 年产/日产 ("建设日产6200吨…生产线").
+_NAME_BEFORE = re.compile(r"(?<!日产|年产|产能|建设|新建|新增|扩建|达到|形成|实现|具备|规模)(?<=[^\W\d_])$")
+#: A character that goes on a word: not a break, a qualifier or a particle after an amount.
+_WORD_NEXT = re.compile(r"[^\W\d_以左上下的每余多]")
 _SIZE_CLASS_NOUN = re.compile(r"[的]?(?:项目|企业|工业|重点|产业|固定资产)")
 _SIZE_CLASS_VERB = re.compile(r"(?:投资|达|实现|完成|规模)$")
 #: An Arabic numeral that ``float`` reads as written: ASCII digits and at most a decimal point.

@@ -412,6 +412,7 @@ def facets(store: Store, flt: Filters, refine: Refine = Refine(), size: int = FA
             out = _counted_here(conn, where, size)
         else:
             out = _counted_by_database(conn, where, size)
+        _count_spans_as_filtered(store, conn, flt, refine, out["period"])
         names = place_names(store, conn, [f["value"] for f in out["place"]])
         docs = document_labels(store, conn, [f["value"] for f in out["doc"]])
     known = taxonomy().indicators
@@ -422,6 +423,23 @@ def facets(store: Store, flt: Filters, refine: Refine = Refine(), size: int = FA
     for f in out["doc"]:
         f["label"] = docs.get(f["value"], (str(f["value"]), None))[0]
     return out
+
+
+#: A period of several years as stored ("2011/2015"): as a filter it is the range of those years.
+_YEAR_SPAN = re.compile(r"\d{4}/\d{4}")
+
+
+def _count_spans_as_filtered(store: Store, conn: Any, flt: Filters, refine: Refine,
+                             found: list[dict[str, Any]]) -> None:
+    """Give a span's facet ("2011/2015") the count of the filter it stands for: that filter reads the
+    span as a range of years, so it also holds the single years inside it; re-sort by count."""
+    spans = [f for f in found if isinstance(f["value"], str) and _YEAR_SPAN.fullmatch(f["value"])]
+    for f in spans:
+        narrowed = Filters(**{**flt.__dict__, "period": f["value"]})
+        where = conditions(store, conn, narrowed) + refine_conditions(refine)
+        f["count"] = conn.execute(select(func.count()).select_from(facts).where(*where)).scalar_one()
+    if spans:
+        found.sort(key=lambda f: (-f["count"], str(f["value"])))
 
 
 def _counted_by_database(conn: Any, where: list[Any], size: int) -> dict[str, list[dict[str, Any]]]:
