@@ -83,6 +83,12 @@ def test_a_search_within_places_finds_what_the_search_finds_there(filled_ro, flt
     assert within or words != "投资"  # every one of these places has investment figures
 
 
+@pytest.mark.parametrize("words", ["投资", "增长 亿元", "GDP", "地区生产总值 增长", "投资 3000元"])
+def test_a_search_counts_what_it_finds(filled_ro, words):
+    """A search alone is counted in the index (zhibiao.analysis.query.count): the same number as its rows."""
+    assert count(filled_ro, Filters(search=words)) == len(find(filled_ro, Filters(search=words)))
+
+
 def test_every_placed_fact_carries_its_place_token():
     from zhibiao.store.fts import bigrams, place_token
     from zhibiao.store.rows import search_text

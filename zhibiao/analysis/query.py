@@ -338,6 +338,13 @@ def iter_find(store: Store, flt: Filters, limit: int | None = None, batch: int =
 def count(store: Store, flt: Filters) -> int:
     """How many facts match `flt`."""
     with store.read() as conn:
+        if store.is_sqlite and flt.search and flt == Filters(search=flt.search):
+            terms = search_index.parse(flt.search)
+            if terms.phrases and not terms.like:  # the index alone answers (the table: 30x slower at 10 M hits)
+                match = " AND ".join(search_index.sqlite_match(p) for p in terms.phrases)
+                q = select(func.count()).select_from(text(search_index.SQLITE_TABLE)).where(
+                    literal_column(search_index.SQLITE_TABLE).op("MATCH")(literal(match)))
+                return conn.execute(q).scalar_one()
         where = conditions(store, conn, flt)
         q = select(func.count()).select_from(facts)
         return conn.execute(q.where(and_(*where)) if where else q).scalar_one()
