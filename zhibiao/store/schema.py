@@ -36,7 +36,7 @@ from sqlalchemy import (
 )
 
 #: Migration revisions in order; the last is what this code writes and reads.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011")
 HEAD = REVISIONS[-1]
 
 metadata = MetaData()
@@ -125,6 +125,7 @@ facts = Table(
     Column("search", Text),
     Index("ix_facts_doc", "doc_id", "seq"),
     Index("ix_facts_indicator", "indicator", "region_code", "period"),
+    Index("ix_facts_indicator_period", "indicator", "period", "kind"),  # every place (migration 0011)
     Index("ix_facts_place_period", "region_code", "period", "kind"),
     # covers targets and conflicts (see migration 0009)
     Index("ix_facts_report", "region_code", "topic", "period", "measure", "unit", "kind", "type", "year_from",
