@@ -17,6 +17,7 @@ gives p50 and p95 wall time. Goal: p95 under 100 ms at 1 M facts, under 300 ms a
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import statistics
@@ -27,7 +28,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+#: ZHIBIAO_CODE=DIR runs the queries with another checkout (the "before" of a before/after comparison).
+sys.path.insert(0, os.environ.get("ZHIBIAO_CODE") or str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, insert, select, text
 
@@ -36,9 +38,9 @@ from zhibiao.analysis.query import Filters, count, find
 from zhibiao.analysis.targets import targets
 from zhibiao.load import LoadError, iter_inputs
 from zhibiao.store import open_store
-from zhibiao.store.fts import PG_CREATE, PG_DROP, SQLITE_TABLE, place_token
+from zhibiao.store.fts import PG_CREATE, PG_DROP, SQLITE_TABLE
 from zhibiao.store.ingest import content_key, prepare
-from zhibiao.store.rows import period_fields, search_text
+from zhibiao.store.rows import period_fields
 from zhibiao.store.schema import documents, facts
 from zhibiao.store.write import PlaceSync, sync_indicators
 
@@ -102,6 +104,9 @@ def build(store: Any, docs: list[Any], target: int, batch: int = 50_000, per_pla
         conn.execute(text(f"DROP TABLE IF EXISTS {SQLITE_TABLE}" if store.is_sqlite else PG_DROP[0]))
         sync.ensure(store, conn, {code for code, _ in spots[: min(copies, len(spots))]})
     sync.committed()
+    from zhibiao.store.fts import place_token
+    from zhibiao.store.rows import search_text
+
     # each fact's search tokens end with its place's (`place_token`): made once a record, the place added a copy
     unplaced = {id(doc): [search_text({**rec, "region_code": None}) for rec in doc.records] for doc in docs}
     for c in range(copies):

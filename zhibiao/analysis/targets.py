@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Select, and_, select
@@ -73,10 +74,6 @@ def verdict(target: dict[str, Any], actual: dict[str, Any] | None) -> str:
     if is_ceiling(target):
         return "met" if got <= goal + slack else "missed"
     return "met" if got >= goal - slack else "missed"
-
-
-def _key(fact: dict[str, Any]) -> tuple[Any, ...]:
-    return (fact["region_code"], fact["topic"], fact["period"], fact["measure"], fact["unit"])
 
 
 _NAMES = ("id", "doc_id", "region", "region_code", "subject", "indicator", "topic", "period", "kind", "measure",
@@ -157,23 +154,24 @@ def _chosen(shown: list[dict[str, Any]], found: dict[int, list[dict[str, Any]]]
             ) -> list[tuple[dict[str, Any], dict[str, Any] | None, int]]:
     """(target, the actual chosen for it or None, how many actuals count), ordered by place,
     period, topic and id (see the module docstring for which actuals count)."""
-    own_keys = [(*_key(t), t["doc_id"]) for t in shown]
-    own_targets: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+    shown.sort(key=_DISPLAY_ORDER)  # targets have a place, topic and period (`_is_target`)
+    own_keys = [_OWN_KEY(t) for t in shown]
+    own_targets: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for key, target in zip(own_keys, shown, strict=True):
-        own_targets[key].append(target)
+        own_targets.setdefault(key, []).append(target)
     # a document that sets several such targets that cannot all hold has none attributable
     unattributable = {key for key, same in own_targets.items() if len(same) > 1 and not consistent(same)}
     out = []
-    for key, target in sorted(zip(own_keys, shown, strict=True), key=_display_order):
+    for key, target in zip(own_keys, shown, strict=True):
         actuals = found.get(target["id"])
         actuals = _counted(actuals) if actuals and key not in unattributable else []
         out.append((target, actuals[0] if actuals else None, len(actuals)))
     return out
 
 
-def _display_order(keyed: tuple[tuple[Any, ...], dict[str, Any]]) -> tuple[Any, ...]:
-    key, target = keyed
-    return key[0], key[2] or "", key[1], target["id"]  # place, period, topic, id
+_DISPLAY_ORDER = itemgetter("region_code", "period", "topic", "id")
+#: A target's key and its document: targets of one document under one key must agree.
+_OWN_KEY = itemgetter("region_code", "topic", "period", "measure", "unit", "doc_id")
 
 
 def targets(store: Store, *, place: str | list[str] | None = None, within: str | None = None,
