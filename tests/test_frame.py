@@ -509,6 +509,11 @@ NEWS_PAGE = [
     # the page's date line (2025-09-04) dates no article: 目前, 近期 stay unknown
     ("构建“3-5个特色产业基地”的三年目标", 3, "广州市", "unknown", "target"),
     ("构建“3-5个特色产业基地”的三年目标", 5, "广州市", "unknown", "target"),
+    # an undated article telling its events in one year ("2017年,总投资241.6亿元的…项目启动") is set in
+    # that year: its results take it, its goals stay unknown
+    ("该总部已吸引2家建设集团公司", 2, "广州市南沙区", "2017", "actual"),
+    ("3家投资公司", 3, "广州市南沙区", "2017", "actual"),
+    ("预计产值同样将突破千亿元", 1e11, "广州市南沙区", "unknown", "target"),
 ]
 
 
@@ -538,3 +543,19 @@ LEAD_KEEPS = [
 def test_lead_place_against_headline(text, region):
     (article,) = split_articles(text)
     assert article.place is not None and article.place.name == region
+
+
+#: The year an undated news article is set in (article body, year): one year, written opening a past event.
+YEAR_SET_IN = [
+    ("南沙正通过重大项目建设提速。2017年,总投资241.6亿元的明珠湾区横沥岛整体开发项目启动。", 2017),
+    ("2018年,广东汽车产业在全国保持领先地位,产量继续位居第一。", 2018),
+    # a goal's year, or several years, set none
+    ("此前印发的国家级规划已设定分阶段目标,明确到2025年带动相关产业规模达5万亿元。", None),
+    ("自2015年达成协议以来,南沙吸引多家央企区域总部入驻。新能源整车工厂预计于2018年建成。", None),
+]
+
+
+@pytest.mark.parametrize(("body", "year"), YEAR_SET_IN, ids=lambda v: str(v)[:10])
+def test_year_an_undated_news_article_is_set_in(body, year):
+    (article,) = split_articles(f"广州三大千亿级价值创新园区启航 赋能产业高质量发展\n{body}\n")
+    assert (article.year, article.set_in) == (year, year is not None)

@@ -79,6 +79,8 @@ class Article:
     sections: list[Section] = field(default_factory=list)
     #: where the event a news article reports took place ("研讨活动在广州举行"), when its lead says
     venue: Place | None = None
+    #: whether ``year`` is only the year an undated news article tells its events in (`_year_reported`)
+    set_in: bool = False
     #: every place name in the article: (start, end, surface) in document offsets
     place_names: list[tuple[int, int, str]] = field(default_factory=list)
 
@@ -156,14 +158,17 @@ def split_articles(text: str, meta: dict[str, str] | None = None) -> list[Articl
         year = _current_year(text, a_start, a_end, title, date) or doc_year
         genre = "communique" if _COMMUNIQUE.search(title) else (
             "report" if _is_report(text, a_start, a_end) else "news")
-        venue = None
+        venue, set_in = None, False
+        if year is None and genre == "news":
+            year = _year_reported(text[a_start:a_end])
+            set_in = year is not None
         if genre == "news" and not meta.get("place"):
             venue = _venue(all_lines[first:last + 1], place, named)
             place = _lead_place(all_lines[first:last + 1], place, named)
-        art = Article(a_start, a_end, title, place, year, genre, date or doc_date, venue=venue)
+        art = Article(a_start, a_end, title, place, year, genre, date or doc_date, venue=venue, set_in=set_in)
         art.place_names = [m for m in named if a_start <= m[0] < a_end]
         art.sections = _sections(all_lines[first:last + 1], art)
-        if art.genre == "news" and not art.sections:
+        if art.genre == "news" and not art.sections and not set_in:
             art.sections = _reported_period(all_lines[first:last + 1], art)
         articles.append(art)
     return articles
@@ -323,6 +328,25 @@ def _year_from_events(body: str) -> int | None:
                 continue
             return _ANNIVERSARY_BASE[m.group(2)] + n - (1 if m.group(1) == "迎接" else 0)
     return None
+
+
+#: A year opening a sentence or clause, as news tells a past event: "。2017年，…", "2017年一季度，…".
+_YEAR_OPENING = re.compile(r"(?:^|(?<=[。！？!?，,；;\s]))((?:19|20)\d{2})年(?:[一二三四]季度|上半年|前三季度)?[，,]")
+
+
+def _year_reported(body: str) -> int | None:
+    """The year an undated news article is set in: the one year it writes, opening a sentence as a
+    past event at least once ("2017年，总投资241.6亿元的…项目启动"). A year that is only a goal's
+    ("明确到2025年…") or several years ("自2015年…", "预计于2018年建成") set no year."""
+    years = {int(y) for y in _YEAR.findall(_unquoted_years(body))}
+    if len(years) != 1:
+        return None
+    return years.pop() if _YEAR_OPENING.search(body) else None
+
+
+def _unquoted_years(body: str) -> str:
+    """``body`` without quoted names ("“中国制造2025”"), whose numbers are no dates."""
+    return re.sub(r"“[^”]{1,20}”", "", body)
 
 
 def _reported_period(article_lines: list[Line], art: Article) -> list[Section]:

@@ -320,6 +320,9 @@ def _period_and_kind(text: str, sent: Span, q: Quantity, art: Article, refs: lis
         kind = "target"  # a report's current year is still to come: its figures are plans
     if kind == "target" and section_period and period == section_period and not _YEAR_SPAN.fullmatch(period):
         period = section_period[:4]  # a plan in news on part of a year is for the year
+    if kind == "target" and art.set_in and not para_year and period == str(art.year) and not any(
+            r.start < q.start for r in refs):
+        period = UNKNOWN  # the year an undated article is set in dates its results, not its goals
     return period, kind
 
 
