@@ -345,6 +345,9 @@ KINDS = [
     ("real/shenzhen-2021-rd-subsidy-news.txt", "拟资助资金23877.6万元", 238776000, "target"),
     ("real/guangzhou-nansha-2023-gov-work-report-news.txt", "规模以上工业产值增长16%", 16, "target"),
     ("real/guangzhou-tianhe-2020-gov-work-report-news.excerpt.txt", "地区生产总值5047.4亿元", 5.0474e11, "actual"),
+    # 将为…提供: what a programme will give (gold-own)
+    ("real/dongguan-2022-doubling-plan-enterprises-news.txt", "2022年合计将为“倍增计划”企业提供扶持资金约2.5亿元",
+     2.5e8, "target"),
 ]
 
 

@@ -28,7 +28,7 @@ from zhibiao.load import Table
 #: Words that make a statement a target (plan, goal, expectation).
 _TARGET = re.compile(
     r"力争|确保|预计|预期(?!寿命)|目标|计划(?!项目)|争取|(?<![模虚])拟|努力|全力|(?:明确|提出|要求)到(?:19|20)\d{2}年"
-    r"|将(?=[达突超实完新增建形带提降压缩扩引培推打开投竣可力全加以])|要(?=[达突超实完新增建形带提扩引培推打开投加全确力努着抓])"
+    r"|将(?=[达突超实完新增建形带提降压缩扩引培推打开投竣可力全加以为])|要(?=[达突超实完新增建形带提扩引培推打开投加全确力努着抓])"
 )
 #: Words that mark a target only outside a review of results (争取 also means "obtained").
 _WEAK_TARGET = re.compile(r"争取|努力|全力")
