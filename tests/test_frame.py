@@ -345,6 +345,9 @@ KINDS = [
     ("real/shenzhen-2021-rd-subsidy-news.txt", "拟资助资金23877.6万元", 238776000, "target"),
     ("real/guangzhou-nansha-2023-gov-work-report-news.txt", "规模以上工业产值增长16%", 16, "target"),
     ("real/guangzhou-tianhe-2020-gov-work-report-news.excerpt.txt", "地区生产总值5047.4亿元", 5.0474e11, "actual"),
+    # 将为…提供: what a programme will give (gold-own)
+    ("real/dongguan-2022-doubling-plan-enterprises-news.txt", "2022年合计将为“倍增计划”企业提供扶持资金约2.5亿元",
+     2.5e8, "target"),
 ]
 
 
@@ -486,3 +489,76 @@ def test_document_info_reads_title_date_and_place(name, title, date, place):
     doc = load_path(REAL / name)
     info = document_info(doc.text, doc.meta)
     assert (info.title, info.date, info.place.code if info.place else None) == (title, date, place)
+
+
+SEED_PAGE = "seeds/003_769804915721e2a5.txt"
+#: A page of news articles, each ending in the page's date line (dev gold, seed 003): the place an
+#: article is about when its headline names the city and its lead the province, the venue of the
+#: event it reports, a national plan, and goals in news (evidence, value, region, period, kind).
+NEWS_PAGE = [
+    # headline 广州…, lead "广东省通过招商引资加速人工智能产业链布局": the province's article
+    ("目前已吸引超过200家产业链上下游企业入驻", 200, "广东省", "unknown", "actual"),
+    ("自动驾驶路测里程累计突破100万公里", 1e6, "广东省", "unknown", "actual"),
+    ("2018年,广东汽车产业在全国保持领先地位,产量继续位居第一", 1, "广东省", "2018", "actual"),
+    # a place framing one sentence only ("佛山制造业数字化转型中,…")
+    ("人工智能技术已应用于超500条智能化产线", 500, "佛山市", "unknown", "actual"),
+    # lead "…研讨活动在广州举行…其中广东省中小企业…": the province's article, the seminar's own counts the venue's
+    ("将企业平均融资成本压缩近两成", -20, "广东省", "unknown", "actual"),
+    ("在珠三角地区试点期间,服务效率提升约40%", 40, "广东省", "unknown", "actual"),
+    ("汇聚了来自亚欧23个国家的300余名代表", 23, "广州市", "unknown", "actual"),
+    ("汇聚了来自亚欧23个国家的300余名代表", 300, "广州市", "unknown", "actual"),
+    # "此前印发的国家级规划已设定分阶段目标,明确到2025年…": the nation's plan
+    ("明确到2025年带动相关产业规模达5万亿元", 5e12, "全国", "2025", "target"),
+    # the page's date line (2025-09-04) dates no article: 目前, 近期 stay unknown
+    ("构建“3-5个特色产业基地”的三年目标", 3, "广州市", "unknown", "target"),
+    ("构建“3-5个特色产业基地”的三年目标", 5, "广州市", "unknown", "target"),
+    # an undated article telling its events in one year ("2017年,总投资241.6亿元的…项目启动") is set in
+    # that year: its results take it, its goals stay unknown
+    ("该总部已吸引2家建设集团公司", 2, "广州市南沙区", "2017", "actual"),
+    ("3家投资公司", 3, "广州市南沙区", "2017", "actual"),
+    ("预计产值同样将突破千亿元", 1e11, "广州市南沙区", "unknown", "target"),
+]
+
+
+@pytest.mark.parametrize(("evidence", "value", "region", "period", "kind"), NEWS_PAGE, ids=lambda v: str(v)[:14])
+def test_news_page_articles(evidence, value, region, period, kind):
+    need_shared()
+    doc = load_path(SHARED / "corpus" / SEED_PAGE)
+    start = doc.text.index(evidence)
+    found = [(r["region"], r["period"], r["kind"]) for r in extract(doc.text, doc.name, doc.meta)
+             if r["type"] == "quantity" and abs(r["value"] - value) <= 1e-4 * max(1, abs(value))
+             and r["start"] < start + len(evidence) and start < r["end"]]
+    assert found == [(region, period, kind)], found
+
+
+#: Leads that keep the headline's place: it is the lead's subject too, or the lead names no place above it.
+LEAD_KEEPS = [
+    ("广州推进粤港澳大湾区建设专题会议 强化核心引擎功能\n为深入贯彻落实国家关于粤港澳大湾区建设的重要部署及广东省相关"
+     "工作要求,广州市近日召开推进粤港澳大湾区建设专题会议。会议明确,全年新增项目30个。\n", "广州市"),
+    ("广州举办重大项目融资对接会 强化产融合作促招商引资\n2017年,广州举办重大项目融资对接会。会上签约项目12个。\n",
+     "广州市"),
+    ("广州人工智能产业集聚区加速布局 龙头企业迎政策红利\n在数字经济与实体经济深度融合的背景下,广东省通过招商引资加速"
+     "人工智能产业链布局。目前已吸引超过200家企业入驻。\n", "广东省"),
+]
+
+
+@pytest.mark.parametrize(("text", "region"), LEAD_KEEPS, ids=lambda v: str(v)[:10])
+def test_lead_place_against_headline(text, region):
+    (article,) = split_articles(text)
+    assert article.place is not None and article.place.name == region
+
+
+#: The year an undated news article is set in (article body, year): one year, written opening a past event.
+YEAR_SET_IN = [
+    ("南沙正通过重大项目建设提速。2017年,总投资241.6亿元的明珠湾区横沥岛整体开发项目启动。", 2017),
+    ("2018年,广东汽车产业在全国保持领先地位,产量继续位居第一。", 2018),
+    # a goal's year, or several years, set none
+    ("此前印发的国家级规划已设定分阶段目标,明确到2025年带动相关产业规模达5万亿元。", None),
+    ("自2015年达成协议以来,南沙吸引多家央企区域总部入驻。新能源整车工厂预计于2018年建成。", None),
+]
+
+
+@pytest.mark.parametrize(("body", "year"), YEAR_SET_IN, ids=lambda v: str(v)[:10])
+def test_year_an_undated_news_article_is_set_in(body, year):
+    (article,) = split_articles(f"广州三大千亿级价值创新园区启航 赋能产业高质量发展\n{body}\n")
+    assert (article.year, article.set_in) == (year, year is not None)

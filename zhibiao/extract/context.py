@@ -77,6 +77,10 @@ class Article:
     genre: str  # 'communique' | 'report' | 'news'
     date: tuple[int, int, int] | None = None  # the article's date (its dateline, else the document's)
     sections: list[Section] = field(default_factory=list)
+    #: where the event a news article reports took place ("研讨活动在广州举行"), when its lead says
+    venue: Place | None = None
+    #: whether ``year`` is only the year an undated news article tells its events in (`_year_reported`)
+    set_in: bool = False
     #: every place name in the article: (start, end, surface) in document offsets
     place_names: list[tuple[int, int, str]] = field(default_factory=list)
 
@@ -154,10 +158,17 @@ def split_articles(text: str, meta: dict[str, str] | None = None) -> list[Articl
         year = _current_year(text, a_start, a_end, title, date) or doc_year
         genre = "communique" if _COMMUNIQUE.search(title) else (
             "report" if _is_report(text, a_start, a_end) else "news")
-        art = Article(a_start, a_end, title, place, year, genre, date or doc_date)
+        venue, set_in = None, False
+        if year is None and genre == "news":
+            year = _year_reported(text[a_start:a_end])
+            set_in = year is not None
+        if genre == "news" and not meta.get("place"):
+            venue = _venue(all_lines[first:last + 1], place, named)
+            place = _lead_place(all_lines[first:last + 1], place, named)
+        art = Article(a_start, a_end, title, place, year, genre, date or doc_date, venue=venue, set_in=set_in)
         art.place_names = [m for m in named if a_start <= m[0] < a_end]
         art.sections = _sections(all_lines[first:last + 1], art)
-        if art.genre == "news" and not art.sections:
+        if art.genre == "news" and not art.sections and not set_in:
             art.sections = _reported_period(all_lines[first:last + 1], art)
         articles.append(art)
     return articles
@@ -319,6 +330,25 @@ def _year_from_events(body: str) -> int | None:
     return None
 
 
+#: A year opening a sentence or clause, as news tells a past event: "。2017年，…", "2017年一季度，…".
+_YEAR_OPENING = re.compile(r"(?:^|(?<=[。！？!?，,；;\s]))((?:19|20)\d{2})年(?:[一二三四]季度|上半年|前三季度)?[，,]")
+
+
+def _year_reported(body: str) -> int | None:
+    """The year an undated news article is set in: the one year it writes, opening a sentence as a
+    past event at least once ("2017年，总投资241.6亿元的…项目启动"). A year that is only a goal's
+    ("明确到2025年…") or several years ("自2015年…", "预计于2018年建成") set no year."""
+    years = {int(y) for y in _YEAR.findall(_unquoted_years(body))}
+    if len(years) != 1:
+        return None
+    return years.pop() if _YEAR_OPENING.search(body) else None
+
+
+def _unquoted_years(body: str) -> str:
+    """``body`` without quoted names ("“中国制造2025”"), whose numbers are no dates."""
+    return re.sub(r"“[^”]{1,20}”", "", body)
+
+
 def _reported_period(article_lines: list[Line], art: Article) -> list[Section]:
     """News on a period's figures ("1-2月广东经济数据出炉", "上半年…") report that period throughout."""
     for line in article_lines[:4]:
@@ -420,6 +450,65 @@ def _review_block(line_text: str, line: Line, art: Article, current: Section | N
 
 
 _VENUE = re.compile(r"[在赴到于至]$")
+#: Where an article's lead ends: its first numbered item ("一、政策体系…"), else its third sentence.
+_LEAD_ITEM = re.compile(r"(?:^|\s)[一二三四五六七八九十]+、")
+_THREE_SENTENCES = re.compile(r"(?:[^。！？!?]*[。！？!?]){3}")
+
+
+def _lead(article_lines: list[Line]) -> Line | None:
+    """The lead of a news article: its first body line, up to its first numbered item or its third
+    sentence (a page's flattened article runs its sections on in one line)."""
+    body = next((line for line in article_lines if not is_heading(line.text)), None)
+    if body is None:
+        return None
+    item, three = _LEAD_ITEM.search(body.text), _THREE_SENTENCES.match(body.text)
+    end = min(item.start() if item else len(body.text), three.end() if three else len(body.text))
+    return Line(body.start, body.start + end, body.text[:end])
+
+
+#: An event taking place, just after its venue: "在广州举行", "在广州高新区盛大开幕".
+_TAKES_PLACE = re.compile(r"[^，,。；;]{0,6}?(?:举行|举办|召开|开幕|开展|启幕)")
+
+
+def _venue(article_lines: list[Line], place: Place | None, named: list[tuple[int, int, str]]) -> Place | None:
+    """The place where the event of a news article's lead was held ("…研讨活动在广州举行"), if any."""
+    lead = _lead(article_lines)
+    if lead is None:
+        return None
+    for s, e, surface in named:
+        if lead.start < s < lead.end and lead.text[s - lead.start - 1] == "在" and _TAKES_PLACE.match(
+                lead.text, e - lead.start):
+            found = gazetteer().resolve(surface, place)
+            if found is not None and found.level != "country":
+                return found
+    return None
+
+
+def _lead_place(article_lines: list[Line], place: Place | None, named: list[tuple[int, int, str]]) -> Place | None:
+    """The place a news article is about when its lead says so against its headline.
+
+    A headline names the city ("广州人工智能产业集聚区加速布局") while the lead speaks of the province
+    ("广东省通过招商引资加速…", "2018年，广东汽车产业在全国保持领先"), or names the city only as the
+    venue ("研讨活动在广州举行…其中广东省中小企业…"): the article is the province's. Only a place
+    above the headline's counts, and only when the lead names the headline's place as no subject.
+    """
+    lead = _lead(article_lines)
+    if place is None or lead is None:
+        return place
+    gaz = gazetteer()
+    subjects = set()
+    for s, _, surface in named:
+        if not lead.start <= s < lead.end:
+            continue
+        if s > lead.start and _VENUE.search(lead.text, 0, s - lead.start):
+            continue  # "在广州举行": where it happened
+        found = gaz.resolve(surface, place)
+        if found is not None and found.level != "country":
+            subjects.add(found)
+    if len(subjects) != 1:
+        return place
+    (above,) = subjects
+    return above if above in gaz.ancestors(place) else place
 
 
 def place_of(text: str, start: int, end: int, context: Place | None, hint: str | None = None,

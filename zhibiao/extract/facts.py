@@ -17,7 +17,7 @@ from zhibiao.extract.context import POLICY_DOCUMENT, Article, split_articles
 from zhibiao.extract.flat_tables import FlatCell, bare_quantity, flat_cells
 from zhibiao.extract.indicators import taxonomy
 from zhibiao.extract.periods import UNKNOWN, TimeRef, time_refs
-from zhibiao.extract.places import Place, gazetteer
+from zhibiao.extract.places import COUNTRY_CODE, Place, gazetteer
 from zhibiao.extract.policies import find_bound_rules, find_condition_rules, find_policies, policy_title
 from zhibiao.extract.projects import ProjectMention, find_projects, list_head_status
 from zhibiao.extract.quantities import Quantity, find_quantities
@@ -27,8 +27,8 @@ from zhibiao.load import Table
 
 #: Words that make a statement a target (plan, goal, expectation).
 _TARGET = re.compile(
-    r"力争|确保|预计|预期(?!寿命)|目标|计划(?!项目)|争取|(?<![模虚])拟|努力|全力"
-    r"|将(?=[达突超实完新增建形带提降压缩扩引培推打开投竣可力全加以])|要(?=[达突超实完新增建形带提扩引培推打开投加全确力努着抓])"
+    r"力争|确保|预计|预期(?!寿命)|目标|计划(?!项目)|争取|(?<![模虚])拟|努力|全力|(?:明确|提出|要求)到(?:19|20)\d{2}年"
+    r"|将(?=[达突超实完新增建形带提降压缩扩引培推打开投竣可力全加以为])|要(?=[达突超实完新增建形带提扩引培推打开投加全确力努着抓])"
 )
 #: Words that mark a target only outside a review of results (争取 also means "obtained").
 _WEAK_TARGET = re.compile(r"争取|努力|全力")
@@ -204,8 +204,8 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
                     para_year, default_kind = past.group("year"), "actual"
             if _ITEM_MARK.match(text, sent.start, sent.end):
                 para_place = art.place  # a new numbered item starts afresh
-            place, holds = _sentence_place(text, sent, para_place, art.place, gaz, named)
-            if holds:
+            place, holds, carries = _place_of_sentence(text, sent, para_place, art, gaz, named)
+            if carries:
                 para_place = place
             quantities = find_quantities(text, sent.start, sent.end)
             counted = counted or bool(quantities)
@@ -320,6 +320,9 @@ def _period_and_kind(text: str, sent: Span, q: Quantity, art: Article, refs: lis
         kind = "target"  # a report's current year is still to come: its figures are plans
     if kind == "target" and section_period and period == section_period and not _YEAR_SPAN.fullmatch(period):
         period = section_period[:4]  # a plan in news on part of a year is for the year
+    if kind == "target" and art.set_in and not para_year and period == str(art.year) and not any(
+            r.start < q.start for r in refs):
+        period = UNKNOWN  # the year an undated article is set in dates its results, not its goals
     return period, kind
 
 
@@ -797,6 +800,8 @@ def _kind(text: str, sent: Span, pos: int, default: str, art: Article) -> str:
     """Target or actual: target words before the number in its sentence, else the section's kind."""
     if art.genre == "communique":
         return "actual"
+    if _GOAL_AFTER.match(text, pos, sent.end):
+        return "target"  # "构建“3-5个特色产业基地”的三年目标": the number is the goal's
     c_start = _clause_start(text, max(sent.start, pos - _SUBJECT_REACH), pos)
     done = _PAST_DONE.match(text, c_start, pos)
     if done and (not done.group("year") or not art.year or int(done.group("year")) < art.year):
@@ -831,6 +836,8 @@ def _kind(text: str, sent: Span, pos: int, default: str, art: Article) -> str:
     return default
 
 
+#: A number inside the noun phrase of a goal: "“3-5个特色产业基地”的三年目标".
+_GOAL_AFTER = re.compile(r"[^，,。；;：:实完达]{1,16}?的(?:[一二三四五六七八九十两]年|年度|阶段性?|发展|总体)?目标")
 #: A clause that goes on with the subject of the clause before: "…，增长8%", "…，占比30%".
 _CONTINUES = re.compile(r"(?:同比|比上年|年均|分别)?(?:增长|下降|增加|减少|提高|提升|占|比重|达到|达|突破|超过|其中)")
 _ITEM_MARK = re.compile(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]")
@@ -939,6 +946,18 @@ _PLACE_AT_START = re.compile(
 )
 
 
+#: A sentence about the reported event itself: "此次研讨会汇聚了…", "本次高峰会议…吸引了…".
+_ABOUT_THE_EVENT = re.compile(r"(?:此次|本次|这次|本届)[^，,。；;]{0,12}?(?:会|论坛|活动|峰会|博览|展|赛)")
+#: A sentence whose subject is a plan of the central government ("此前印发的国家级规划已设定…").
+_NATIONAL_PLAN = re.compile(r"[^，,。；;]{0,8}?(?:国家级|国家|国务院|中央)[^，,。；;、]{0,10}?(?:规划|纲要|行动计划)")
+#: The end of a first clause that frames its sentence rather than naming its subject.
+_FRAME_END = re.compile(r"(?:中|期间|过程中|方面|领域)$")
+#: A numbered heading run on into its section's first sentence ("四、应用场景加速商业化落地 佛山制造业…"),
+#: as pages flattened to one line per article write it.
+_INLINE_HEADING = re.compile(
+    r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])[^\s，,。；;：:！？!?]{2,30}[ \u3000]+")
+
+
 class _Named(dict[int, tuple[int, str]]):
     """Place names of an article: start → (end, surface), with the starts in text order."""
 
@@ -998,13 +1017,40 @@ def _sentence_place(text: str, sent: Span, current: Place | None, article: Place
     "广州地铁"): short forms of a parent are mostly parts of names. ``named`` maps the start of
     every place name in the article to its end and surface.
     """
-    lead = _PLACE_AT_START.match(text, sent.start, sent.end)
-    start = lead.end() if lead else sent.start
+    begin = _sentence_begin(text, sent)
+    lead = _PLACE_AT_START.match(text, begin, sent.end)
+    start = lead.end() if lead else begin
     opening = named.get(start)
     in_name = opening is not None and opening[0] < sent.end and not _PLACE_AS_SUBJECT.match(
         text, opening[0], sent.end)
     place = _subject_place(text, sent, start, current, article, gaz, named)
     return place, not (in_name and place is not None)
+
+
+def _place_of_sentence(text: str, sent: Span, current: Place | None, art: Article, gaz,
+                       named: _Named) -> tuple[Place | None, bool, bool]:
+    """The sentence's place; whether it holds past the sentence's first clause; and whether the
+    paragraph goes on with it (see `_sentence_place`)."""
+    begin = _sentence_begin(text, sent)
+    if art.venue is not None and _ABOUT_THE_EVENT.match(text, begin, sent.end):
+        return art.venue, True, False  # "此次研讨会汇聚了…300余名代表": the venue's
+    if _NATIONAL_PLAN.match(text, begin, sent.end) and not named.starts_between(sent.start, _first_break(text, sent)):
+        return gaz.by_code(COUNTRY_CODE), True, False  # "此前印发的国家级规划…明确到2025年…": the nation's
+    place, holds = _sentence_place(text, sent, current, art.place, gaz, named)
+    return place, holds, holds and not _sets_the_scene(text, sent, named)
+
+
+def _sentence_begin(text: str, sent: Span) -> int:
+    """Where a sentence's own words begin, past a numbered heading run on into it."""
+    heading = _INLINE_HEADING.match(text, sent.start, sent.end)
+    return heading.end() if heading else sent.start
+
+
+def _sets_the_scene(text: str, sent: Span, named: _Named) -> bool:
+    """Whether the sentence opens with a place inside a frame ("佛山制造业数字化转型中，…"): the
+    place is that sentence's, and the paragraph goes on with its own."""
+    begin = _sentence_begin(text, sent)
+    return begin in named and _FRAME_END.search(text, begin, _first_break(text, sent)) is not None
 
 
 def _subject_place(text: str, sent: Span, start: int, current: Place | None, article: Place | None, gaz,
