@@ -1,6 +1,6 @@
 """Query latency on a fact base of a million facts: filtered queries, search, compare, targets.
 
-Usage: python benchmarks/query_speed.py [--facts N] [--per-place K] [--db URL] [--runs N] [--keep PATH]
+Usage: python benchmarks/query_speed.py [--facts N] [--per-place K] [--db URL [--reuse]] [--runs N] [--keep PATH]
 
 The real documents of ../shared/corpus are extracted once; their facts are then replicated across
 county-level places (广州市's districts first, then the rest of 广东省, then every other province)
@@ -175,10 +175,11 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=40)
     ap.add_argument("--corpus", default=str(DEFAULT_CORPUS))
     ap.add_argument("--keep", help="build the SQLite file here (and keep it; reused when it exists)")
+    ap.add_argument("--reuse", action="store_true", help="query the facts --db already holds (build none)")
     args = ap.parse_args()
     scratch = None if args.db or args.keep else Path(tempfile.mkdtemp(prefix="zhibiao-query-bench-"))
     db = args.db or args.keep or str(scratch / "bench.db")
-    reuse = bool(args.keep and Path(args.keep).exists())
+    reuse = bool(args.keep and Path(args.keep).exists()) or args.reuse
     store = open_store(db, create=True, say=None)
     if reuse:
         with store.read() as conn:
