@@ -27,6 +27,7 @@ from zhibiao.analysis.query import (
     Filters,
     conditions,
     document_labels,
+    id_chunks,
     not_flagged,
     parse_period,
     place_names,
@@ -225,8 +226,6 @@ class Conflict:
 #: whether they contradict; all in ``ix_facts_report``, so the groups are found in the index alone.
 _CONFLICT_KEY = ("region_code", "topic", "period", "kind", "measure", "unit")
 _CONFLICT_READ = ("id", "doc_id", "value", "qualifier")
-#: Ids per ``IN (…)`` when reading the reports of conflicts (below both databases' parameter limits).
-_CHUNK = 5_000
 
 
 def _candidates(conn: Any, where: list[Any]) -> dict[tuple[Any, ...], list[dict[str, Any]]]:
@@ -286,8 +285,8 @@ _QUANTITY_EMPTY = dict.fromkeys(("name", "status", "investment", "policy", "bene
 def _reports_by_id(store: Store, conn: Any, ids: list[int]) -> dict[int, dict[str, Any]]:
     """The quantity facts `ids`, not flagged, with the keys `facts_select` gives and their topic, by id."""
     rows = []
-    for start in range(0, len(ids), _CHUNK):
-        q = select(*(facts.c[n] for n in _QUANTITY_READ)).where(facts.c.id.in_(ids[start:start + _CHUNK]))
+    for chunk in id_chunks(ids):
+        q = select(*(facts.c[n] for n in _QUANTITY_READ)).where(facts.c.id.in_(chunk))
         rows.extend(conn.execute(q).all())
     docs = document_labels(store, conn, {r[1] for r in rows})
     out: dict[int, dict[str, Any]] = {}

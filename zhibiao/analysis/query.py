@@ -243,20 +243,21 @@ def search_conditions(store: Store, query: str, codes: list[str] | None = None) 
     `codes` of a place filter, the first phrase's hits are those of the places' tokens too."""
     terms = search_index.parse(query)
     out: list[ColumnElement[bool]] = []
-    in_places = codes is not None and len(codes) <= PLACES_IN_INDEX
+    places = search_index.place_tokens(codes) if codes and len(codes) <= PLACES_IN_INDEX else None
     for n, phrase in enumerate(terms.phrases):
+        in_places = places if n == 0 else None
         if store.is_sqlite:
             match = search_index.sqlite_match(phrase)
-            places = search_index.places_match(codes) if in_places and n == 0 and codes else None
+            if in_places:
+                match = f"{match} AND ({' OR '.join(in_places)})"
             table = literal_column(search_index.SQLITE_TABLE)
             hits = select(literal_column("rowid")).select_from(text(search_index.SQLITE_TABLE)).where(
-                table.op("MATCH")(literal(f"{match} AND {places}" if places else match)))
+                table.op("MATCH")(literal(match)))
             out.append(facts.c.id.in_(hits.scalar_subquery()))
         else:
             query = func.phraseto_tsquery(literal_column("'simple'"), literal(phrase))
-            places = search_index.places_query(codes) if in_places and n == 0 and codes else None
-            if places:
-                query = query.op("&&")(func.to_tsquery(literal_column("'simple'"), literal(places)))
+            if in_places:
+                query = query.op("&&")(func.to_tsquery(literal_column("'simple'"), literal(" | ".join(in_places))))
             out.append(literal_column(search_index.PG_VECTOR).op("@@")(query))
     for term in terms.like:
         pattern = search_index.like_pattern(term)
@@ -283,6 +284,16 @@ def facts_select(where: Sequence[ColumnElement[bool]], label: tuple[str, str | N
     cols.append(type_coerce(facts.c.id.in_(_flagged_ids()), Boolean).label("flagged"))
     q = select(*cols).select_from(source)
     return q.where(and_(*where)) if where else q
+
+
+#: Ids per ``IN (…)`` when reading facts by id (below SQLite's and PostgreSQL's parameter limits).
+ID_CHUNK = 5_000
+
+
+def id_chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    """`ids` in runs of at most `ID_CHUNK`, for ``IN (…)`` lists."""
+    for start in range(0, len(ids), ID_CHUNK):
+        yield ids[start:start + ID_CHUNK]
 
 
 def document_labels(store: Store, conn: Connection, ids: Iterable[int]) -> dict[int, tuple[str, str | None]]:

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import Select, and_, select
 
 from zhibiao.analysis.compare import PERCENT_UNITS, by_doc, by_recency, consistent
-from zhibiao.analysis.query import Filters, conditions, document_labels, not_flagged
+from zhibiao.analysis.query import Filters, conditions, document_labels, id_chunks, not_flagged
 from zhibiao.store import Store
 from zhibiao.store.schema import facts
 
@@ -81,8 +81,6 @@ _NAMES = ("id", "doc_id", "region", "region_code", "subject", "indicator", "topi
 #: What is read of each actual of a target to choose among them (numbers only: the pairs of a place
 #: over all years run into thousands, and strings are what costs to read); `_NAMES` of the chosen.
 _ACTUAL_NAMES = ("id", "doc_id", "value", "qualifier")
-#: Ids per ``IN (…)`` when reading chosen actuals (below SQLite's and PostgreSQL's parameter limits).
-_CHUNK = 5_000
 
 
 def _is_target() -> list[Any]:
@@ -121,8 +119,8 @@ def _labelled(reports: list[dict[str, Any]], docs: dict[int, tuple[str, str | No
 def _wide_by_id(conn: Any, ids: list[int], docs: dict[int, tuple[str, str | None]]) -> dict[int, dict[str, Any]]:
     """`_reports` of the facts `ids`, labelled, by id."""
     out: dict[int, dict[str, Any]] = {}
-    for start in range(0, len(ids), _CHUNK):
-        found = _reports(conn, [facts.c.id.in_(ids[start:start + _CHUNK])])
+    for chunk in id_chunks(ids):
+        found = _reports(conn, [facts.c.id.in_(chunk)])
         out.update((r["id"], r) for r in _labelled(found, docs))
     return out
 

@@ -163,8 +163,9 @@ def split_articles(text: str, meta: dict[str, str] | None = None) -> list[Articl
             year = _year_reported(text[a_start:a_end])
             set_in = year is not None
         if genre == "news" and not meta.get("place"):
-            venue = _venue(all_lines[first:last + 1], place, named)
-            place = _lead_place(all_lines[first:last + 1], place, named)
+            lead = _lead(all_lines[first:last + 1])
+            venue = _venue(lead, place, named)
+            place = _lead_place(lead, place, named)
         art = Article(a_start, a_end, title, place, year, genre, date or doc_date, venue=venue, set_in=set_in)
         art.place_names = [m for m in named if a_start <= m[0] < a_end]
         art.sections = _sections(all_lines[first:last + 1], art)
@@ -470,9 +471,8 @@ def _lead(article_lines: list[Line]) -> Line | None:
 _TAKES_PLACE = re.compile(r"[^，,。；;]{0,6}?(?:举行|举办|召开|开幕|开展|启幕)")
 
 
-def _venue(article_lines: list[Line], place: Place | None, named: list[tuple[int, int, str]]) -> Place | None:
-    """The place where the event of a news article's lead was held ("…研讨活动在广州举行"), if any."""
-    lead = _lead(article_lines)
+def _venue(lead: Line | None, place: Place | None, named: list[tuple[int, int, str]]) -> Place | None:
+    """The place where the event of a news article's `_lead` was held ("…研讨活动在广州举行"), if any."""
     if lead is None:
         return None
     for s, e, surface in named:
@@ -484,15 +484,14 @@ def _venue(article_lines: list[Line], place: Place | None, named: list[tuple[int
     return None
 
 
-def _lead_place(article_lines: list[Line], place: Place | None, named: list[tuple[int, int, str]]) -> Place | None:
-    """The place a news article is about when its lead says so against its headline.
+def _lead_place(lead: Line | None, place: Place | None, named: list[tuple[int, int, str]]) -> Place | None:
+    """The place a news article is about when its `_lead` says so against its headline.
 
     A headline names the city ("广州人工智能产业集聚区加速布局") while the lead speaks of the province
     ("广东省通过招商引资加速…", "2018年，广东汽车产业在全国保持领先"), or names the city only as the
     venue ("研讨活动在广州举行…其中广东省中小企业…"): the article is the province's. Only a place
     above the headline's counts, and only when the lead names the headline's place as no subject.
     """
-    lead = _lead(article_lines)
     if place is None or lead is None:
         return place
     gaz = gazetteer()

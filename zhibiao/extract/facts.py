@@ -1037,7 +1037,7 @@ def _place_of_sentence(text: str, sent: Span, current: Place | None, art: Articl
     if _NATIONAL_PLAN.match(text, begin, sent.end) and not named.starts_between(sent.start, _first_break(text, sent)):
         return gaz.by_code(COUNTRY_CODE), True, False  # "此前印发的国家级规划…明确到2025年…": the nation's
     place, holds = _sentence_place(text, sent, current, art.place, gaz, named)
-    return place, holds, holds and not _sets_the_scene(text, sent, named)
+    return place, holds, holds and not _sets_the_scene(text, sent, begin, named)
 
 
 def _sentence_begin(text: str, sent: Span) -> int:
@@ -1046,10 +1046,9 @@ def _sentence_begin(text: str, sent: Span) -> int:
     return heading.end() if heading else sent.start
 
 
-def _sets_the_scene(text: str, sent: Span, named: _Named) -> bool:
-    """Whether the sentence opens with a place inside a frame ("佛山制造业数字化转型中，…"): the
-    place is that sentence's, and the paragraph goes on with its own."""
-    begin = _sentence_begin(text, sent)
+def _sets_the_scene(text: str, sent: Span, begin: int, named: _Named) -> bool:
+    """Whether the sentence (its own words from ``begin``) opens with a place inside a frame
+    ("佛山制造业数字化转型中，…"): the place is that sentence's, and the paragraph goes on with its own."""
     return begin in named and _FRAME_END.search(text, begin, _first_break(text, sent)) is not None
 
 

@@ -64,16 +64,11 @@ def place_token(code: str | None) -> str | None:
     return f"{PLACE_PREFIX}{code}" if code and code.isascii() and code.isalnum() else None
 
 
-def places_match(codes: list[str]) -> str | None:
-    """The FTS5 expression of "in one of these places" (None when a code has no token)."""
+def place_tokens(codes: list[str]) -> list[str] | None:
+    """The tokens of these places, for "in one of them" (None when a code has no token): FTS5 joins
+    them with ``OR``, PostgreSQL's ``to_tsquery`` with ``|``."""
     tokens = [place_token(c) for c in codes]
-    return None if not tokens or None in tokens else "(" + " OR ".join(t for t in tokens if t) + ")"
-
-
-def places_query(codes: list[str]) -> str | None:
-    """The PostgreSQL ``to_tsquery('simple', …)`` text of "in one of these places", like `places_match`."""
-    tokens = [place_token(c) for c in codes]
-    return None if not tokens or None in tokens else " | ".join(t for t in tokens if t)
+    return None if not tokens or None in tokens else [t for t in tokens if t]
 
 
 @dataclass(frozen=True)

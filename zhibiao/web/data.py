@@ -15,7 +15,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select
@@ -435,7 +435,7 @@ def _count_spans_as_filtered(store: Store, conn: Any, flt: Filters, refine: Refi
     span as a range of years, so it also holds the single years inside it; re-sort by count."""
     spans = [f for f in found if isinstance(f["value"], str) and _YEAR_SPAN.fullmatch(f["value"])]
     for f in spans:
-        narrowed = Filters(**{**flt.__dict__, "period": f["value"]})
+        narrowed = replace(flt, period=f["value"])
         where = conditions(store, conn, narrowed) + refine_conditions(refine)
         f["count"] = conn.execute(select(func.count()).select_from(facts).where(*where)).scalar_one()
     if spans:
