@@ -224,6 +224,49 @@ def test_summary_times_the_writes(tmp_path):
     assert summary.stored == 3 and 0 < summary.write_seconds < summary.seconds
 
 
+def test_an_interrupt_rolls_back_the_open_batch_only(db_url, tmp_path, monkeypatch):
+    """Batches of 3: interrupted after the 5th file, the first batch is stored and counted, the
+    4th and 5th documents are not (nor counted), and the same command stores the rest."""
+    import zhibiao.store.write as write
+
+    monkeypatch.setattr(write, "BATCH_DOCUMENTS", 3)
+    monkeypatch.setattr(write, "BATCH_SECONDS", 3600.0)
+    files = copies(tmp_path / "docs", 7)
+
+    def interrupt_after_five(done: int, total: int, summary) -> None:
+        if done == 5:
+            raise KeyboardInterrupt
+
+    with open_store(db_url, create=True, say=None) as store:
+        summary = ingest(store, [str(f) for f in files], workers=1, progress=interrupt_after_five)
+        assert (summary.stopped, summary.stored, summary.not_done) == ("interrupted", 3, 4)
+        assert summary.facts_added == state(db_url)["facts"] > 0
+        assert [name for _, _, name in summary.documents] == [f.name for f in files[:3]]
+        again = ingest(store, [str(f) for f in files], workers=1)
+    assert (again.stored, again.unchanged, again.ok) == (4, 3, True)
+    after = state(db_url)
+    assert after["current"] == after["all"] == 7 and after["complete"] and after["orphans"] == 0
+
+
+def test_a_batch_shares_one_commit_and_sees_its_own_documents(tmp_path, monkeypatch):
+    """Documents are committed together (fewer commits than documents), and a copy of a document
+    written earlier in the same open batch is found as the same text."""
+    import zhibiao.store.write as write
+
+    monkeypatch.setattr(write, "BATCH_SECONDS", 3600.0)
+    files = copies(tmp_path / "docs", 4)
+    twin = tmp_path / "docs" / "twin.txt"
+    twin.write_bytes(files[0].read_bytes() + b"\n\n")  # the same text but for whitespace: another file
+    commits = []
+    with open_store(str(tmp_path / "kb.db"), create=True, say=None) as store:
+        from sqlalchemy import event
+
+        event.listen(store.engine, "commit", lambda conn: commits.append(1))
+        summary = ingest(store, [str(f) for f in [*files, twin]], workers=1)
+    assert (summary.stored, summary.same_text, summary.ok) == (4, 1, True)
+    assert len(commits) < 5
+
+
 def test_progress_lines_off_a_terminal(tmp_path, capsys):
     from zhibiao.store.ingest import Progress, Summary
 

@@ -53,9 +53,15 @@ def copy_facts(conn: Connection, rows: Sequence[dict[str, Any]]) -> int:
     """
     if not rows:
         return 0
+    columns = copy_columns(rows[0])
+    return copy_values(conn, columns, [[row[c] for c in columns] for row in rows])
+
+
+def copy_values(conn: Connection, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
+    """Insert `rows` (value sequences in the order of `columns`) with COPY inside `conn`'s
+    transaction; the number of rows written."""
     import psycopg
 
-    columns = copy_columns(rows[0])
     statement = copy_statement(conn, columns)
     driver = conn.connection.driver_connection
     try:
@@ -63,7 +69,7 @@ def copy_facts(conn: Connection, rows: Sequence[dict[str, Any]]) -> int:
             cur.adapters.register_dumper(bool, _bool_dumper())
             with cur.copy(statement) as copy:
                 for row in rows:
-                    copy.write_row([row[c] for c in columns])
+                    copy.write_row(row)
     except psycopg.Error as err:
         # the SQLAlchemy exception an INSERT would have raised; the transaction is rolled back by the caller
         raise DBAPIError.instance(statement, None, err, psycopg.Error, dialect=conn.dialect) from err

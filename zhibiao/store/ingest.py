@@ -1,4 +1,9 @@
-"""Ingest: files → loaded, extracted documents → the fact base, one transaction per document.
+"""Ingest: files → loaded, extracted documents → the fact base, in batches of documents.
+
+The writer (`zhibiao.store.write.BatchWriter`) commits up to 32 documents or a second's worth
+at a time, each document under its own savepoint: one the database refuses leaves nothing of
+itself and the batch goes on; an interrupt or a database error rolls back the open batch only,
+so no document is ever half stored, and the documents rolled back count as not processed.
 
 A file is known by its content key: the SHA-256 of its bytes, its sidecar metadata file and
 the options that change its facts (``--date``, ``--encoding``). Keys already stored as
@@ -29,7 +34,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from zhibiao.extract.pipeline import DocResult
 from zhibiao.store import Store, StoreError
 from zhibiao.store.db import translate
-from zhibiao.store.write import PlaceSync, Prepared, Written, sync_indicators, write_document
+from zhibiao.store.write import BatchWriter, Prepared, Written, sync_indicators
 
 #: Below this many files to extract, worker processes cost more than they save.
 PARALLEL_FROM = 8
@@ -118,7 +123,7 @@ def prepare(path: Path, key: str, size: int, date: str | None = None, encoding: 
     records = extract(doc.text, doc.name, doc.meta, doc.tables)
     prepared = Prepared(path=str(path.resolve()), name=doc.name, sha256=key, size=size, format=doc.format,
                         encoding=doc.encoding, meta=dict(doc.meta), text=doc.text, records=records)
-    prepared.fact_rows()  # derived columns (bigrams, periods) are computed here, in the worker
+    prepared.fact_values()  # the rows (bigrams, periods and all) are built here, in the worker
     prepared.document_fields()
     return prepared
 
@@ -251,6 +256,7 @@ def ingest(store: Store, inputs: Iterable[str], *, date: str | None = None, enco
         jobs.append((path, key, size, date, encoding))
     total = len(jobs)
     done = 0
+    writer: BatchWriter | None = None
     try:
         sync_indicators(store)
         known = {} if force else _known_keys(store, [j[1] for j in jobs])
@@ -264,16 +270,18 @@ def ingest(store: Store, inputs: Iterable[str], *, date: str | None = None, enco
                 todo.append(job)
         if progress and done:
             progress(done, total, summary)
-        sync = PlaceSync()
+        writer = _writer(store, force, summary)
         for result in _prepared(todo, default_workers() if workers is None else workers, len(todo)):
             if isinstance(result, Failure):
                 fail(result.path, result.reason)
             else:
-                _store_one(store, result, force, sync, summary, fail)
+                _store_one(writer, result, summary, fail)
             done += 1
             if progress:
                 progress(done, total, summary)
+        _timed(summary, writer.commit)
     except (KeyboardInterrupt, Exception) as err:
+        done -= writer.rollback() if writer else 0
         summary.stopped = _stop_reason(err, store)
     if summary.stored + summary.replaced and store.is_sqlite:  # PostgreSQL's autovacuum keeps its own
         try:
@@ -309,18 +317,31 @@ def _failer(summary: Summary, on_error: Callable[[str], None] | None) -> Callabl
     return fail
 
 
-def _store_one(store: Store, doc: Prepared, force: bool, sync: PlaceSync, summary: Summary,
-               fail: Callable[[str, str], None]) -> None:
-    """Write one document and count it; one the database refuses for its data is a failure, not a stop."""
+def _writer(store: Store, force: bool, summary: Summary) -> BatchWriter:
+    """A batch writer whose commits are counted in `summary`."""
+    def counted(done: list[tuple[Written, str]]) -> None:
+        for written, name in done:
+            _count(summary, written, name)
+
+    return BatchWriter(store, force=force, on_commit=counted)
+
+
+def _timed(summary: Summary, step: Callable[[], Any]) -> Any:
+    """Run `step`, its time added to the summary's writing time."""
     started = time.perf_counter()
     try:
-        written = write_document(store, doc, force=force, place_sync=sync)
-    except (DataError, IntegrityError) as err:  # this document's data, not the database
-        fail(doc.path or doc.name, f"could not store ({str(err.orig).strip().splitlines()[0]})")
-    else:
-        _count(summary, written, doc.name)
+        return step()
     finally:
         summary.write_seconds += time.perf_counter() - started
+
+
+def _store_one(writer: BatchWriter, doc: Prepared, summary: Summary, fail: Callable[[str, str], None]) -> None:
+    """Write one document in the writer's batch; one the database refuses for its data is a
+    failure, not a stop (its savepoint is rolled back, the batch goes on)."""
+    try:
+        _timed(summary, lambda: writer.write(doc))
+    except (DataError, IntegrityError) as err:  # this document's data, not the database
+        fail(doc.path or doc.name, f"could not store ({str(err.orig).strip().splitlines()[0]})")
 
 
 def _count(summary: Summary, written: Written, name: str) -> None:
@@ -382,7 +403,7 @@ def prepared_from(result: DocResult) -> Prepared | Failure:
     prepared = Prepared(path=result.path, name=result.name, sha256=result.sha256, size=result.size or 0,
                         format=result.format or "text", encoding=result.encoding, meta=dict(result.meta),
                         text=result.text, records=list(result.facts))
-    prepared.fact_rows()
+    prepared.fact_values()
     prepared.document_fields()
     return prepared
 
@@ -395,8 +416,8 @@ def _batches(items: Iterable[DocResult], size: int) -> Iterator[list[DocResult]]
 
 def ingest_results(store: Store, results: Iterable[DocResult], *, force: bool = False,
                    on_error: Callable[[str], None] | None = None) -> Summary:
-    """Store documents already extracted elsewhere (Ray shards, ``--from-parquet``), one
-    transaction each, idempotent by the SHA-256 of each document's bytes.
+    """Store documents already extracted elsewhere (Ray shards, ``--from-parquet``), in batches
+    as `ingest` does, idempotent by the SHA-256 of each document's bytes.
 
     As in `ingest`, a document the database refuses for its data is reported as failed and
     the others are still stored; on PostgreSQL the facts are loaded with COPY.
@@ -405,9 +426,10 @@ def ingest_results(store: Store, results: Iterable[DocResult], *, force: bool = 
     summary = Summary()
     fail = _failer(summary, on_error)
 
+    writer: BatchWriter | None = None
     try:
         sync_indicators(store)
-        sync = PlaceSync()
+        writer = _writer(store, force, summary)
         for batch in _batches(results, KNOWN_BATCH):
             known = {} if force else _known_keys(store, [r.sha256 for r in batch if r.ok and r.sha256])
             for result in batch:
@@ -419,8 +441,11 @@ def ingest_results(store: Store, results: Iterable[DocResult], *, force: bool = 
                 if isinstance(item, Failure):
                     fail(item.path, item.reason)
                 else:
-                    _store_one(store, item, force, sync, summary, fail)
+                    _store_one(writer, item, summary, fail)
+        _timed(summary, writer.commit)
     except (KeyboardInterrupt, Exception) as err:
+        if writer:
+            writer.rollback()
         summary.stopped = _stop_reason(err, store)
     summary.seconds = time.perf_counter() - started
     return summary

@@ -1,4 +1,4 @@
-"""Storing one document and its facts: one transaction, idempotent by content hash.
+"""Storing documents and their facts: a savepoint each in batched transactions, idempotent by hash.
 
 - A current document with the same hash exists → nothing is written (``unchanged``).
 - A current document at the same path has another hash → the new one becomes the next
@@ -25,6 +25,8 @@ then indexed for search.
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -33,7 +35,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from zhibiao.store.copy import copy_columns, copy_facts
+from zhibiao.store.copy import copy_columns, copy_values
 from zhibiao.store.db import Store
 from zhibiao.store.fts import SQLITE_INDEX_DOCUMENT
 from zhibiao.store.rows import fact_row, text_hash
@@ -53,14 +55,26 @@ class Prepared:
     meta: dict[str, Any]
     text: str
     records: list[dict[str, Any]] = field(default_factory=list)
-    rows: list[dict[str, Any]] | None = field(default=None, init=False)  # built where extraction ran
-    described: dict[str, Any] | None = field(default=None, init=False)  # `document_fields`, built there too
+    #: `fact_values`: the columns set, ``doc_id`` first, and one tuple a fact without it
+    columns: tuple[str, ...] | None = field(default=None, init=False)
+    values: list[tuple[Any, ...]] | None = field(default=None, init=False)
+    described: dict[str, Any] | None = field(default=None, init=False)  # `document_fields`
+
+    def fact_values(self) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
+        """The ``facts`` rows of the records as tuples in table order, built once (where extraction
+        ran, so the writer only prepends each tuple's ``doc_id``): the columns and the tuples."""
+        if self.values is None:
+            rows = [fact_row(rec, 0, seq) for seq, rec in enumerate(self.records)]
+            self.columns = tuple(copy_columns(rows[0])) if rows else ("doc_id",)
+            assert self.columns[0] == "doc_id"
+            self.values = [tuple(row[c] for c in self.columns[1:]) for row in rows]
+        assert self.columns is not None
+        return self.columns, self.values
 
     def fact_rows(self) -> list[dict[str, Any]]:
-        """The ``facts`` rows of the records (``doc_id`` still to be set), built once."""
-        if self.rows is None:
-            self.rows = [fact_row(rec, 0, seq) for seq, rec in enumerate(self.records)]
-        return [dict(r) for r in self.rows]
+        """The ``facts`` rows of the records as dicts (``doc_id`` still 0)."""
+        columns, values = self.fact_values()
+        return [dict(zip(columns, (0, *v), strict=True)) for v in values]
 
     def document_fields(self) -> dict[str, Any]:
         """The ``documents`` columns read from the text: title, date, place, place_code, text_hash."""
@@ -126,10 +140,18 @@ class PlaceSync:
         if rows:
             conn.execute(_insert_ignore(store, places, list(rows.values()), "code"))
         # known only once the transaction commits; a rollback just re-inserts (ignored) next time
-        self._pending = set(rows) | todo
+        self._pending |= set(rows) | todo
+
+    def mark(self) -> set[str]:
+        """The codes inserted in the open transaction so far (for `reset` after a savepoint's rollback)."""
+        return set(self._pending)
+
+    def reset(self, mark: set[str]) -> None:
+        """Forget the codes inserted since `mark`: their savepoint (or transaction) was rolled back."""
+        self._pending = mark
 
     def committed(self) -> None:
-        """Remember the codes of the last `ensure` as stored."""
+        """Remember the codes inserted in the transaction just committed as stored."""
         self._known |= self._pending
         self._pending = set()
 
@@ -185,6 +207,107 @@ def sources(conn: Connection, doc_id: int) -> list[dict[str, Any]]:
     return [dict(r) for r in conn.execute(q).mappings()]
 
 
+#: A batch of documents is committed once it holds this many, or has been open this long (s):
+#: one commit (and one FTS5 segment) per document cost a fifth of the writer's time, while a
+#: batch held longer keeps other writers waiting and its documents unseen by readers.
+BATCH_DOCUMENTS = 32
+BATCH_SECONDS = 1.0
+
+
+class BatchWriter:
+    """Writes documents in shared transactions, each document under its own savepoint.
+
+    A document the database refuses (`write` raises) leaves nothing of itself and the batch goes
+    on; `commit` makes the written ones durable together, and `rollback` (after an error that
+    stops the batch, or an interrupt) leaves no part of the open batch. `write` commits by
+    itself every `max_documents` documents or `max_seconds`: the `Written` results of each
+    commit go to `on_commit`, so a caller counts only what is stored.
+    """
+
+    def __init__(self, store: Store, *, force: bool = False, place_sync: PlaceSync | None = None,
+                 use_copy: bool = True, max_documents: int | None = None, max_seconds: float | None = None,
+                 on_commit: Callable[[list[tuple[Written, str]]], None] | None = None) -> None:
+        """Write into `store` (batches of `BATCH_DOCUMENTS` and `BATCH_SECONDS` unless given);
+        `force` re-extracts stored content (see `write_document`)."""
+        self.store = store
+        self.force = force
+        self.sync = place_sync or PlaceSync()
+        self.use_copy = use_copy
+        self.max_documents = max_documents or BATCH_DOCUMENTS
+        self.max_seconds = BATCH_SECONDS if max_seconds is None else max_seconds
+        self.on_commit = on_commit
+        self._conn: Connection | None = None
+        self._transaction: Any = None
+        self._opened = 0.0
+        self.pending: list[tuple[Written, str]] = []  # written in the open batch, not yet committed
+
+    def write(self, doc: Prepared) -> Written:
+        """Write `doc` in the open batch (opening one); raises what the database raised for it,
+        its savepoint rolled back."""
+        conn = self._begin()
+        mark = self.sync.mark()
+        try:
+            with conn.begin_nested():
+                written = _write(self.store, conn, doc, self.force, self.sync, self.use_copy)
+        except IntegrityError:
+            self.sync.reset(mark)
+            # another process stored the same content or path between our check and our insert
+            same = _same_content(conn, doc.sha256)
+            if same is None:
+                raise
+            written = Written("unchanged", same.id, same_as=same.path or same.name)
+        except BaseException:
+            self.sync.reset(mark)
+            raise
+        self.pending.append((written, doc.name))
+        if len(self.pending) >= self.max_documents or time.monotonic() - self._opened >= self.max_seconds:
+            self.commit()
+        return written
+
+    def commit(self) -> None:
+        """Commit the open batch, if any, and hand its results to `on_commit`."""
+        if self._conn is None:
+            return
+        try:
+            self._transaction.commit()
+        finally:
+            self._close()
+        self.sync.committed()
+        done, self.pending = self.pending, []
+        if self.on_commit and done:
+            self.on_commit(done)
+
+    def rollback(self) -> int:
+        """Roll the open batch back; the number of documents it held (now not stored)."""
+        lost = len(self.pending)
+        self.pending = []
+        if self._conn is not None:
+            try:
+                self._transaction.rollback()
+            finally:
+                self._close()
+        self.sync.reset(set())
+        return lost
+
+    def _begin(self) -> Connection:
+        if self._conn is None:
+            conn = self.store.engine.connect()
+            try:
+                conn.execution_options(zhibiao_write=True)
+                self._transaction = conn.begin()
+            except BaseException:
+                conn.close()
+                raise
+            self._conn = conn
+            self._opened = time.monotonic()
+        return self._conn
+
+    def _close(self) -> None:
+        assert self._conn is not None
+        self._conn.close()
+        self._conn = self._transaction = None
+
+
 def write_document(store: Store, doc: Prepared, *, force: bool = False, place_sync: PlaceSync | None = None,
                    use_copy: bool = True) -> Written:
     """Store `doc` and its facts in one transaction (see the module docstring for the rules).
@@ -192,34 +315,29 @@ def write_document(store: Store, doc: Prepared, *, force: bool = False, place_sy
     `use_copy=False` writes PostgreSQL facts with INSERT instead of COPY (for
     ``benchmarks/pg_load.py``, which compares the two); SQLite always uses INSERT.
     """
-    sync = place_sync or PlaceSync()
+    writer = BatchWriter(store, force=force, place_sync=place_sync, use_copy=use_copy)
     try:
-        with store.write() as conn:
-            written = _write(store, conn, doc, force, sync, use_copy)
-    except IntegrityError:
-        # another process stored the same content or path between our check and our insert
-        with store.read() as conn:
-            same = _same_content(conn, doc.sha256)
-        if same is None:
-            raise
-        return Written("unchanged", same.id, same_as=same.path or same.name)
-    if written.status != "unchanged":
-        sync.committed()
+        written = writer.write(doc)
+        writer.commit()
+    except BaseException:
+        writer.rollback()
+        raise
     return written
 
 
-def _insert_facts(store: Store, conn: Connection, rows: list[dict[str, Any]], use_copy: bool) -> None:
-    if not rows:
+def _insert_facts(store: Store, conn: Connection, doc_id: int, columns: tuple[str, ...],
+                  values: list[tuple[Any, ...]], use_copy: bool) -> None:
+    if not values:
         return
+    rows = [(doc_id, *v) for v in values]
     if not store.is_sqlite and use_copy:
-        copy_facts(conn, rows)
+        copy_values(conn, columns, rows)
         return
     if not store.is_sqlite:
-        conn.execute(insert(facts), rows)
+        conn.execute(insert(facts), [dict(zip(columns, r, strict=True)) for r in rows])
         return
-    columns = copy_columns(rows[0])
-    conn.exec_driver_sql(_sqlite_insert(tuple(columns)), [tuple(r[c] for c in columns) for r in rows])
-    conn.execute(text(SQLITE_INDEX_DOCUMENT), {"doc_id": rows[0]["doc_id"]})
+    conn.exec_driver_sql(_sqlite_insert(columns), rows)
+    conn.execute(text(SQLITE_INDEX_DOCUMENT), {"doc_id": doc_id})
 
 
 @cache
@@ -261,16 +379,15 @@ def _write(store: Store, conn: Connection, doc: Prepared, force: bool, sync: Pla
         extractor=_extractor(), ingested_at=now, **doc.document_fields(),
     ).returning(documents.c.id)).scalar_one()
     _add_sources(conn, doc, doc_id, previous, now)
-    rows = doc.fact_rows()
-    for row in rows:
-        row["doc_id"] = doc_id
-    _insert_facts(store, conn, rows, use_copy)
+    columns, values = doc.fact_values()
+    _insert_facts(store, conn, doc_id, columns, values, use_copy)
     _relink_flags(conn, doc.path or doc.name, doc_id)
-    codes = {r["region_code"] for r in rows if r["region_code"]}
-    if codes:
-        sync.ensure(store, conn, codes)
+    if values:
+        at = columns.index("region_code") - 1  # the tuples lack doc_id
+        if codes := {v[at] for v in values if v[at]}:
+            sync.ensure(store, conn, codes)
     status = "replaced" if previous is not None else "stored"
-    return Written(status, doc_id, facts_added=len(rows), facts_removed=removed)
+    return Written(status, doc_id, facts_added=len(values), facts_removed=removed)
 
 
 def _retire_at_path(conn: Connection, path: str | None, keep: int) -> int:
