@@ -445,7 +445,7 @@ def _clean_subject(text: str, start: int, end: int) -> _Subject:
     if lead:
         start += lead.end()
         raw = raw[lead.end():]
-    raw = _TRAIL.sub("", raw)
+    raw = _TRAIL.sub("", raw.rstrip())
     if not _ASIDE.sub("", raw).strip():
         raw = ""  # only an aside such as "(下同)" is left
     return _Subject(raw.strip(" “”\"'‘’"), start)

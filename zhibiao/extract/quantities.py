@@ -225,6 +225,8 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
         found.extend(_bare_money(text, start, end, found))
     if text.find("、", start, end) >= 0:
         found.extend(_unit_from_next(text, start, end, found))
+    if text.find("性别比", start, end) >= 0:
+        found.extend(_sex_ratios(text, start, end, found))
     if text.find(":", start, end) >= 0 or text.find("：", start, end) >= 0 or text.find("∶", start, end) >= 0:
         ratios = _ratios(text, start, end)
         if ratios:
@@ -559,6 +561,19 @@ def _fractions(text: str, start: int, end: int, taken: list[Quantity]) -> list[Q
             qualifier = QUALIFIER_AFTER[m.group("post")]
         measure, sign = _measure(text, m.start(), start, "%")
         out.append(Quantity(m.start(), m.end(), sign * value, "%", qualifier, measure))
+    return out
+
+
+#: A sex ratio, men per 100 women, written as a bare number: "户籍人口性别比为 97.73".
+SEX_RATIO = re.compile(r"性别比(?:为|是|达到?)?\s?(?P<num>\d+(?:\.\d+)?)(?![\d.%％‰])")
+
+
+def _sex_ratios(text: str, start: int, end: int, taken: list[Quantity]) -> list[Quantity]:
+    """Sex ratios: a rate in 女=100, the unit statistical reports write above such a column."""
+    out = []
+    for m in SEX_RATIO.finditer(text, start, end):
+        if not any(q.start < m.end("num") and m.start("num") < q.end for q in taken):
+            out.append(Quantity(m.start("num"), m.end("num"), float(m.group("num")), "女=100", "exact", "rate"))
     return out
 
 
