@@ -23,7 +23,7 @@ FLOORS = {"quantity": 0.918, "indicator": 0.95, "project": 0.85, "policy": 0.95}
 FLOORS_REAL = {"quantity": 0.97, "indicator": 0.97, "project": 0.85}
 #: Floors on documents annotated by hand for this project, independently of the extractor
 #: (tests/data/gold-own, genres the dev gold lacks: monthly economic news, project lists).
-FLOORS_OWN = {"quantity": 0.905, "indicator": 0.89, "project": 0.705}
+FLOORS_OWN = {"quantity": 0.918, "indicator": 0.89, "project": 0.705}
 OWN_GOLD = __import__("pathlib").Path(__file__).parent / "data" / "gold-own"
 #: Floors on shared/gold/real (12 real documents of other genres: plan and work report openings,
 #: a communiqué opening, news).
