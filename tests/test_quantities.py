@@ -379,6 +379,14 @@ UNITS_AND_BARE_AMOUNTS = [
     ("削减审批事项62项，精简30.5%", -30.5, "%", "exact", "growth"),
     ("全省涉企检查事项精简26.8%", -26.8, "%", "exact", "growth"),
     ("省级文化部门核发的批准文件在有效期内可一证多批使用，但最多不超过六批", 6, "批", "at_most", "level"),
+    # a sex ratio is a bare number, men per 100 women (gold-new shenzhen 2021 gender statistics)
+    ("户籍人口 630.94 万人，户籍人口性别比为 97.73。", 97.73, "女=100", "exact", "rate"),
+    ("2021 年，深圳市律师性别比为 136.26，公证员性别比为", 136.26, "女=100", "exact", "rate"),
+    ("出生人口性别比为113.39", 113.39, "女=100", "exact", "rate"),
+    # 增加 inside 增加值 is no growth verb; "的高增速" after a rate names it a growth (gold-own guangdong 2021)
+    ("四大支柱行业电子、电气、电力和汽车业合计完成增加值占全省规模以上工业增加值46.7%", 46.7, "%", "exact", "share"),
+    ("全省限额以上单位通过公共网络实现的商品零售在上年同期18.0%的高增速", 18.0, "%", "exact", "growth"),
+    ("规模以上工业增加值比上年增长8.2%", 8.2, "%", "exact", "growth"),
 ]
 
 CASES = [*GOLD, *CORPUS, *UNITS_AND_BARE_AMOUNTS, *KNOWN_FAILURES]

@@ -127,6 +127,9 @@ CASES = [
     # a ratio in 倍 to an earlier period is no value of the amount's indicator (hailar 2016)
     (HAILAR_FAI, "hulunbuir-hailar-2016-gov-work-report", 2.7, "固定资产投资", None),
     (HAILAR_FAI, "hulunbuir-hailar-2016-gov-work-report", 6.15e10, "全社会固定资产投资", "fixed_asset_investment"),
+    # a space before the number (PDF text) does not keep the verb in the subject
+    ("2021 年，深圳市房产户主人数为 145.82 万人，房产户主性别比为 94.87。", "shenzhen-2021-gender-statistics-report",
+     94.87, "房产户主性别比", None),
 ]
 
 
@@ -137,3 +140,4 @@ def test_subject(sentence, source, value, words, indicator):
                if r["type"] == "quantity" and abs(r["value"] - value) <= 1e-6 * abs(value)]
     assert records, f"no record of {value} in {sentence!r}"
     assert any(words in r["subject"] and r["indicator"] == indicator for r in records), records
+    assert not any(r["subject"].endswith(("为", " ")) for r in records), records

@@ -21,6 +21,7 @@ from zhibiao.extract.places import COUNTRY_CODE, Place, gazetteer
 from zhibiao.extract.policies import find_bound_rules, find_condition_rules, find_policies, policy_title
 from zhibiao.extract.projects import ProjectMention, find_projects, list_head_status
 from zhibiao.extract.quantities import Quantity, find_quantities
+from zhibiao.extract.row_tables import RowCell, row_cells
 from zhibiao.extract.tables import table_cells
 from zhibiao.extract.text import Span, clause_start, is_heading, lines, sentences
 from zhibiao.load import Table
@@ -161,9 +162,13 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
     policy_document = art.genre == "news" and POLICY_DOCUMENT.search(art.title) is not None
     article_lines = lines(text, art.start, art.end)
     flat = flat_cells(article_lines, lambda pos: (s.year if (s := art.section_at(pos)) else None) or art.year)
+    rows = row_cells(article_lines)
     for line in article_lines:
         if tables and any(t.start <= line.start < t.end for t in tables):
             continue  # table rows are read cell by cell
+        if line.start in rows:
+            yield from _row_facts(text, name, rows[line.start], art)
+            continue
         if line.start in flat:
             yield from _flat_facts(text, name, line.start, line.end, flat[line.start], art)
             continue
@@ -337,6 +342,33 @@ def _flat_facts(text: str, name: str, start: int, end: int, cell: FlatCell, art:
         yield _quantity_record(text, name, q, subject, art.place, period, cell.kind)
 
 
+def _row_place(label: str, art: Article) -> Place | None:
+    """The place a table row's label names: a division inside the article's place, or the place
+    itself for "全市" and the like; None when the label names a thing."""
+    if _SELF_REFERENCE.fullmatch(label) or label in ("合计", "总计"):
+        return art.place
+    place = gazetteer().resolve(label, art.place)
+    if place is None or (art.place is not None and not gazetteer().is_within(place, art.place)):
+        return None
+    return place
+
+
+def _row_facts(text: str, name: str, cells: list[RowCell], art: Article) -> Iterator[dict]:
+    """Quantities of one row of a row table: the row's place, or its thing prefixed to the subject."""
+    for cell in cells:
+        section = art.section_at(cell.start)
+        kind = section.kind if section else "actual"
+        period = cell.period or (str(section.year) if section and section.year else None) or (
+            str(art.year) if art.year else UNKNOWN)
+        place = _row_place(cell.label, art) if cell.label else art.place
+        subject = cell.subject if place is not None or not cell.label else cell.label + cell.subject
+        yield _record(
+            "quantity", name, place or art.place, text, cell.start, cell.end,
+            subject=subject, indicator=_match(subject, cell.unit, cell.measure), period=period, kind=kind,
+            measure=cell.measure, value=_round(cell.value), unit=cell.unit, qualifier="exact",
+        )
+
+
 def _record(rtype: str, doc: str, place: Place | None, text: str, start: int, end: int, **fields) -> dict:
     return {"type": rtype, "doc": doc, "region": place.full_name if place else "unknown", **fields,
             "evidence": text[start:end], "start": start, "end": end, "region_code": place.code if place else None}
@@ -413,7 +445,7 @@ def _clean_subject(text: str, start: int, end: int) -> _Subject:
     if lead:
         start += lead.end()
         raw = raw[lead.end():]
-    raw = _TRAIL.sub("", raw)
+    raw = _TRAIL.sub("", raw.rstrip())
     if not _ASIDE.sub("", raw).strip():
         raw = ""  # only an aside such as "(下同)" is left
     return _Subject(raw.strip(" “”\"'‘’"), start)

@@ -115,7 +115,9 @@ GROWTH_WORDS = ("增长", "增速", "同比", "增幅", "涨幅", "上涨", "上
 NEGATIVE_WORDS = ("下降", "降低", "减少", "回落", "下滑", "下跌", "压缩", "缩减", "缩小", "降幅", "偏少", "偏低",
                   "降", "减", "精简", "削减", "压减")
 SHARE_WORDS = ("比重", "占比", "占", "比例", "率", "达标", "覆盖", "的", "为", "增长面", "覆盖面")
-_MEASURE_WORD = re.compile("|".join(sorted({*GROWTH_WORDS, *SHARE_WORDS}, key=len, reverse=True)))
+#: 增加 inside 增加值 (value added) is a noun, no growth verb.
+_MEASURE_WORD = re.compile(
+    "(?!增加值)(?:" + "|".join(sorted({*GROWTH_WORDS, *SHARE_WORDS}, key=len, reverse=True)) + ")")
 #: Absolute changes: a growth verb right before an amount that is not a percentage.
 _CHANGE_BEFORE = re.compile(
     r"(?:(?:净增|净增加|增加|减少|(?<![最至许])多|(?<![最至缺])少|提高|增长了?|下降|降低|增收|减收|增支|减支|增产|减产|偏高|偏低|偏多|偏少)(?:了)?"
@@ -129,7 +131,7 @@ _RATE_SUBJECT = re.compile(
 #: An increment named as such: 营收增量超30亿元.
 _CHANGE_SUBJECT = re.compile(r"(?:增量|增加额|净增额?|增收|净增加)\S{0,3}$|净增")
 #: Growth named after the number: 实现10%以上增长.
-_GROWTH_AFTER = re.compile(r"(?:以上|左右)?的?(?:增长|增速|增幅)")
+_GROWTH_AFTER = re.compile(r"(?:以上|左右)?的?(?:较?[高低])?(?:增长|增速|增幅)")
 
 
 @dataclass(slots=True)
@@ -159,7 +161,7 @@ def _clause_before(text: str, start: int, floor: int) -> str:
 
 
 #: Whether a text holds any growth (negative) word: one search instead of a test per word.
-_ANY_GROWTH = re.compile("|".join(GROWTH_WORDS))
+_ANY_GROWTH = re.compile("(?!增加值)(?:" + "|".join(GROWTH_WORDS) + ")")
 _ANY_NEGATIVE = re.compile("|".join(NEGATIVE_WORDS))
 _RAISED_TO = re.compile(
     r"(?:提高|提升|增加|增长|上升|下降|降低|减少|回落|增|降)(?:到|至)(?:(?:19|20)\d{2}年(?:底|末)?的?)?$"
@@ -225,6 +227,8 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
         found.extend(_bare_money(text, start, end, found))
     if text.find("、", start, end) >= 0:
         found.extend(_unit_from_next(text, start, end, found))
+    if text.find("性别比", start, end) >= 0:
+        found.extend(_sex_ratios(text, start, end, found))
     if text.find(":", start, end) >= 0 or text.find("：", start, end) >= 0 or text.find("∶", start, end) >= 0:
         ratios = _ratios(text, start, end)
         if ratios:
@@ -559,6 +563,19 @@ def _fractions(text: str, start: int, end: int, taken: list[Quantity]) -> list[Q
             qualifier = QUALIFIER_AFTER[m.group("post")]
         measure, sign = _measure(text, m.start(), start, "%")
         out.append(Quantity(m.start(), m.end(), sign * value, "%", qualifier, measure))
+    return out
+
+
+#: A sex ratio, men per 100 women, written as a bare number: "户籍人口性别比为 97.73".
+SEX_RATIO = re.compile(r"性别比(?:为|是|达到?)?\s?(?P<num>\d+(?:\.\d+)?)(?![\d.%％‰])")
+
+
+def _sex_ratios(text: str, start: int, end: int, taken: list[Quantity]) -> list[Quantity]:
+    """Sex ratios: a rate in 女=100, the unit statistical reports write above such a column."""
+    out = []
+    for m in SEX_RATIO.finditer(text, start, end):
+        if not any(q.start < m.end("num") and m.start("num") < q.end for q in taken):
+            out.append(Quantity(m.start("num"), m.end("num"), float(m.group("num")), "女=100", "exact", "rate"))
     return out
 
 

@@ -37,7 +37,7 @@ class TableCell:
     period: str | None  # from the column header, when it names a year
 
 
-def _base_unit(unit: str) -> tuple[str, float]:
+def base_unit(unit: str) -> tuple[str, float]:
     """Base unit and factor of a unit as written: 亿元 → (元, 1e8), 万箱 → (箱, 1e4), 千升 → (千升, 1)."""
     unit = unit.strip()
     if unit in UNITS:
@@ -104,5 +104,5 @@ def _read_cell(row: list[str], j: int, column: str, unit_col: int | None, label_
         return None
     if unit in ("%", "％"):
         return number, "%", "share"
-    base, factor = _base_unit(unit)
+    base, factor = base_unit(unit)
     return number * factor, base, "level"
