@@ -248,6 +248,39 @@ def test_an_interrupt_rolls_back_the_open_batch_only(db_url, tmp_path, monkeypat
     assert after["current"] == after["all"] == 7 and after["complete"] and after["orphans"] == 0
 
 
+def test_a_commit_that_fails_stops_the_batch_and_counts_its_documents_as_not_done(tmp_path, monkeypatch):
+    """The second batch's commit fails as on a full disk: the first batch stays, the second is
+    rolled back and its three documents count as not done; the rerun stores them."""
+    import sqlite3
+
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+
+    import zhibiao.store.write as write
+
+    monkeypatch.setattr(write, "BATCH_DOCUMENTS", 3)
+    monkeypatch.setattr(write, "BATCH_SECONDS", 3600.0)
+    files = copies(tmp_path / "docs", 7)
+    db = str(tmp_path / "kb.db")
+    commits = []
+
+    def full_disk_on_the_third_commit(conn) -> None:  # writes: 1 indicators, 2 first batch, 3 second batch
+        if not conn.get_execution_options().get("zhibiao_write"):
+            return
+        commits.append(1)
+        if len(commits) == 3:
+            raise OperationalError("COMMIT", None, sqlite3.OperationalError("database or disk is full"))
+
+    with open_store(db, create=True, say=None) as store:
+        event.listen(store.engine, "commit", full_disk_on_the_third_commit)
+        summary = ingest(store, [str(f) for f in files], workers=1)
+        event.remove(store.engine, "commit", full_disk_on_the_third_commit)
+        assert "disk is full" in summary.stopped and (summary.stored, summary.not_done) == (3, 4)
+        assert state(db)["current"] == 3
+        again = ingest(store, [str(f) for f in files], workers=1)
+    assert (again.stored, again.unchanged, again.ok) == (4, 3, True)
+
+
 def test_a_batch_shares_one_commit_and_sees_its_own_documents(tmp_path, monkeypatch):
     """Documents are committed together (fewer commits than documents), and a copy of a document
     written earlier in the same open batch is found as the same text."""

@@ -261,7 +261,11 @@ class BatchWriter:
             raise
         self.pending.append((written, doc.name))
         if len(self.pending) >= self.max_documents or time.monotonic() - self._opened >= self.max_seconds:
-            self.commit()
+            try:
+                self.commit()
+            except BaseException:
+                self.pending.pop()  # `doc` failed with the commit: the caller's error, not a rolled-back one
+                raise
         return written
 
     def commit(self) -> None:
