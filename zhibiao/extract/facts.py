@@ -134,13 +134,19 @@ def iter_facts(text: str, name: str, meta: dict[str, str] | None = None,
         yield from _table_facts(text, name, article, inside)
 
 
+def _table_frame(art: Article, pos: int) -> tuple[str, str]:
+    """The kind and period of a table's cells at `pos` that give no year of their own: those of
+    the section it stands in, else the article's year (or unknown)."""
+    section = art.section_at(pos)
+    kind = section.kind if section else "actual"
+    period = (section.period or (str(section.year) if section.year else None)) if section else None
+    return kind, period or (str(art.year) if art.year else UNKNOWN)
+
+
 def _table_facts(text: str, name: str, art: Article, tables: Sequence[Table]) -> Iterator[dict]:
     """Quantities from the numeric cells of the article's tables."""
     for table in tables:
-        section = art.section_at(table.start)
-        kind = section.kind if section else "actual"
-        fallback = (section.period or (str(section.year) if section.year else None)) if section else None
-        fallback = fallback or (str(art.year) if art.year else UNKNOWN)
+        kind, fallback = _table_frame(art, table.start)
         for cell in table_cells(text, table):
             indicator = taxonomy().match(cell.subject, cell.unit, cell.measure)
             yield _record(
@@ -356,10 +362,8 @@ def _row_place(label: str, art: Article) -> Place | None:
 def _row_facts(text: str, name: str, cells: list[RowCell], art: Article) -> Iterator[dict]:
     """Quantities of one row of a row table: the row's place, or its thing prefixed to the subject."""
     for cell in cells:
-        section = art.section_at(cell.start)
-        kind = section.kind if section else "actual"
-        period = cell.period or (str(section.year) if section and section.year else None) or (
-            str(art.year) if art.year else UNKNOWN)
+        kind, fallback = _table_frame(art, cell.start)
+        period = cell.period or fallback
         place = _row_place(cell.label, art) if cell.label else art.place
         subject = cell.subject if place is not None or not cell.label else cell.label + cell.subject
         yield _record(
