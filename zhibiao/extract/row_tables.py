@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from zhibiao.extract.tables import base_unit
+from zhibiao.extract.tables import GROWTH_HEADER, base_unit
 from zhibiao.extract.text import Line
 
 _CAPTION = re.compile(r"^表\s*\d{1,2}(?![\d.])\s*(?P<title>.*)$")
@@ -43,7 +43,6 @@ _PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 _SEX = re.compile(r"^(?:男|女)性?$")
 #: A ratio of men to women, written per 100 women.
 _SEX_RATIO = re.compile(r"性别比")
-_GROWTH = re.compile(r"±|增长|增速|同比|比上年|增幅|增减")
 _MAX_HEADER_LINES = 16
 _MAX_LABEL = 20
 
@@ -88,7 +87,7 @@ def _column_unit(column: _Column) -> tuple[str, float, str] | None:
     if unit == "女=100" or (not unit and _SEX_RATIO.search(column.label)):
         return "女=100", 1.0, "rate"
     if unit in ("%", "％"):
-        return "%", 1.0, "growth" if _GROWTH.search(column.label) else "share"
+        return "%", 1.0, "growth" if GROWTH_HEADER.search(column.label) else "share"
     if unit == "‰":
         return "‰", 1.0, "rate"
     if not unit:

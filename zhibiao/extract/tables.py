@@ -19,7 +19,8 @@ _NUMBER = re.compile(r"^[-−–+]?\d+(?:,\d{3})*(?:\.\d+)?%?$")
 _UNIT_NOTE = re.compile(r"单位\s*[:：]\s*([^\s)）,，;；]{1,8})")
 _IN_BRACKETS = re.compile(r"[（(]([^（()）]{1,8})[)）]")
 _UNIT_HEADER = re.compile(r"^(?:计量)?单位$")
-_GROWTH_HEADER = re.compile(r"±|增长|增速|同比|比上年|增幅|增减")
+#: A column header that makes its percentages growth rates (tables and row tables alike).
+GROWTH_HEADER = re.compile(r"±|增长|增速|同比|比上年|增幅|增减")
 _SHARE_HEADER = re.compile(r"比重|占比|构成")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 
@@ -92,7 +93,7 @@ def _read_cell(row: list[str], j: int, column: str, unit_col: int | None, label_
     """(value, unit, measure) of one numeric cell, or None when its unit cannot be told."""
     raw = row[j].replace("％", "%").replace(",", "").replace("−", "-").replace("–", "-")
     number = float(raw.rstrip("%"))
-    if _GROWTH_HEADER.search(column) or (raw.endswith("%") and not _SHARE_HEADER.search(column)):
+    if GROWTH_HEADER.search(column) or (raw.endswith("%") and not _SHARE_HEADER.search(column)):
         return number, "%", "growth"
     if _SHARE_HEADER.search(column):
         return number, "%", "share"
