@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -93,6 +94,24 @@ def translate(err: BaseException, where: str) -> StoreError | None:
     return None
 
 
+def _use_wal(cur: sqlite3.Cursor, timeout: float) -> None:
+    """Put the file in WAL mode (it stays so), waiting up to `timeout` for other connections.
+
+    Switching the mode needs a lock that SQLite does not wait for with its busy handler: three
+    processes creating one new file got "database is locked" here. So it is retried by hand.
+    """
+    deadline = time.monotonic() + timeout
+    pause = 0.005
+    while cur.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        try:
+            cur.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
+
+
 def _sqlite_engine(url: str, timeout: float) -> Engine:
     engine = create_engine(url, connect_args={"timeout": timeout, "check_same_thread": False})
 
@@ -102,7 +121,7 @@ def _sqlite_engine(url: str, timeout: float) -> Engine:
         cur = dbapi_connection.cursor()
         cur.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         cur.execute("PRAGMA foreign_keys = ON")
-        cur.execute("PRAGMA journal_mode = WAL")
+        _use_wal(cur, timeout)
         cur.execute("PRAGMA synchronous = NORMAL")
         # 32 MB of page cache per connection (SQLite's default is 2 MB): queries over a million
         # facts went 15% faster with their index and table pages kept here rather than re-read
