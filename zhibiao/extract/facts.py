@@ -12,6 +12,7 @@ from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 from zhibiao.extract.context import POLICY_DOCUMENT, Article, split_articles
 from zhibiao.extract.flat_tables import FlatCell, bare_quantity, flat_cells
@@ -23,7 +24,7 @@ from zhibiao.extract.projects import ProjectMention, find_projects, list_head_st
 from zhibiao.extract.quantities import Quantity, find_quantities
 from zhibiao.extract.row_tables import RowCell, row_cells
 from zhibiao.extract.tables import table_cells
-from zhibiao.extract.text import Span, clause_start, is_heading, lines, sentences
+from zhibiao.extract.text import Span, clause_start, is_heading, lines, sentences, unwrap
 from zhibiao.load import Table
 
 #: Words that make a statement a target (plan, goal, expectation).
@@ -126,12 +127,22 @@ def extract(text: str, name: str, meta: dict[str, str] | None = None, tables: Se
 
 def iter_facts(text: str, name: str, meta: dict[str, str] | None = None,
                tables: Sequence[Table] = ()) -> Iterator[dict]:
-    """Fact records of one document, article by article."""
-    for article in split_articles(text, meta):
-        title = policy_title(text[article.start:article.end]) or None
+    """Fact records of one document, article by article.
+
+    Extraction reads the text with its soft line breaks as spaces (`unwrap`, same offsets);
+    evidence is always the document's own text.
+    """
+    view = unwrap(text)
+    for article in split_articles(view, meta):
+        title = policy_title(view[article.start:article.end]) or None
         inside = [t for t in tables if article.start <= t.start < article.end]
-        yield from _article_facts(text, name, article, title, inside)
-        yield from _table_facts(text, name, article, inside)
+        records = chain(_article_facts(view, name, article, title, inside), _table_facts(view, name, article, inside))
+        if view is text:
+            yield from records
+            continue
+        for record in records:
+            record["evidence"] = text[record["start"]:record["end"]]
+            yield record
 
 
 def _table_frame(art: Article, pos: int) -> tuple[str, str]:

@@ -49,6 +49,70 @@ def lines(text: str, start: int = 0, end: int | None = None) -> list[Line]:
     return out
 
 
+#: A line that ends a sentence or a heading's list item: what follows starts anew.
+_HARD_END = re.compile(r"[。！？!?；;：:”’）)」】…]$")
+#: A line that opens a new block: a numbered heading or item, a table, figure or note caption.
+_BLOCK_START = re.compile(
+    r"[一二三四五六七八九十]+、|第[一二三四五六七八九十\d]+[章节部条]|[（(][一二三四五六七八九十\d]+[）)]"
+    r"|\d+[.、．]\D|[表图附注]|[◆★●■▲※·•\-—]"
+)
+#: A page number or footnote mark on its own line, or a numbered note ("5 注：…").
+_MARKER_LINE = re.compile(r"\d{1,3}[^\S\n]*(?:\n|$)|\d{1,2}\s+注")
+_CAPTION = re.compile(r"[表图]\s*\d")
+#: Words parted by spaces, as in a table's header row ("福田 罗湖 盐田").
+_SPACED_WORDS = re.compile(r"[\u4e00-\u9fff][^\S\n]+(?=[\u4e00-\u9fff])")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+#: Shortest line, in characters, counted when measuring the wrap width.
+_MIN_WRAPPED = 12
+
+
+def _display_width(line: str) -> int:
+    """Columns a line takes in print: CJK characters count two (as UTF-8 bytes count about so)."""
+    return (len(line.encode("utf-8")) + len(line)) // 2
+
+
+def unwrap(text: str) -> str:
+    """The text with its soft line breaks made spaces: offsets unchanged, one string per document.
+
+    Text taken from a PDF (pdftotext, pypdf) often keeps the printed page's line breaks inside
+    sentences, even inside a number and its unit ("其中男性 969.57\n万人"). Such text is
+    recognised by its lines: many fill the page width (the 90th percentile of line widths) and
+    end without a sentence end. In such text a break is soft when the line before it is full
+    (at least 70% of that width), holds some Chinese, and ends mid-sentence, and the line after
+    it opens no heading, item, caption or note and is not a number going on from one. Text
+    whose paragraphs are one line each is returned unchanged (the same object).
+    """
+    found = [m for m in _LINE.finditer(text) if len(m.group().strip()) >= _MIN_WRAPPED]
+    if len(found) < 8:
+        return text
+    widths = sorted(_display_width(m.group().strip()) for m in found)
+    full_width = 0.7 * widths[int(0.9 * (len(widths) - 1))]
+    soft = [m.end() for m in found if _soft_after(m.group().strip(), full_width)]
+    if len(soft) < 0.3 * len(found) or len(soft) < 5:
+        return text
+    parts, done = [], 0
+    for nl in soft:
+        if nl < len(text) and text[nl] == "\n" and _continues(text, nl + 1):
+            parts += (text[done:nl], " ")
+            done = nl + 1
+    return "".join(parts) + text[done:] if parts else text
+
+
+def _soft_after(line: str, full_width: float) -> bool:
+    """Whether a line reads as cut by the page edge: full, with Chinese, ending mid-sentence."""
+    return (_display_width(line) >= full_width and not _HARD_END.search(line)
+            and "\t" not in line and not _CAPTION.match(line)  # a tab: a table row
+            and len(_CJK.findall(line)) >= 4 and len(_SPACED_WORDS.findall(line)) < 2)
+
+
+def _continues(text: str, pos: int) -> bool:
+    """Whether the line at `pos` goes on with the sentence before it (not a new block or number)."""
+    nxt = text[pos:pos + 8].lstrip(" \t\u3000")
+    if not nxt or nxt[0] == "\n" or _BLOCK_START.match(nxt) or _MARKER_LINE.match(nxt):
+        return False
+    return not (nxt[0].isdigit() and text[pos - 2].isdigit())
+
+
 def sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
     """Sentences of ``text[start:end]`` as document spans, white space trimmed."""
     end = len(text) if end is None else end

@@ -1,0 +1,75 @@
+"""Text layer: soft line breaks of PDF-extracted text read as spaces, offsets kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import REAL, ROOT, SEEDS, need_shared
+from zhibiao.extract.facts import extract
+from zhibiao.extract.text import unwrap
+
+#: pypdf text of a statistical report: the printed page's line breaks are kept inside sentences.
+WRAPPED = ROOT / "tests" / "data" / "gold-new" / "docs" / "shenzhen-2021-gender-statistics-report.excerpt.txt"
+
+
+@pytest.fixture(scope="module")
+def wrapped() -> tuple[str, str]:
+    """The wrapped report's text and its unwrapped view."""
+    text = WRAPPED.read_text(encoding="utf-8")
+    return text, unwrap(text)
+
+
+@pytest.mark.parametrize(("around_break", "soft"), [
+    # a sentence cut by the page edge goes on
+    ("占全市人口\n的 45.0%", True),
+    ("户籍迁出人口 4.21 万人，其中\n女性 1.93 万人", True),
+    ("新增保障性住房在册轮候户数 7.79 万\n户", True),
+    ("户籍人口及其性别比情况\n如下", True),
+    ("单位换算四舍五入会产生计算误差，均未作\n机械调整", True),
+    ("小学教师性\n别比为 27.32", True),
+    ("通常用每 100 个女性人口相应\n有多少男性人口表示", True),
+    ("已婚育龄妇女 376.31 万人，户籍人口\n中计划生育", True),
+    # a new block starts, or the line is no cut sentence
+    ("坪山 光明 大鹏\n常住人口", False),  # a table's header row of places
+    ("（万人）\n156.23", False),  # a unit line of a table
+    ("111.57 15.94\n2021 年", False),  # a row of numbers
+    ("性别比为 97.73。\n2021 年", False),  # a sentence end
+    ("2021 年，深圳市常住人口\n1\n1761.48", False),  # a footnote mark on its own line
+    ("表 3 2021 年深圳市分年龄组户籍儿童数及性别比\n年龄组", False),  # a table caption
+    ("如下:\n1 注：", False),  # a numbered note
+])
+def test_a_break_is_soft_only_inside_a_cut_sentence(wrapped, around_break, soft):
+    """Each case is a line break of the real report, read by hand as soft (a space) or not."""
+    text, view = wrapped
+    at = text.index(around_break) + around_break.index("\n")
+    assert (view[at] == " ") is soft
+
+
+def test_unwrapping_keeps_every_offset_and_changes_only_line_breaks(wrapped):
+    """The view has the text's length, and differs from it only where a line break became a space."""
+    text, view = wrapped
+    assert len(view) == len(text)
+    changed = {(a, b) for a, b in zip(text, view, strict=True) if a != b}
+    assert changed == {("\n", " ")}
+
+
+def test_text_with_one_paragraph_a_line_is_left_as_it_is():
+    """Reports whose paragraphs are one line each, and tab-separated tables, come back unchanged."""
+    need_shared()
+    paths = [*sorted(SEEDS.glob("*.txt")), REAL / "china-moe-2022-teacher-programme-certification-list.txt"]
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        assert unwrap(text) is text, path.name
+
+
+def test_numbers_cut_from_their_unit_are_extracted_with_the_documents_own_evidence(wrapped):
+    """A value whose unit stands on the next line is found; its evidence keeps the line break."""
+    text, _ = wrapped
+    facts = extract(text, WRAPPED.name)
+    by_value = {(f["value"], f["unit"]): f for f in facts if f["type"] == "quantity"}
+    households = by_value[(77900, "户")]
+    assert households["evidence"].endswith("7.79 万\n户")
+    assert households["evidence"] == text[households["start"]:households["end"]]
+    assert by_value[(10100, "人")]["subject"] == "深圳市文联登记在册文学艺术家会员"
+    notaries = by_value[(89.89, "女=100")]  # "公证员性别比为\n89.89": the value opens the next line
+    assert (notaries["subject"], notaries["measure"]) == ("公证员性别比", "rate")
