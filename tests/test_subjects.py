@@ -130,6 +130,13 @@ CASES = [
     # a space before the number (PDF text) does not keep the verb in the subject
     ("2021 年，深圳市房产户主人数为 145.82 万人，房产户主性别比为 94.87。", "shenzhen-2021-gender-statistics-report",
      94.87, "房产户主性别比", None),
+    # PDF text spaces numbers and Latin words; the subject is written without those spaces
+    ("2021 年，深圳市 0-17 岁常住人口 298.76 万人。", "shenzhen-2021-gender-statistics-report", 2987600,
+     "0-17岁常住人口", None),
+    ("2021 年，深圳市 5 岁以下儿童死亡率为 1.36‰。", "shenzhen-2021-gender-statistics-report", 1.36,
+     "5岁以下儿童死亡率", "under5_mortality"),
+    ("2021 年，深圳市规模以上工业企业 R&D 就业人员 35.58 万人。", "shenzhen-2021-gender-statistics-report",
+     355800, "规模以上工业企业R&D就业人员", None),
 ]
 
 

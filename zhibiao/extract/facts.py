@@ -384,7 +384,15 @@ def _row_facts(text: str, name: str, cells: list[RowCell], art: Article) -> Iter
         )
 
 
+#: White space beside a Chinese character inside a subject: PDF text spaces words and numbers
+#: ("地区生产 总值", "R&D 就业人员"); a reader writes them without.
+_SUBJECT_SPACE = re.compile(r"\s+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\s+")
+
+
 def _record(rtype: str, doc: str, place: Place | None, text: str, start: int, end: int, **fields) -> dict:
+    subject = fields.get("subject")
+    if subject and " " in subject:
+        fields["subject"] = _SUBJECT_SPACE.sub("", subject)
     return {"type": rtype, "doc": doc, "region": place.full_name if place else "unknown", **fields,
             "evidence": text[start:end], "start": start, "end": end, "region_code": place.code if place else None}
 
