@@ -61,6 +61,8 @@ _MARKER_LINE = re.compile(r"\d{1,3}[^\S\n]*(?:\n|$)|\d{1,2}\s+注")
 _CAPTION = re.compile(r"[表图]\s*\d")
 #: Words parted by spaces, as in a table's header row ("福田 罗湖 盐田").
 _SPACED_WORDS = re.compile(r"[\u4e00-\u9fff][^\S\n]+(?=[\u4e00-\u9fff])")
+#: A footnote mark of one or two digits alone on its line, after a line ending in Chinese.
+_FOOTNOTE_MARK = re.compile(r"(?<=[\u4e00-\u9fff])\n\d{1,2}\n(?=[^\n])")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 #: Shortest line, in characters, counted when measuring the wrap width.
 _MIN_WRAPPED = 12
@@ -77,25 +79,53 @@ def unwrap(text: str) -> str:
     Text taken from a PDF (pdftotext, pypdf) often keeps the printed page's line breaks inside
     sentences, even inside a number and its unit ("其中男性 969.57\n万人"). Such text is
     recognised by its lines: many fill the page width (the 90th percentile of line widths) and
-    end without a sentence end. In such text a break is soft when the line before it is full
-    (at least 70% of that width), holds some Chinese, and ends mid-sentence, and the line after
-    it opens no heading, item, caption or note and is not a number going on from one. Text
-    whose paragraphs are one line each is returned unchanged (the same object).
+    end without a sentence end. In such text
+    1. a footnote mark on its own line inside a sentence is blanked with its breaks;
+    2. a break is soft when the line before it is full (at least 70% of that width), holds some
+       Chinese and ends mid-sentence, and the line after it opens no heading, item, caption or
+       note and is not a number going on from one.
+    Text whose paragraphs are one line each is returned unchanged (the same object).
     """
+    if not _soft_breaks(text):
+        return text
+    marked = _blank(text, _footnote_marks(text))
+    return _blank(marked, [(nl, nl + 1) for nl in _soft_breaks(marked)])
+
+
+def _soft_breaks(text: str) -> list[int]:
+    """Offsets of the soft line breaks, or none where too few lines read as cut by the page edge."""
     found = [m for m in _LINE.finditer(text) if len(m.group().strip()) >= _MIN_WRAPPED]
     if len(found) < 8:
-        return text
+        return []
     widths = sorted(_display_width(m.group().strip()) for m in found)
     full_width = 0.7 * widths[int(0.9 * (len(widths) - 1))]
-    soft = [m.end() for m in found if _soft_after(m.group().strip(), full_width)]
-    if len(soft) < 0.3 * len(found) or len(soft) < 5:
-        return text
+    cut = [m.end() for m in found if _soft_after(m.group().strip(), full_width)]
+    if len(cut) < 0.3 * len(found) or len(cut) < 5:
+        return []
+    return [nl for nl in cut if nl < len(text) and text[nl] == "\n" and _continues(text, nl + 1)]
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with each span (sorted, not overlapping) replaced by as many spaces."""
     parts, done = [], 0
-    for nl in soft:
-        if nl < len(text) and text[nl] == "\n" and _continues(text, nl + 1):
-            parts += (text[done:nl], " ")
-            done = nl + 1
+    for start, end in spans:
+        parts += (text[done:start], " " * (end - start))
+        done = end
     return "".join(parts) + text[done:] if parts else text
+
+
+def _footnote_marks(text: str) -> list[tuple[int, int]]:
+    """Spans of footnote marks that stand on their own line inside a sentence, breaks included.
+
+    pypdf puts a superscript mark on a line of its own: "2021 年，深圳市常住人口\n1\n1761.48 万人".
+    The line before must read as a sentence begun (a comma in it, Chinese at its end).
+    """
+    out = []
+    for m in _FOOTNOTE_MARK.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if "，" in text[line_start:m.start()] and _continues(text, m.end(), after_number=False):
+            out.append((m.start(), m.end()))
+    return out
 
 
 def _soft_after(line: str, full_width: float) -> bool:
@@ -105,12 +135,13 @@ def _soft_after(line: str, full_width: float) -> bool:
             and len(_CJK.findall(line)) >= 4 and len(_SPACED_WORDS.findall(line)) < 2)
 
 
-def _continues(text: str, pos: int) -> bool:
-    """Whether the line at `pos` goes on with the sentence before it (not a new block or number)."""
+def _continues(text: str, pos: int, after_number: bool = True) -> bool:
+    """Whether the line at `pos` goes on with the sentence before it (not a new block, nor a
+    number after one when `after_number`)."""
     nxt = text[pos:pos + 8].lstrip(" \t\u3000")
     if not nxt or nxt[0] == "\n" or _BLOCK_START.match(nxt) or _MARKER_LINE.match(nxt):
         return False
-    return not (nxt[0].isdigit() and text[pos - 2].isdigit())
+    return not (after_number and nxt[0].isdigit() and text[pos - 2].isdigit())
 
 
 def sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
