@@ -12,7 +12,17 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from zhibiao.analysis.query import Filters, QueryError, count, descendants, fact, find, parse_period, resolve_indicator
+from zhibiao.analysis.query import (
+    Filters,
+    QueryError,
+    count,
+    descendants,
+    fact,
+    find,
+    ids_in,
+    parse_period,
+    resolve_indicator,
+)
 from zhibiao.cli import app
 
 GUANGZHOU_DISTRICTS = {"广州市番禺区", "广州市黄埔区", "广州市天河区", "广州市南沙区"}
@@ -108,6 +118,22 @@ def test_every_placed_fact_carries_its_place_token():
 def test_unknown_names_say_so_and_suggest(filled_ro, flt, message):
     with pytest.raises(QueryError, match=message):
         find(filled_ro, flt)
+
+
+def test_ids_in_reads_any_number_of_ids_as_one_value(filled_ro):
+    """Every stored id and 7,000 absent ones (past the old 5,000-id chunks and SQLite's classic
+    999-variable limit) select exactly the stored facts; one id selects one."""
+    from sqlalchemy import select
+
+    from zhibiao.store.schema import facts
+
+    with filled_ro.read() as conn:
+        stored = sorted(conn.execute(select(facts.c.id)).scalars())
+        asked = stored + list(range(stored[-1] + 1, stored[-1] + 7_001))
+        found = conn.execute(select(facts.c.id).where(ids_in(conn, facts.c.id, asked))).scalars()
+        assert sorted(found) == stored
+        one = conn.execute(select(facts.c.subject).where(ids_in(conn, facts.c.id, [stored[3]]))).scalars().all()
+        assert one == [conn.execute(select(facts.c.subject).where(facts.c.id == stored[3])).scalar()]
 
 
 def test_ambiguous_place_names_its_choices(filled, tmp_path):

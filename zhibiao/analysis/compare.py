@@ -27,7 +27,7 @@ from zhibiao.analysis.query import (
     Filters,
     conditions,
     document_labels,
-    id_chunks,
+    ids_in,
     not_flagged,
     parse_period,
     place_names,
@@ -284,10 +284,8 @@ _QUANTITY_EMPTY = dict.fromkeys(("name", "status", "investment", "policy", "bene
 
 def _reports_by_id(store: Store, conn: Any, ids: list[int]) -> dict[int, dict[str, Any]]:
     """The quantity facts `ids`, not flagged, with the keys `facts_select` gives and their topic, by id."""
-    rows = []
-    for chunk in id_chunks(ids):
-        q = select(*(facts.c[n] for n in _QUANTITY_READ)).where(facts.c.id.in_(chunk))
-        rows.extend(conn.execute(q).all())
+    q = select(*(facts.c[n] for n in _QUANTITY_READ)).where(ids_in(conn, facts.c.id, ids))
+    rows = conn.execute(q).all() if ids else []
     docs = document_labels(store, conn, {r[1] for r in rows})
     out: dict[int, dict[str, Any]] = {}
     for (fact_id, doc_id, region, code, subject, indicator, period, kind, measure, value, unit, qualifier, evidence,

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import Select, and_, select
 
 from zhibiao.analysis.compare import PERCENT_UNITS, by_doc, by_recency, consistent
-from zhibiao.analysis.query import Filters, conditions, document_labels, id_chunks, not_flagged
+from zhibiao.analysis.query import Filters, conditions, document_labels, ids_in, not_flagged
 from zhibiao.store import Store
 from zhibiao.store.schema import facts
 
@@ -118,11 +118,8 @@ def _labelled(reports: list[dict[str, Any]], docs: dict[int, tuple[str, str | No
 
 def _wide_by_id(conn: Any, ids: list[int], docs: dict[int, tuple[str, str | None]]) -> dict[int, dict[str, Any]]:
     """`_reports` of the facts `ids`, labelled, by id."""
-    out: dict[int, dict[str, Any]] = {}
-    for chunk in id_chunks(ids):
-        found = _reports(conn, [facts.c.id.in_(chunk)])
-        out.update((r["id"], r) for r in _labelled(found, docs))
-    return out
+    found = _reports(conn, [ids_in(conn, facts.c.id, ids)]) if ids else []
+    return {r["id"]: r for r in _labelled(found, docs)}
 
 
 def _found(pairs: list[Any], by_id: dict[int, dict[str, Any]], docs: dict[int, tuple[str, str | None]]
