@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import REAL, ROOT, SEEDS, need_shared
 from zhibiao.extract.facts import extract
-from zhibiao.extract.text import unwrap
+from zhibiao.extract.text import Unwrapped, unwrap
 
 #: pypdf text of a statistical report: the printed page's line breaks are kept inside sentences.
 WRAPPED = ROOT / "tests" / "data" / "gold-new" / "docs" / "shenzhen-2021-gender-statistics-report.excerpt.txt"
@@ -14,9 +14,9 @@ WRAPPED = ROOT / "tests" / "data" / "gold-new" / "docs" / "shenzhen-2021-gender-
 
 @pytest.fixture(scope="module")
 def wrapped() -> tuple[str, str]:
-    """The wrapped report's text and its unwrapped view."""
+    """The wrapped report's text and its unwrapped view, its breaks made spaces where they stand."""
     text = WRAPPED.read_text(encoding="utf-8")
-    return text, unwrap(text)
+    return text, unwrap(text, move=False).text
 
 
 @pytest.mark.parametrize(("around_break", "soft"), [
@@ -69,13 +69,40 @@ def test_unwrapping_keeps_every_offset_and_changes_only_breaks_and_marks(wrapped
     assert {a for a, _ in changed} <= set("\n0123456789")
 
 
+@pytest.mark.parametrize(("cut", "read"), [
+    ("小学教师性\n别比为 27.32；", "小学教师性别比为 27.32 ；"),
+    ("，基\n本医疗保险参保人员性别比为 128.55，", "，基本医疗保险参保人员性别比为 128.55 ，"),
+    ("其中女\n性 74.83 万人，", "其中女性 74.83 万人 ，"),
+    ("7.79 万\n户，", "7.79 万户 ，"),
+])
+def test_a_break_after_chinese_moves_to_the_end_of_its_clause(cut, read):
+    """Words cut by the page edge read whole; the break's space stands before the clause's punctuation."""
+    text = WRAPPED.read_text(encoding="utf-8")
+    view = unwrap(text)
+    at = text.index(cut)
+    assert view.text[at:at + len(cut)] == read
+
+
+def test_moved_spans_map_back_to_the_document():
+    """Every view span maps to the document characters it was read from."""
+    text = WRAPPED.read_text(encoding="utf-8")
+    view = unwrap(text)
+    assert view.moved and len(view.text) == len(text)
+    for first, last in view.moved:  # view[first:last] are the document's [first+1:last+1]
+        assert text[first] == "\n" and view.text[last] == " "
+        assert view.text[first:last] == text[first + 1:last + 1]
+        assert view.doc_span(first, last) == (first + 1, last + 1)
+        assert view.doc_span(first - 3, first) == (first - 3, first)  # ends before the break: unmoved
+    assert Unwrapped("abc").doc_span(1, 2) == (1, 2)
+
+
 def test_text_with_one_paragraph_a_line_is_left_as_it_is():
     """Reports whose paragraphs are one line each, and tab-separated tables, come back unchanged."""
     need_shared()
     paths = [*sorted(SEEDS.glob("*.txt")), REAL / "china-moe-2022-teacher-programme-certification-list.txt"]
     for path in paths:
         text = path.read_text(encoding="utf-8")
-        assert unwrap(text) is text, path.name
+        assert unwrap(text).text is text, path.name
 
 
 def test_numbers_cut_from_their_unit_are_extracted_with_the_documents_own_evidence(wrapped):
@@ -89,5 +116,7 @@ def test_numbers_cut_from_their_unit_are_extracted_with_the_documents_own_eviden
     assert by_value[(10100, "人")]["subject"] == "深圳市文联登记在册文学艺术家会员"
     notaries = by_value[(89.89, "女=100")]  # "公证员性别比为\n89.89": the value opens the next line
     assert (notaries["subject"], notaries["measure"]) == ("公证员性别比", "rate")
+    teachers = [f for f in facts if f.get("value") == 27.32 and "比为" in f["evidence"]]
+    assert [(f["subject"], f["evidence"]) for f in teachers] == [("小学教师性别比", "小学教师性\n别比为 27.32")]
     residents = by_value[(17614800, "人")]  # "深圳市常住人口\n1\n1761.48 万人": a footnote mark inside
     assert (residents["indicator"], residents["evidence"]) == ("resident_population", "深圳市常住人口\n1\n1761.48 万人")

@@ -129,10 +129,11 @@ def iter_facts(text: str, name: str, meta: dict[str, str] | None = None,
                tables: Sequence[Table] = ()) -> Iterator[dict]:
     """Fact records of one document, article by article.
 
-    Extraction reads the text with its soft line breaks as spaces (`unwrap`, same offsets);
-    evidence is always the document's own text.
+    Extraction reads the text with its soft line breaks as spaces (`unwrap`); offsets and
+    evidence are always the document's own.
     """
-    view = unwrap(text)
+    unwrapped = unwrap(text, move=not tables)  # the loader's table cells are offsets into `text`
+    view = unwrapped.text
     for article in split_articles(view, meta):
         title = policy_title(view[article.start:article.end]) or None
         inside = [t for t in tables if article.start <= t.start < article.end]
@@ -141,6 +142,7 @@ def iter_facts(text: str, name: str, meta: dict[str, str] | None = None,
             yield from records
             continue
         for record in records:
+            record["start"], record["end"] = unwrapped.doc_span(record["start"], record["end"])
             record["evidence"] = text[record["start"]:record["end"]]
             yield record
 

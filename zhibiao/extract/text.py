@@ -64,6 +64,9 @@ _SPACED_WORDS = re.compile(r"[\u4e00-\u9fff][^\S\n]+(?=[\u4e00-\u9fff])")
 #: A footnote mark of one or two digits alone on its line, after a line ending in Chinese.
 _FOOTNOTE_MARK = re.compile(r"(?<=[\u4e00-\u9fff])\n\d{1,2}\n(?=[^\n])")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+#: The rest of a clause after a moved break, up to its punctuation (bounded: the span that maps
+#: one place on stays short).
+_CLAUSE_REST = re.compile(r"[^，,。；;：:、！？!?\n]{1,40}(?=[，,。；;：:、！？!?\n])")
 #: Shortest line, in characters, counted when measuring the wrap width.
 _MIN_WRAPPED = 12
 
@@ -73,8 +76,30 @@ def _display_width(line: str) -> int:
     return (len(line.encode("utf-8")) + len(line)) // 2
 
 
-def unwrap(text: str) -> str:
-    """The text with its soft line breaks made spaces: offsets unchanged, one string per document.
+@dataclass(frozen=True, slots=True)
+class Unwrapped:
+    """A document's text as extraction reads it, and how its offsets map back to the document.
+
+    ``moved`` holds view ranges ``[a, b)`` whose characters stand one place later in the
+    document (a line break between two Chinese characters was moved behind them).
+    """
+
+    text: str
+    moved: tuple[tuple[int, int], ...] = ()
+
+    def doc_span(self, start: int, end: int) -> tuple[int, int]:
+        """The document offsets of the view span ``[start, end)``."""
+        if not self.moved:
+            return start, end
+        return start + self._shift(start), end + self._shift(end - 1)
+
+    def _shift(self, pos: int) -> int:
+        i = bisect_left(self.moved, (pos + 1,)) - 1
+        return 1 if i >= 0 and self.moved[i][0] <= pos < self.moved[i][1] else 0
+
+
+def unwrap(text: str, move: bool = True) -> Unwrapped:
+    """The text with its soft line breaks made spaces, as one view of the same length.
 
     Text taken from a PDF (pdftotext, pypdf) often keeps the printed page's line breaks inside
     sentences, even inside a number and its unit ("其中男性 969.57\n万人"). Such text is
@@ -83,13 +108,27 @@ def unwrap(text: str) -> str:
     1. a footnote mark on its own line inside a sentence is blanked with its breaks;
     2. a break is soft when the line before it is full (at least 70% of that width), holds some
        Chinese and ends mid-sentence, and the line after it opens no heading, item, caption or
-       note and is not a number going on from one.
-    Text whose paragraphs are one line each is returned unchanged (the same object).
+       note and is not a number going on from one;
+    3. a soft break after a Chinese character, often inside a word ("性\n别比", "增\n长"), is
+       moved (with `move`) to the end of its clause, before the punctuation, so the words read
+       whole: ``Unwrapped.doc_span`` maps offsets back.
+    Text whose paragraphs are one line each comes back as it is (the same string).
     """
     if not _soft_breaks(text):
-        return text
+        return Unwrapped(text)
     marked = _blank(text, _footnote_marks(text))
-    return _blank(marked, [(nl, nl + 1) for nl in _soft_breaks(marked)])
+    parts, moved, done = [], [], 0
+    for nl in _soft_breaks(marked):
+        run = _CLAUSE_REST.match(marked, nl + 1) if move and _CJK.match(marked, nl - 1) else None
+        parts.append(marked[done:nl])
+        if run:
+            parts += (run.group(), " ")
+            moved.append((nl, run.end() - 1))
+            done = run.end()
+        else:
+            parts.append(" ")
+            done = nl + 1
+    return Unwrapped("".join(parts) + marked[done:], tuple(moved))
 
 
 def _soft_breaks(text: str) -> list[int]:
