@@ -130,6 +130,13 @@ CASES = [
     # a space before the number (PDF text) does not keep the verb in the subject
     ("2021 年，深圳市房产户主人数为 145.82 万人，房产户主性别比为 94.87。", "shenzhen-2021-gender-statistics-report",
      94.87, "房产户主性别比", None),
+    # a part named alone after its whole ("其中女性") is that part of the whole
+    ("户籍迁出人口 4.21 万人，其中女性 1.93 万人，性别比为 118.13。", "shenzhen-2021-gender-statistics-report", 19300,
+     "女性户籍迁出人口", None),
+    ("2021 年，深圳市常住人口 1761.48 万人，其中男性 969.57 万人，占全市人口的 55.0%。",
+     "shenzhen-2021-gender-statistics-report", 9695700, "男性常住人口", None),
+    ("2021 年，深圳市城镇非私营单位就业人员 513.60 万人，其中女性 199.29 万人。",
+     "shenzhen-2021-gender-statistics-report", 1992900, "女性城镇非私营单位就业人员", None),
     # PDF text spaces numbers and Latin words; the subject is written without those spaces
     ("2021 年，深圳市 0-17 岁常住人口 298.76 万人。", "shenzhen-2021-gender-statistics-report", 2987600,
      "0-17岁常住人口", None),

@@ -488,6 +488,7 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity], named: _Named |
     listed: list[_Subject] = []
     seen: list[_Subject] = []  # the sentence's subjects so far, in order
     previous: _Subject | None = None
+    whole: _Subject | None = None  # the last level counted in whole, that a part ("其中女性") is of
     carried = before if sent.start and text[sent.start - 1] in "；;" else None
     for i, q in enumerate(quantities):
         # "规上工业(8.0%)": a bracketed number belongs to the words before the bracket
@@ -526,6 +527,9 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity], named: _Named |
             # "比2019年同期增长10.2%，两年平均增长5.0%": the same thing on another base, no longer its indicator
             out.append(_Subject(_TRAIL.sub("", previous.text) + base, previous.start))
             continue  # the subject before stays the base of what follows
+        elif whole is not None and _PART.fullmatch(subj.text):
+            # "户籍迁出人口4.21万人，其中女性1.93万人": a part of the whole counted before it
+            subj = _Subject(subj.text + _strip_place(_TRAIL.sub("", whole.text)), subj.start)
         elif subj.text and named is not None and _only_a_place(subj, named):
             # "投资增速前二名：中卫市增长36.4%，吴忠市增长7.5%": the place is the clause's, the
             # subject the list's head
@@ -544,8 +548,15 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity], named: _Named |
             previous = subj
             if not seen or seen[-1].text != subj.text:
                 seen.append(subj)
+            if q.measure == "level" and not _PART_LEAD.match(subj.text):
+                whole = subj
         out.append(subj)
     return out
+
+
+#: Parts of a population or of households, named alone after their whole ("其中女性", "城镇").
+_PART = re.compile(r"男性|女性|男|女|男童|女童|男婴|女婴|男生|女生|城镇|农村|城市|乡村")
+_PART_LEAD = re.compile(r"(?:男性|女性|男童|女童|男婴|女婴|男生|女生|城镇|农村|城市|乡村)")
 
 
 #: Words that a list of nouns sharing one number may hold: no number, no verb of its own.
