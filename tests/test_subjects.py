@@ -137,6 +137,11 @@ CASES = [
      "shenzhen-2021-gender-statistics-report", 9695700, "男性常住人口", None),
     ("2021 年，深圳市城镇非私营单位就业人员 513.60 万人，其中女性 199.29 万人。",
      "shenzhen-2021-gender-statistics-report", 1992900, "女性城镇非私营单位就业人员", None),
+    # 再 and 在 open nouns here (再就业, 在校学生), no filler words to drop
+    ("全市现有各级各类学校2204所，在校学生112.51万人，教职工8.73万人。", "jiangxi-yichun-2022-communique", 1125100,
+     "在校学生", None),
+    ("全年新增就业5611人，实现再就业2529人，城镇登记失业率控制到3.65%。", "hulunbuir-hailar-2014-gov-work-report", 2529,
+     "再就业", None),
     # PDF text spaces numbers and Latin words; the subject is written without those spaces
     ("2021 年，深圳市 0-17 岁常住人口 298.76 万人。", "shenzhen-2021-gender-statistics-report", 2987600,
      "0-17岁常住人口", None),

@@ -67,11 +67,12 @@ _CLAUSE_BREAK = "，,；;：:、（(）)。！？!?\n"
 #: The most characters a subject (its whole clause) reaches back from its number: clauses are far
 #: shorter in real text (under 70), and the bound keeps a long unpunctuated line linear.
 _SUBJECT_REACH = 200
-#: Filler words at the start of a subject.
+#: Filler words at the start of a subject (再 and 在 not where they open a noun: 再婚人数, 在校学生).
 _LEAD = re.compile(
     r"^(?:其中|同时|并且|并|而且|另外|此外|全年|今年|去年|上半年|全区|全市|全省|全县|我区|我市|我省|累计|累积|共|"
     r"实现|完成|新增加|截至[^，,]{1,8}(?:底|末)|(?:19|20)\d{2}年(?:度)?|[0-9]{1,2}[-—至][0-9]{1,2}月|年末|年底|首季|"
-    r"一季度|前三季度|已|还|又|再|均|分别|同比|合计|总计|共计|力争|确保|预计|推动|带动|在|对|为|以|了|和|与|及|是|有|"
+    r"一季度|前三季度|已|还|又|再(?!婚|生|就业)|均|分别|同比|合计|总计|共计|力争|确保|预计|推动|带动|"
+    r"在(?!校|园|册|建|职|岗|读|营|库|院|押|线)|对|为|以|了|和|与|及|是|有|"
     r"按可比口径|按同口径|同口径|按可比价格计算|可比口径|[0-9]{1,2}[．.](?![0-9])|"
     r"将|要|拟|争取|努力|全力|加快|持续|积极|进一步|着力|完成了|实现了|达到|"
     r"[“\"]?十[一二三四五]五[”\"]?(?:期间|时期|以来)?|五年来|过去五年)+"
