@@ -98,7 +98,7 @@ def _use_wal(cur: sqlite3.Cursor, timeout: float) -> None:
     """Put the file in WAL mode (it stays so), waiting up to `timeout` for other connections.
 
     Switching the mode needs a lock that SQLite does not wait for with its busy handler: three
-    processes creating one new file got "database is locked" here. So it is retried by hand.
+    connections creating one new file got "database is locked" here. So it is retried by hand.
     """
     deadline = time.monotonic() + timeout
     pause = 0.005
