@@ -13,10 +13,15 @@ WRAPPED = ROOT / "tests" / "data" / "gold-new" / "docs" / "shenzhen-2021-gender-
 
 
 @pytest.fixture(scope="module")
-def wrapped() -> tuple[str, str]:
+def report() -> str:
+    """The wrapped report's text."""
+    return WRAPPED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def wrapped(report) -> tuple[str, str]:
     """The wrapped report's text and its unwrapped view, its breaks made spaces where they stand."""
-    text = WRAPPED.read_text(encoding="utf-8")
-    return text, unwrap(text, move=False).text
+    return report, unwrap(report, move=False).text
 
 
 @pytest.mark.parametrize(("around_break", "soft"), [
@@ -75,18 +80,16 @@ def test_unwrapping_keeps_every_offset_and_changes_only_breaks_and_marks(wrapped
     ("其中女\n性 74.83 万人，", "其中女性 74.83 万人 ，"),
     ("7.79 万\n户，", "7.79 万户 ，"),
 ])
-def test_a_break_after_chinese_moves_to_the_end_of_its_clause(cut, read):
+def test_a_break_after_chinese_moves_to_the_end_of_its_clause(report, cut, read):
     """Words cut by the page edge read whole; the break's space stands before the clause's punctuation."""
-    text = WRAPPED.read_text(encoding="utf-8")
-    view = unwrap(text)
+    text, view = report, unwrap(report)
     at = text.index(cut)
     assert view.text[at:at + len(cut)] == read
 
 
-def test_moved_spans_map_back_to_the_document():
+def test_moved_spans_map_back_to_the_document(report):
     """Every view span maps to the document characters it was read from."""
-    text = WRAPPED.read_text(encoding="utf-8")
-    view = unwrap(text)
+    text, view = report, unwrap(report)
     assert view.moved and len(view.text) == len(text)
     for first, last in view.moved:  # view[first:last] are the document's [first+1:last+1]
         assert text[first] == "\n" and view.text[last] == " "

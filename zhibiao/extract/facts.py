@@ -528,7 +528,7 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity], named: _Named |
             # "比2019年同期增长10.2%，两年平均增长5.0%": the same thing on another base, no longer its indicator
             out.append(_Subject(_TRAIL.sub("", previous.text) + base, previous.start))
             continue  # the subject before stays the base of what follows
-        elif whole is not None and _PART.fullmatch(subj.text):
+        elif whole is not None and subj.text in _PARTS:
             # "户籍迁出人口4.21万人，其中女性1.93万人": a part of the whole counted before it
             subj = _Subject(subj.text + _strip_place(_TRAIL.sub("", whole.text)), subj.start)
         elif subj.text and named is not None and _only_a_place(subj, named):
@@ -549,15 +549,18 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity], named: _Named |
             previous = subj
             if not seen or seen[-1].text != subj.text:
                 seen.append(subj)
-            if q.measure == "level" and not _PART_LEAD.match(subj.text):
+            if q.measure == "level" and not subj.text.startswith(_PART_LEADS):
                 whole = subj
         out.append(subj)
     return out
 
 
 #: Parts of a population or of households, named alone after their whole ("其中女性", "城镇").
-_PART = re.compile(r"男性|女性|男|女|男童|女童|男婴|女婴|男生|女生|城镇|农村|城市|乡村")
-_PART_LEAD = re.compile(r"(?:男性|女性|男童|女童|男婴|女婴|男生|女生|城镇|农村|城市|乡村)")
+_PARTS = frozenset(("男性", "女性", "男", "女", "男童", "女童", "男婴", "女婴", "男生", "女生",
+                    "城镇", "农村", "城市", "乡村"))
+#: Subjects opening with a part ("女性户籍迁出人口") are parts themselves, no whole (the one-character
+#: 男 and 女 excepted: many nouns open with them).
+_PART_LEADS = tuple(part for part in _PARTS if len(part) > 1)
 
 
 #: Words that a list of nouns sharing one number may hold: no number, no verb of its own.

@@ -114,8 +114,9 @@ def unwrap(text: str, move: bool = True) -> Unwrapped:
        whole: ``Unwrapped.doc_span`` maps offsets back.
     Text whose paragraphs are one line each comes back as it is (the same string).
     """
-    if not _soft_breaks(text):
+    if not _soft_breaks(text):  # most text stops after this one pass over its lines
         return Unwrapped(text)
+    # the breaks are found again once the marks are gone: a marked line and the next are one line
     marked = _blank(text, _footnote_marks(text))
     parts, moved, done = [], [], 0
     for nl in _soft_breaks(marked):
