@@ -9,9 +9,20 @@ import math
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from zhibiao.analysis.compare import BETWEEN, WITHIN, agree, compare, conflict_scope, conflicts, interval
+from zhibiao.analysis.compare import (
+    BETWEEN,
+    WITHIN,
+    agree,
+    compare,
+    conflict_scope,
+    conflicts,
+    consistent,
+    interval,
+)
 from zhibiao.analysis.query import Filters
 from zhibiao.cli import app
 
@@ -109,6 +120,35 @@ def test_conflict_scope_is_within_one_document_or_between_documents():
     # two copies of a report that contradicts itself: the copies agree, the report does not
     assert conflict_scope([_report(1, 3000), _report(1, 5650), _report(2, 3000), _report(2, 5650)]) == WITHIN
     assert conflict_scope([_report(1, 3000), _report(1, 5650), _report(2, 4000)]) == BETWEEN
+
+
+_REPORTS = st.lists(st.fixed_dictionaries({
+    "doc_id": st.integers(1, 3),
+    "value": st.one_of(st.none(), st.sampled_from([0.0, 4.3, 4.5, 4.9, 5.0, 5.6, 6.0, -3.0, 3000.0, 3001.0, 5650.0])),
+    "qualifier": st.sampled_from([None, "exact", "approx", "over", "at_least", "under", "at_most"]),
+    "unit": st.sampled_from(["%", "人"]),
+}), max_size=7)
+
+
+def _pairwise_scope(reports: list[dict]) -> str | None:
+    """`conflict_scope` as its docstring defines it, pair by pair (the one-pass rule must equal it)."""
+    docs: dict[int, list[dict]] = {}
+    for r in reports:
+        docs.setdefault(r["doc_id"], []).append(r)
+    for a, own in docs.items():
+        for b, other in docs.items():
+            if a != b and any(not any(agree(x, y) for y in other) for x in own):
+                return BETWEEN
+    inconsistent = any(not agree(x, y) for own in docs.values() for x in own for y in own)
+    return WITHIN if inconsistent else None
+
+
+@given(_REPORTS)
+def test_one_pass_agreement_rules_equal_their_pairwise_definitions(reports):
+    """Intervals that meet two by two share a point, so `consistent` compares the highest lower end
+    with the lowest upper end; both it and `conflict_scope` must say what checking every pair says."""
+    assert consistent(reports) is all(agree(x, y) for x in reports for y in reports)
+    assert conflict_scope(reports) == _pairwise_scope(reports)
 
 
 def test_figures_one_document_contradicts_itself_with_are_listed_and_marked(filled_ro):
