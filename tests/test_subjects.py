@@ -160,3 +160,15 @@ def test_subject(sentence, source, value, words, indicator):
     assert records, f"no record of {value} in {sentence!r}"
     assert any(words in r["subject"] and r["indicator"] == indicator for r in records), records
     assert not any(r["subject"].endswith(("为", " ")) for r in records), records
+
+
+@pytest.mark.parametrize(("sentence", "source"), [
+    ("地区生产总值增长3.9%、总量连续37年居全国首位。", "guangdong-province-2026-gov-work-report"),
+    ("实现地区生产总值5047.4亿元,增长8%,总量连续十三年全市第一。", "guangzhou-tianhe-2020-gov-work-report-news.excerpt"),
+])
+def test_every_number_of_a_total_names_it_once(sentence, source):
+    """The years and the rank after 总量 are both of 地区生产总值总量, not of 地区生产总值总量总量."""
+    records = [r for r in extract(FRAME + sentence + "\n", "t.txt") if r["type"] == "quantity"]
+    after_total = [r for r in records if r["evidence"].startswith("总量")]
+    assert len(after_total) == 2, records
+    assert {r["subject"] for r in after_total} == {"地区生产总值总量"}, after_total

@@ -519,7 +519,9 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity], named: _Named |
         elif previous is not None and _TOTAL_WORD.fullmatch(subj.text):
             # "新增企业10.5万家，总数突破60万家": the total of the thing before, a stock, not new ones
             total_of = _NEW.sub("", previous.text) if _STOCK_WORD.fullmatch(subj.text) else previous.text
-            subj = _Subject(_TRAIL.sub("", total_of) + subj.text, subj.start)
+            total_of = _TRAIL.sub("", total_of)
+            # a second number of the same total ("总量连续37年居全国首位") names it once
+            subj = _Subject(total_of if total_of.endswith(subj.text) else total_of + subj.text, subj.start)
         elif previous is not None and _compares(_SAME_MEASURE, text, c_start, end):
             # "…增长6.5%，比上年末增加1.2万人": the same thing, compared with last year
             subj = previous
