@@ -135,6 +135,9 @@ CASES = [
      "女性户籍迁出人口", None),
     ("2021 年，深圳市常住人口 1761.48 万人，其中男性 969.57 万人，占全市人口的 55.0%。",
      "shenzhen-2021-gender-statistics-report", 9695700, "男性常住人口", None),
+    # … and after a semicolon, of the whole of the sentence before (the part before it is no whole)
+    ("2021 年，深圳市户籍人口 630.94 万人，其中男性 311.85 万人，占全市户籍人口的 49.4%；女性 319.09 万人，"
+     "占全市户籍人口的 50.6%。", "shenzhen-2021-gender-statistics-report", 3190900, "女性户籍人口", None),
     ("2021 年，深圳市城镇非私营单位就业人员 513.60 万人，其中女性 199.29 万人。",
      "shenzhen-2021-gender-statistics-report", 1992900, "女性城镇非私营单位就业人员", None),
     # 再 and 在 open nouns here (再就业, 在校学生), no filler words to drop

@@ -205,6 +205,7 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
         para_year: str | None = event_month
         para_place = art.place
         last_subject: _Subject | None = None
+        last_whole: _Subject | None = None
         listed_status: str | None = None  # the stage a list's head gave the projects it lists
         for n, sent in enumerate(sentences(text, line.start, line.end)):
             if n == 0 and section is None and art.genre != "communique" and _TARGET.search(
@@ -239,8 +240,9 @@ def _article_facts(text: str, name: str, art: Article, policy_name: str | None,
             projects = [] if policy_document else find_projects(text, sent.start, sent.end, listed_status)
             if quantities or projects:
                 refs = time_refs(text, sent.start, sent.end, art.year, section_year)
-            subjects = _subjects(text, sent, quantities, named, section_year, last_subject)
+            subjects = _subjects(text, sent, quantities, named, section_year, last_subject, last_whole)
             last_subject = next((s for s in reversed(subjects) if _meaningful(s.text)), None)
+            last_whole = _last_whole(quantities, subjects)
             clause_place = place
             # a place that opens the sentence as part of a name ("张家界入境游客…", "新余“1·24”火灾事故整改…")
             # is its first clause's only
@@ -478,19 +480,23 @@ def _clean_subject(text: str, start: int, end: int) -> _Subject:
 
 
 def _subjects(text: str, sent: Span, quantities: list[Quantity], named: _Named | None = None,
-              year: int | None = None, before: _Subject | None = None) -> list[_Subject]:
+              year: int | None = None, before: _Subject | None = None, whole_before: _Subject | None = None
+              ) -> list[_Subject]:
     """The subject of each quantity: its clause's words, a shared list (分别), or carried over.
 
     ``year`` is the year the sentence reports on: "比2021年" in a 2022 communiqué is last year.
     ``before`` is the last subject of the sentence before, carried over a semicolon ("…同比增长2.8%；
-    “十三五”期间年均增长6.3%").
+    “十三五”期间年均增长6.3%"); ``whole_before`` its last whole (`_last_whole`), that a part after
+    the semicolon is of ("常住人口1766.18万人，其中男性974.27万人；女性791.91万人").
     """
     out: list[_Subject] = []
     listed: list[_Subject] = []
     seen: list[_Subject] = []  # the sentence's subjects so far, in order
     previous: _Subject | None = None
-    whole: _Subject | None = None  # the last level counted in whole, that a part ("其中女性") is of
-    carried = before if sent.start and text[sent.start - 1] in "；;" else None
+    after_semicolon = bool(sent.start) and text[sent.start - 1] in "；;"
+    carried = before if after_semicolon else None
+    # the last level counted in whole, that a part ("其中女性") is of
+    whole: _Subject | None = whole_before if after_semicolon else None
     for i, q in enumerate(quantities):
         # "规上工业(8.0%)": a bracketed number belongs to the words before the bracket
         end = q.start - 1 if q.start > sent.start and text[q.start - 1] in "(（" else q.start
@@ -555,6 +561,14 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity], named: _Named |
                 whole = subj
         out.append(subj)
     return out
+
+
+def _last_whole(quantities: list[Quantity], subjects: list[_Subject]) -> _Subject | None:
+    """The subject of a sentence's last level counted in whole (no part such as 男性常住人口)."""
+    for q, subj in zip(reversed(quantities), reversed(subjects), strict=True):
+        if q.measure == "level" and _meaningful(subj.text) and not subj.text.startswith(_PART_LEADS):
+            return subj
+    return None
 
 
 #: Parts of a population or of households, named alone after their whole ("其中女性", "城镇").
