@@ -167,7 +167,8 @@ def test_subject(sentence, source, value, words, indicator):
 
 @pytest.mark.parametrize(("sentence", "source"), [
     ("地区生产总值增长3.9%、总量连续37年居全国首位。", "guangdong-province-2026-gov-work-report"),
-    ("实现地区生产总值5047.4亿元,增长8%,总量连续十三年全市第一。", "guangzhou-tianhe-2020-gov-work-report-news.excerpt"),
+    ("实现地区生产总值5047.4亿元,增长8%,总量连续十三年全市第一。",
+     "guangzhou-tianhe-2020-gov-work-report-news.excerpt"),
 ])
 def test_every_number_of_a_total_names_it_once(sentence, source):
     """The years and the rank after 总量 are both of 地区生产总值总量, not of 地区生产总值总量总量."""
