@@ -84,9 +84,11 @@ def by_doc(reports: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
 def consistent(reports: list[dict[str, Any]]) -> bool:
     """Whether all the reports can be true together: intervals that meet two by two share a
     point, so the highest lower end must not pass the lowest upper end."""
-    if len(reports) < 2:
-        return True
-    spans = [_span(r) for r in reports]
+    return len(reports) < 2 or _share_a_point([_span(r) for r in reports])
+
+
+def _share_a_point(spans: list[tuple[float, float]]) -> bool:
+    """Whether intervals that meet two by two all meet: the highest lower end does not pass the lowest upper end."""
     return max(lo for lo, _ in spans) <= min(hi for _, hi in spans)
 
 
@@ -105,9 +107,7 @@ def conflict_scope(reports: list[dict[str, Any]]) -> str | None:
         for b_id, other in spans.items():
             if a_id != b_id and any(not any(lo <= x_hi and x_lo <= hi for lo, hi in other) for x_lo, x_hi in own):
                 return BETWEEN
-    if any(max(lo for lo, _ in own) > min(hi for _, hi in own) for own in spans.values()):
-        return WITHIN
-    return None
+    return WITHIN if not all(_share_a_point(own) for own in spans.values()) else None
 
 
 def single_quantity(reports: list[dict[str, Any]], topic: str) -> list[dict[str, Any]]:

@@ -557,18 +557,21 @@ def _subjects(text: str, sent: Span, quantities: list[Quantity], named: _Named |
             previous = subj
             if not seen or seen[-1].text != subj.text:
                 seen.append(subj)
-            if q.measure == "level" and not subj.text.startswith(_PART_LEADS):
+            if _counts_whole(q, subj):
                 whole = subj
         out.append(subj)
     return out
 
 
+def _counts_whole(q: Quantity, subj: _Subject) -> bool:
+    """Whether `q` counts a whole that a part named after it is of (no part such as 男性常住人口)."""
+    return q.measure == "level" and _meaningful(subj.text) and not subj.text.startswith(_PART_LEADS)
+
+
 def _last_whole(quantities: list[Quantity], subjects: list[_Subject]) -> _Subject | None:
-    """The subject of a sentence's last level counted in whole (no part such as 男性常住人口)."""
-    for q, subj in zip(reversed(quantities), reversed(subjects), strict=True):
-        if q.measure == "level" and _meaningful(subj.text) and not subj.text.startswith(_PART_LEADS):
-            return subj
-    return None
+    """The subject of a sentence's last level counted in whole (`_counts_whole`)."""
+    return next((s for q, s in zip(reversed(quantities), reversed(subjects), strict=True) if _counts_whole(q, s)),
+                None)
 
 
 #: Parts of a population or of households, named alone after their whole ("其中女性", "城镇").
